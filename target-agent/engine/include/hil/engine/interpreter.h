@@ -1,0 +1,87 @@
+// The int8 inference engine's public face: load a .tflite blob in place, plan its tensors in a
+// caller-owned arena, run it, and report per-operator cycles.
+//
+// Freestanding C++17: no heap, no exceptions, no RTTI. One Interpreter serves one model at a time.
+// Thread: single-threaded; the caller serialises all calls.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "hil/common/status.h"
+
+namespace hil::agent::engine {
+
+inline constexpr uint32_t kEngineVersion = 1;   // bump when kernel arithmetic or planning changes
+inline constexpr int kMaxIo = 4;                // most model inputs/outputs supported
+inline constexpr int kMaxOperators = 256;
+inline constexpr int kMaxDims = 5;
+
+enum class TensorType : uint8_t { kFloat32 = 0, kInt32 = 2, kUint8 = 3, kInt64 = 4, kInt16 = 7, kInt8 = 9 };
+
+// A view of one model input or output. `data` points into the arena; valid until the next Load/Reset.
+struct TensorView {
+  TensorType type = TensorType::kInt8;
+  int rank = 0;
+  int32_t dims[kMaxDims] = {};
+  size_t bytes = 0;
+  float scale = 0.0f;
+  int32_t zero_point = 0;
+  uint8_t* data = nullptr;
+};
+
+// Cycle counter read around every operator. Implemented by the port and chosen at link time, so no
+// virtual call sits inside the measured window. Units are the port's cycle source.
+uint64_t PortCycles();
+
+// Per-operator accumulation of cycles, summed over Invoke calls until Clear().
+struct OpProfile {
+  uint16_t opcode[kMaxOperators] = {};   // TFLite builtin operator code
+  uint32_t calls[kMaxOperators] = {};
+  uint64_t cycles[kMaxOperators] = {};
+  void Clear();
+};
+
+class Interpreter {
+ public:
+  // Verifies `model` (every offset, length, index, shape, buffer size and quantization field), checks
+  // every operator is supported, plans all activations in `arena`. The model and arena must outlive
+  // the interpreter's use of them; neither is copied. Returns kOk, kModelInvalid,
+  // kUnsupportedOperator (ErrorDetail() names the operator), kArenaTooSmall (ErrorDetail() states the
+  // shortfall in bytes) or kTooLarge (more operators or I/O than the engine supports).
+  Status Load(const uint8_t* model, size_t model_bytes, uint8_t* arena, size_t arena_bytes);
+
+  // Drops the loaded model.
+  void Reset();
+
+  bool loaded() const;
+  size_t arena_used() const;          // bytes of the arena the plan uses (activations + persistent)
+  int input_count() const;
+  int output_count() const;
+  int operator_count() const;
+  uint16_t opcode(int op_index) const;  // builtin code of operator op_index
+  TensorView input(int index) const;    // index < input_count()
+  TensorView output(int index) const;   // index < output_count()
+
+  // Runs the model once on the current input bytes. When `profile` is not null, adds each operator's
+  // cycles (PortCycles() before and after) to it. Returns kOk, kBadState (nothing loaded) or
+  // kKernelFailed.
+  Status Invoke(OpProfile* profile);
+
+  // One sentence about the last failure of Load or Invoke ("unsupported operator GATHER (36) at
+  // operator 3"); empty after success. Never null.
+  const char* ErrorDetail() const;
+
+ private:
+  struct State;
+  // Storage for the engine's parsed model and plan; sized by the implementation.
+  alignas(8) unsigned char storage_[16384];
+  char error_[160] = {};
+  State* state();
+  const State* state() const;
+};
+
+// Name of a TFLite builtin operator code ("CONV_2D"), or "UNKNOWN".
+const char* OpcodeName(uint16_t opcode);
+
+}  // namespace hil::agent::engine
