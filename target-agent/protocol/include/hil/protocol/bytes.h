@@ -22,7 +22,8 @@ class Writer {
   void Bytes(const uint8_t* data, size_t size) { Put(data, size); }
   // A string of at most 255 bytes: u8 length + bytes. Longer strings are cut at 255.
   void Str(const char* s) {
-    size_t n = s ? strnlen(s, 255) : 0;
+    size_t n = 0;
+    while (s && n < 255 && s[n] != '\0') ++n;
     U8(uint8_t(n));
     Put(reinterpret_cast<const uint8_t*>(s), n);
   }

@@ -1,0 +1,245 @@
+// The command loop against framed requests, without a link: what the agent does with duplicates,
+// broken uploads and requests in the wrong state. Loading real models end to end is tested on the
+// host side (host/board), which can generate models.
+#include "hil/agent/agent.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "hil/protocol/crc32.h"
+
+namespace hil::agent::engine {
+uint64_t PortCycles() {
+  static uint64_t t = 0;
+  return t += 10;
+}
+}  // namespace hil::agent::engine
+
+namespace hil::agent {
+namespace {
+
+using protocol::MessageType;
+
+constexpr uint32_t kMaxPayload = 256;
+
+struct Reply {
+  protocol::Header header;
+  std::vector<uint8_t> payload;
+};
+
+class AgentTest : public ::testing::Test {
+ protected:
+  AgentTest() {
+    port_.board_id = "test-board";
+    port_.clock_hz = 48000000;
+    port_.cycle_source = protocol::CycleSource::kDwtCyccnt;
+    port_.write = [](const uint8_t* bytes, size_t size, void* ctx) {
+      auto* self = static_cast<AgentTest*>(ctx);
+      self->wire_.insert(self->wire_.end(), bytes, bytes + size);
+    };
+    port_.write_context = this;
+    port_.static_bytes = 1234;
+    Buffers b;
+    b.model = model_;
+    b.model_bytes = sizeof model_;
+    b.arena = arena_;
+    b.arena_bytes = sizeof arena_;
+    b.rx = rx_;
+    b.rx_bytes = sizeof rx_;
+    b.tx = tx_;
+    b.tx_bytes = sizeof tx_;
+    b.scratch = scratch_;
+    b.scratch_bytes = sizeof scratch_;
+    b.response = response_;
+    b.response_bytes = sizeof response_;
+    b.max_payload = kMaxPayload;
+    agent_ = std::make_unique<Agent>(port_, b);
+  }
+
+  std::vector<uint8_t> Frame(MessageType type, uint16_t seq, const std::vector<uint8_t>& payload) {
+    std::vector<uint8_t> scratch(ScratchBytesFor(uint32_t(payload.size()) + 16));
+    std::vector<uint8_t> out(RxBytesFor(uint32_t(payload.size()) + 16));
+    size_t n = protocol::EncodeFrame(uint8_t(type), seq, payload.data(), payload.size(), scratch.data(),
+                                     scratch.size(), out.data(), out.size());
+    out.resize(n);
+    return out;
+  }
+
+  // Sends one request and returns every reply frame it produced.
+  std::vector<Reply> Send(const std::vector<uint8_t>& frame) {
+    wire_.clear();
+    for (uint8_t b : frame) agent_->Push(b);
+    std::vector<Reply> replies;
+    std::vector<uint8_t> buf(RxBytesFor(kMaxPayload));
+    protocol::FrameDecoder d(buf.data(), buf.size());
+    for (uint8_t b : wire_) {
+      if (d.Push(b) == protocol::FrameDecoder::Event::kPacket) {
+        replies.push_back({d.header(), std::vector<uint8_t>(d.payload(), d.payload() + d.header().length)});
+      }
+    }
+    return replies;
+  }
+
+  Reply Request(MessageType type, const std::vector<uint8_t>& payload = {}) {
+    auto replies = Send(Frame(type, ++seq_, payload));
+    EXPECT_EQ(replies.size(), 1u);
+    if (replies.empty()) return {};
+    EXPECT_EQ(replies[0].header.sequence, seq_);
+    return replies[0];
+  }
+
+  static protocol::ErrorResponse AsError(const Reply& r) {
+    protocol::ErrorResponse e;
+    protocol::Reader rd(r.payload.data(), r.payload.size());
+    EXPECT_TRUE(e.Decode(rd));
+    return e;
+  }
+
+  std::vector<uint8_t> LoadBegin(uint32_t total, uint32_t crc) {
+    std::vector<uint8_t> p(8);
+    protocol::Writer w(p.data(), p.size());
+    protocol::LoadBeginRequest{total, crc}.Encode(w);
+    return p;
+  }
+
+  std::vector<uint8_t> Chunk(uint32_t offset, const uint8_t* data, uint32_t size) {
+    std::vector<uint8_t> p(4 + size);
+    protocol::Writer w(p.data(), p.size());
+    protocol::LoadChunkRequest c;
+    c.offset = offset;
+    c.data = data;
+    c.size = size;
+    c.Encode(w);
+    return p;
+  }
+
+  Port port_;
+  uint8_t model_[4096];
+  uint8_t arena_[4096];
+  uint8_t rx_[RxBytesFor(kMaxPayload)];
+  uint8_t tx_[RxBytesFor(kMaxPayload)];
+  uint8_t scratch_[ScratchBytesFor(kMaxPayload)];
+  uint8_t response_[kMaxPayload];
+  std::vector<uint8_t> wire_;
+  std::unique_ptr<Agent> agent_;
+  uint16_t seq_ = 100;
+};
+
+TEST_F(AgentTest, HelloDescribesTheAgent) {
+  Reply r = Request(MessageType::kHello);
+  ASSERT_EQ(r.header.type, uint8_t(MessageType::kHello) | protocol::kResponseBit);
+  protocol::HelloResponse h;
+  protocol::Reader rd(r.payload.data(), r.payload.size());
+  ASSERT_TRUE(h.Decode(rd));
+  EXPECT_EQ(h.protocol_version, protocol::kProtocolVersion);
+  EXPECT_EQ(h.engine_version, engine::kEngineVersion);
+  EXPECT_EQ(h.clock_hz, 48000000u);
+  EXPECT_EQ(h.arena_bytes, sizeof arena_);
+  EXPECT_EQ(h.max_payload, kMaxPayload);
+  EXPECT_EQ(h.cycle_source, protocol::CycleSource::kDwtCyccnt);
+  EXPECT_STREQ(h.board_id, "test-board");
+}
+
+TEST_F(AgentTest, RepeatedSequenceIsAnsweredFromCacheNotRunAgain) {
+  std::vector<uint8_t> data(100, 0x5A);
+  Request(MessageType::kLoadBegin, LoadBegin(200, 0));
+  auto chunk = Frame(MessageType::kLoadChunk, ++seq_, Chunk(0, data.data(), 100));
+  auto first = Send(chunk);
+  ASSERT_EQ(first.size(), 1u);
+  const uint32_t executed = agent_->requests_executed();
+  auto again = Send(chunk);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(agent_->requests_executed(), executed);
+  EXPECT_EQ(agent_->duplicates_answered(), 1u);
+  EXPECT_EQ(again[0].payload, first[0].payload);
+  EXPECT_EQ(again[0].header.sequence, first[0].header.sequence);
+  // The same sequence with another type is a new request.
+  auto other = Send(Frame(MessageType::kHello, seq_, {}));
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(agent_->requests_executed(), executed + 1);
+}
+
+TEST_F(AgentTest, CorruptFramesAreDroppedSilently) {
+  auto f = Frame(MessageType::kHello, 5, {});
+  f[3] ^= 0x40;
+  EXPECT_TRUE(Send(f).empty());
+  EXPECT_EQ(agent_->frames_dropped(), 1u);
+  EXPECT_EQ(agent_->requests_executed(), 0u);
+}
+
+TEST_F(AgentTest, CrcMismatchOfTheWholeBlobIsAnError) {
+  std::vector<uint8_t> data(64, 7);
+  uint32_t crc = protocol::Crc32(data.data(), data.size());
+  Request(MessageType::kLoadBegin, LoadBegin(64, crc ^ 1));
+  Request(MessageType::kLoadChunk, Chunk(0, data.data(), 64));
+  Reply r = Request(MessageType::kLoadEnd);
+  ASSERT_EQ(r.header.type, uint8_t(MessageType::kError));
+  auto e = AsError(r);
+  EXPECT_EQ(e.status, Status::kCrcMismatch);
+  EXPECT_NE(strstr(e.message, "CRC"), nullptr) << e.message;
+}
+
+TEST_F(AgentTest, TruncatedUploadIsAnError) {
+  std::vector<uint8_t> data(64, 7);
+  Request(MessageType::kLoadBegin, LoadBegin(128, protocol::Crc32(data.data(), 64)));
+  Request(MessageType::kLoadChunk, Chunk(0, data.data(), 64));
+  auto e = AsError(Request(MessageType::kLoadEnd));
+  EXPECT_EQ(e.status, Status::kBadLength);
+  EXPECT_NE(strstr(e.message, "64 of 128"), nullptr) << e.message;
+}
+
+TEST_F(AgentTest, MissingChunkAndOverrunAreRefused) {
+  std::vector<uint8_t> data(64, 7);
+  Request(MessageType::kLoadBegin, LoadBegin(100, 0));
+  EXPECT_EQ(AsError(Request(MessageType::kLoadChunk, Chunk(32, data.data(), 8))).status, Status::kOutOfRange);
+  Request(MessageType::kLoadChunk, Chunk(0, data.data(), 64));
+  EXPECT_EQ(AsError(Request(MessageType::kLoadChunk, Chunk(64, data.data(), 64))).status, Status::kOutOfRange);
+}
+
+TEST_F(AgentTest, ModelLargerThanTheBufferStatesTheShortfall) {
+  auto e = AsError(Request(MessageType::kLoadBegin, LoadBegin(5000, 0)));
+  EXPECT_EQ(e.status, Status::kTooLarge);
+  EXPECT_NE(strstr(e.message, "by 904 bytes"), nullptr) << e.message;
+}
+
+TEST_F(AgentTest, GarbageModelIsRejectedByTheVerifier) {
+  std::vector<uint8_t> data(200);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 37 + 11);
+  Request(MessageType::kLoadBegin, LoadBegin(200, protocol::Crc32(data.data(), 200)));
+  Request(MessageType::kLoadChunk, Chunk(0, data.data(), 200));
+  auto e = AsError(Request(MessageType::kLoadEnd));
+  EXPECT_EQ(e.status, Status::kModelInvalid) << e.message;
+  // Nothing is loaded afterwards.
+  EXPECT_EQ(AsError(Request(MessageType::kInvoke, {0, 0, 1, 0})).status, Status::kBadState);
+}
+
+TEST_F(AgentTest, RequestsBeforeLoadAndUnknownTypesAreErrors) {
+  EXPECT_EQ(AsError(Request(MessageType::kSetInput, {0, 0, 0, 0, 0, 1})).status, Status::kBadState);
+  EXPECT_EQ(AsError(Request(MessageType::kGetOutput, {0, 0, 0, 0, 0, 16, 0, 0, 0})).status, Status::kBadState);
+  EXPECT_EQ(AsError(Request(MessageType::kLoadEnd)).status, Status::kBadState);
+  EXPECT_EQ(AsError(Request(MessageType(0x3C))).status, Status::kUnknownMessage);
+  EXPECT_EQ(AsError(Request(MessageType::kInvoke, {1})).status, Status::kBadLength);
+}
+
+TEST_F(AgentTest, MemoryReportsPortFigures) {
+  Reply r = Request(MessageType::kGetMemory);
+  protocol::GetMemoryResponse m;
+  protocol::Reader rd(r.payload.data(), r.payload.size());
+  ASSERT_TRUE(m.Decode(rd));
+  EXPECT_EQ(m.arena_bytes, sizeof arena_);
+  EXPECT_EQ(m.arena_used, 0u);
+  EXPECT_EQ(m.static_bytes, 1234u);
+}
+
+TEST_F(AgentTest, ResetAnswersThenDropsState) {
+  std::vector<uint8_t> data(64, 7);
+  Request(MessageType::kLoadBegin, LoadBegin(64, protocol::Crc32(data.data(), 64)));
+  Reply r = Request(MessageType::kReset);
+  EXPECT_EQ(r.header.type, uint8_t(MessageType::kReset) | protocol::kResponseBit);
+  EXPECT_EQ(AsError(Request(MessageType::kLoadChunk, Chunk(0, data.data(), 64))).status, Status::kBadState);
+}
+
+}  // namespace
+}  // namespace hil::agent

@@ -1,0 +1,38 @@
+// Boards whose console is an Arm CMSDK APB UART: the MPS2 FPGA images (AN385 M3, AN386 M4, AN500 M7)
+// at 0x40004000 and the MPS3 AN547 (M55) at 0x49303000. Base, clock and name come from the build.
+#include "cortex_m.h"
+
+#ifndef HIL_UART_BASE
+#error "HIL_UART_BASE must be defined by the board build"
+#endif
+
+namespace hil::port {
+namespace {
+constexpr uintptr_t kData = HIL_UART_BASE + 0x00;
+constexpr uintptr_t kState = HIL_UART_BASE + 0x04;  // bit 0 TX full, bit 1 RX full
+constexpr uintptr_t kCtrl = HIL_UART_BASE + 0x08;   // bit 0 TX enable, bit 1 RX enable
+constexpr uintptr_t kBaudDiv = HIL_UART_BASE + 0x10;
+}  // namespace
+
+void BoardInit() {
+  Reg(kBaudDiv) = HIL_CLOCK_HZ / 115200;  // the CMSDK UART needs at least 16; the value is ignored by QEMU
+  Reg(kCtrl) = 0x3;
+}
+
+void UartWrite(const uint8_t* bytes, size_t size) {
+  for (size_t i = 0; i < size; ++i) {
+    while (Reg(kState) & 0x1u) {
+    }
+    Reg(kData) = bytes[i];
+  }
+}
+
+int UartRead() {
+  if (Reg(kState) & 0x2u) return static_cast<int>(Reg(kData) & 0xFFu);
+  return -1;
+}
+
+const char* BoardId() { return HIL_BOARD_ID; }
+uint32_t BoardClockHz() { return HIL_CLOCK_HZ; }
+
+}  // namespace hil::port

@@ -1,0 +1,43 @@
+// The TI Stellaris LM3S6965 evaluation board: UART0 is a PL011-style UART at 0x4000C000, clocked after
+// its gate in SYSCTL RCGC1 is opened.
+#include "cortex_m.h"
+
+namespace hil::port {
+namespace {
+constexpr uintptr_t kRcgc1 = 0x400FE104;
+constexpr uintptr_t kUart = 0x4000C000;
+constexpr uintptr_t kDr = kUart + 0x000;
+constexpr uintptr_t kFr = kUart + 0x018;  // bit 4 RX FIFO empty, bit 5 TX FIFO full
+constexpr uintptr_t kIbrd = kUart + 0x024;
+constexpr uintptr_t kFbrd = kUart + 0x028;
+constexpr uintptr_t kLcrh = kUart + 0x02C;
+constexpr uintptr_t kCtl = kUart + 0x030;
+}  // namespace
+
+void BoardInit() {
+  Reg(kRcgc1) |= 1u;  // UART0 clock gate
+  Reg(kCtl) = 0;
+  // 115200 baud from the 12 MHz reset clock: 12e6 / (16 * 115200) = 6.51 -> 6 + 33/64.
+  Reg(kIbrd) = 6;
+  Reg(kFbrd) = 33;
+  Reg(kLcrh) = (0x3u << 5) | (1u << 4);  // 8 bits, FIFOs on
+  Reg(kCtl) = (1u << 0) | (1u << 8) | (1u << 9);
+}
+
+void UartWrite(const uint8_t* bytes, size_t size) {
+  for (size_t i = 0; i < size; ++i) {
+    while (Reg(kFr) & (1u << 5)) {
+    }
+    Reg(kDr) = bytes[i];
+  }
+}
+
+int UartRead() {
+  if (Reg(kFr) & (1u << 4)) return -1;
+  return static_cast<int>(Reg(kDr) & 0xFFu);
+}
+
+const char* BoardId() { return HIL_BOARD_ID; }
+uint32_t BoardClockHz() { return HIL_CLOCK_HZ; }
+
+}  // namespace hil::port

@@ -1,0 +1,34 @@
+// Registers of the Cortex-M core shared by every machine we port to (ARMv7-M / ARMv8-M system
+// control space), and the per-machine hooks each board file provides.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace hil::port {
+
+template <typename T = uint32_t>
+inline volatile T& Reg(uintptr_t address) {
+  return *reinterpret_cast<volatile T*>(address);
+}
+
+// SysTick.
+inline constexpr uintptr_t kSysTickCtrl = 0xE000E010;
+inline constexpr uintptr_t kSysTickLoad = 0xE000E014;
+inline constexpr uintptr_t kSysTickVal = 0xE000E018;
+// DWT cycle counter and its enable in DEMCR.
+inline constexpr uintptr_t kDemcr = 0xE000EDFC;
+inline constexpr uintptr_t kDwtCtrl = 0xE0001000;
+inline constexpr uintptr_t kDwtCyccnt = 0xE0001004;
+// System control block.
+inline constexpr uintptr_t kAircr = 0xE000ED0C;
+inline constexpr uintptr_t kCpacr = 0xE000ED88;
+
+// Board hooks (one board_<machine>.cc per machine).
+void BoardInit();                      // clocks, UART
+void UartWrite(const uint8_t* bytes, size_t size);
+int UartRead();                        // next received byte, or -1 when none is waiting
+const char* BoardId();
+uint32_t BoardClockHz();
+
+}  // namespace hil::port

@@ -1,0 +1,136 @@
+// The agent on a Cortex-M board: UART byte loop, SysTick/DWT cycle counter, stack high-water mark.
+#include <cstdint>
+#include <cstring>
+
+#include "cortex_m.h"
+#include "hil/agent/agent.h"
+
+#ifndef HIL_ARENA_BYTES
+#define HIL_ARENA_BYTES (128 * 1024)
+#endif
+#ifndef HIL_MODEL_BYTES
+#define HIL_MODEL_BYTES (384 * 1024)
+#endif
+#ifndef HIL_MAX_PAYLOAD
+#define HIL_MAX_PAYLOAD 1024
+#endif
+
+extern "C" {
+extern uint32_t __data_start__, __bss_end__;
+extern uint32_t __stack_bottom__, __stack_top__;
+}
+
+namespace {
+
+using namespace hil::port;
+
+constexpr uint32_t kMaxPayload = HIL_MAX_PAYLOAD;
+
+alignas(16) uint8_t g_model[HIL_MODEL_BYTES];
+alignas(16) uint8_t g_arena[HIL_ARENA_BYTES];
+uint8_t g_rx[hil::agent::RxBytesFor(kMaxPayload)];
+uint8_t g_tx[hil::agent::RxBytesFor(kMaxPayload)];
+uint8_t g_scratch[hil::agent::ScratchBytesFor(kMaxPayload)];
+uint8_t g_response[kMaxPayload];
+
+volatile uint32_t g_systick_wraps = 0;
+bool g_use_dwt = false;
+
+// DWT CYCCNT where it counts; QEMU 7.2 implements the registers as zero, so check that it moves.
+bool DwtCounts() {
+  Reg(kDemcr) |= (1u << 24);  // TRCENA
+  Reg(kDwtCyccnt) = 0;
+  Reg(kDwtCtrl) |= 1u;        // CYCCNTENA
+  const uint32_t a = Reg(kDwtCyccnt);
+  for (volatile int i = 0; i < 100; ++i) {
+  }
+  return Reg(kDwtCyccnt) != a;
+}
+
+void StartCounters() {
+  g_use_dwt = DwtCounts();
+  // SysTick on the processor clock, full 24-bit range, interrupt on wrap to extend it to 64 bits.
+  Reg(kSysTickLoad) = 0x00FFFFFFu;
+  Reg(kSysTickVal) = 0;
+  Reg(kSysTickCtrl) = 0x7u;  // CLKSOURCE=core, TICKINT, ENABLE
+}
+
+uint32_t StackBytes() {
+  return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&__stack_top__) -
+                               reinterpret_cast<uintptr_t>(&__stack_bottom__));
+}
+
+uint32_t StackUsed() {
+  const uint32_t* p = &__stack_bottom__;
+  const uint32_t* top = &__stack_top__;
+  while (p < top && *p == 0xA5A5A5A5u) ++p;
+  return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(top) - reinterpret_cast<uintptr_t>(p));
+}
+
+void Write(const uint8_t* bytes, size_t size, void*) { UartWrite(bytes, size); }
+
+void ResetCore() {
+  // SYSRESETREQ: the board restarts from the vector table, as after a probe reset.
+  Reg(kAircr) = (0x5FAu << 16) | (1u << 2);
+  for (;;) {
+  }
+}
+
+}  // namespace
+
+extern "C" void SysTick_Handler() { g_systick_wraps = g_systick_wraps + 1; }
+
+namespace hil::agent::engine {
+uint64_t PortCycles() {
+  if (g_use_dwt) {
+    // 32-bit CYCCNT; callers measure differences well below 2^32 cycles per operator and inference.
+    return Reg(kDwtCyccnt);
+  }
+  uint32_t hi, val;
+  do {
+    hi = g_systick_wraps;
+    val = Reg(kSysTickVal);
+  } while (hi != g_systick_wraps);
+  return (static_cast<uint64_t>(hi) << 24) + (0x00FFFFFFu - val);
+}
+}  // namespace hil::agent::engine
+
+int main() {
+  BoardInit();
+  StartCounters();
+
+  hil::agent::Port port;
+  port.agent_name = "tinyhil-agent";
+  port.board_id = BoardId();
+  port.clock_hz = BoardClockHz();
+  port.cycle_source = g_use_dwt ? hil::protocol::CycleSource::kDwtCyccnt : hil::protocol::CycleSource::kSysTick;
+  port.capabilities = hil::protocol::kCapProfiling | hil::protocol::kCapStackPainting;
+  port.write = Write;
+  port.stack_bytes = StackBytes;
+  port.stack_used = StackUsed;
+  port.static_bytes = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&__bss_end__) -
+                                            reinterpret_cast<uintptr_t>(&__data_start__)) -
+                      static_cast<uint32_t>(sizeof g_model + sizeof g_arena);
+  port.reset = ResetCore;
+
+  hil::agent::Buffers b;
+  b.model = g_model;
+  b.model_bytes = sizeof g_model;
+  b.arena = g_arena;
+  b.arena_bytes = sizeof g_arena;
+  b.rx = g_rx;
+  b.rx_bytes = sizeof g_rx;
+  b.tx = g_tx;
+  b.tx_bytes = sizeof g_tx;
+  b.scratch = g_scratch;
+  b.scratch_bytes = sizeof g_scratch;
+  b.response = g_response;
+  b.response_bytes = sizeof g_response;
+  b.max_payload = kMaxPayload;
+  static hil::agent::Agent agent(port, b);
+
+  for (;;) {
+    const int c = UartRead();
+    if (c >= 0) agent.Push(static_cast<uint8_t>(c));
+  }
+}

@@ -1,0 +1,278 @@
+// The agent as a host process: the POSIX port. It serves the protocol on a pseudo-terminal (the
+// same byte stream a board's UART gives), a Unix socket, TCP on loopback, or stdin/stdout.
+//
+// Cycle source: CLOCK_MONOTONIC in nanoseconds. Stack high-water mark: the command loop runs on a
+// painted stack of its own (ucontext), measured exactly as a target port measures its main stack.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "hil/agent/agent.h"
+
+namespace hil::agent::engine {
+uint64_t PortCycles() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+}  // namespace hil::agent::engine
+
+namespace {
+
+constexpr uint32_t kMaxPayload = 4096;
+constexpr size_t kStackBytes = 1u << 20;
+constexpr uint8_t kStackPaint = 0xA5;
+
+// Static like a target's .bss, so static_bytes below can be measured the same way.
+alignas(16) uint8_t g_model[4u << 20];
+alignas(16) uint8_t g_arena[4u << 20];
+alignas(16) uint8_t g_stack[kStackBytes];
+uint8_t g_rx[hil::agent::RxBytesFor(kMaxPayload)];
+uint8_t g_tx[hil::agent::RxBytesFor(kMaxPayload)];
+uint8_t g_scratch[hil::agent::ScratchBytesFor(kMaxPayload)];
+uint8_t g_response[kMaxPayload];
+
+struct Options {
+  std::string mode = "pty";
+  std::string path;
+  int port = 0;
+  std::string board_id = "posix";
+  size_t arena_bytes = sizeof g_arena;
+  size_t model_bytes = sizeof g_model;
+  uint32_t max_payload = kMaxPayload;
+};
+
+Options g_options;
+int g_in = -1;
+int g_out = -1;
+int g_listen = -1;
+ucontext_t g_main_context;
+ucontext_t g_loop_context;
+int g_exit_code = 0;
+
+uint32_t StackBytes() { return kStackBytes; }
+
+uint32_t StackUsed() {
+  // The stack grows down from the end of g_stack; the first unpainted byte from the bottom marks the
+  // deepest point reached.
+  size_t i = 0;
+  while (i < kStackBytes && g_stack[i] == kStackPaint) ++i;
+  return static_cast<uint32_t>(kStackBytes - i);
+}
+
+void WriteAll(const uint8_t* bytes, size_t size, void*) {
+  while (size > 0) {
+    ssize_t n = write(g_out, bytes, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        pollfd p{g_out, POLLOUT, 0};
+        poll(&p, 1, 100);
+        continue;
+      }
+      return;  // the peer went away; the host will retransmit or give up
+    }
+    bytes += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+void MakeRaw(int fd) {
+  termios t;
+  if (tcgetattr(fd, &t) == 0) {
+    cfmakeraw(&t);
+    tcsetattr(fd, TCSANOW, &t);
+  }
+}
+
+int AcceptOne() {
+  int fd = accept(g_listen, nullptr, nullptr);
+  return fd;
+}
+
+void Loop() {
+  hil::agent::Port port;
+  port.agent_name = "tinyhil-agent-posix";
+  port.board_id = g_options.board_id.c_str();
+  port.clock_hz = 1000000000u;  // one "cycle" is one nanosecond of CLOCK_MONOTONIC
+  port.cycle_source = hil::protocol::CycleSource::kHostMonotonicNs;
+  port.capabilities = hil::protocol::kCapProfiling | hil::protocol::kCapStackPainting;
+  port.write = WriteAll;
+  port.stack_bytes = StackBytes;
+  port.stack_used = StackUsed;
+  port.static_bytes = 0;
+
+  hil::agent::Buffers b;
+  b.model = g_model;
+  b.model_bytes = g_options.model_bytes;
+  b.arena = g_arena;
+  b.arena_bytes = g_options.arena_bytes;
+  b.rx = g_rx;
+  b.rx_bytes = hil::agent::RxBytesFor(g_options.max_payload);
+  b.tx = g_tx;
+  b.tx_bytes = b.rx_bytes;
+  b.scratch = g_scratch;
+  b.scratch_bytes = hil::agent::ScratchBytesFor(g_options.max_payload);
+  b.response = g_response;
+  b.response_bytes = g_options.max_payload;
+  b.max_payload = g_options.max_payload;
+  static hil::agent::Agent agent(port, b);
+
+  uint8_t buf[4096];
+  for (;;) {
+    pollfd p{g_in, POLLIN, 0};
+    int pr = poll(&p, 1, 1000);
+    if (pr < 0 && errno != EINTR) break;
+    if (pr <= 0) continue;
+    ssize_t n = read(g_in, buf, sizeof buf);
+    if (n > 0) {
+      for (ssize_t i = 0; i < n; ++i) agent.Push(buf[i]);
+      continue;
+    }
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (g_options.mode == "pty") {
+      // EIO: no process has the slave open. A board keeps its UART up when the host disconnects, so
+      // wait for the host to come back.
+      usleep(20000);
+      continue;
+    }
+    if (g_listen >= 0) {  // socket peer closed: serve the next connection
+      close(g_in);
+      g_in = g_out = AcceptOne();
+      if (g_in < 0) break;
+      continue;
+    }
+    break;  // stdin closed
+  }
+  swapcontext(&g_loop_context, &g_main_context);
+}
+
+int Usage() {
+  fprintf(stderr,
+          "usage: hil-agent-posix [--pty | --unix PATH | --tcp PORT | --stdio] [--board-id ID]\n"
+          "                       [--arena-bytes N] [--model-bytes N] [--max-payload N]\n"
+          "  --pty        create a pseudo-terminal and print 'PTY <path>' on stdout (default)\n"
+          "  --unix PATH  listen on a Unix socket\n"
+          "  --tcp PORT   listen on 127.0.0.1:PORT (0 picks a port; 'TCP <port>' is printed)\n"
+          "  --stdio      speak the protocol on stdin/stdout\n");
+  return 2;
+}
+
+bool ParseSize(const char* s, size_t max, size_t* out) {
+  char* end = nullptr;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (!end || *end != '\0' || v == 0 || v > max) return false;
+  *out = static_cast<size_t>(v);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto need = [&](const char* what) -> const char* {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "hil-agent-posix: %s needs %s\n", a.c_str(), what);
+        exit(2);
+      }
+      return argv[++i];
+    };
+    size_t v = 0;
+    if (a == "--pty") g_options.mode = "pty";
+    else if (a == "--stdio") g_options.mode = "stdio";
+    else if (a == "--unix") { g_options.mode = "unix"; g_options.path = need("a path"); }
+    else if (a == "--tcp") { g_options.mode = "tcp"; g_options.port = atoi(need("a port")); }
+    else if (a == "--board-id") g_options.board_id = need("an id");
+    else if (a == "--arena-bytes") {
+      if (!ParseSize(need("a size"), sizeof g_arena, &v)) { fprintf(stderr, "hil-agent-posix: bad --arena-bytes (1..%zu)\n", sizeof g_arena); return 2; }
+      g_options.arena_bytes = v;
+    } else if (a == "--model-bytes") {
+      if (!ParseSize(need("a size"), sizeof g_model, &v)) { fprintf(stderr, "hil-agent-posix: bad --model-bytes (1..%zu)\n", sizeof g_model); return 2; }
+      g_options.model_bytes = v;
+    } else if (a == "--max-payload") {
+      if (!ParseSize(need("a size"), kMaxPayload, &v) || v < 64) { fprintf(stderr, "hil-agent-posix: bad --max-payload (64..%u)\n", kMaxPayload); return 2; }
+      g_options.max_payload = static_cast<uint32_t>(v);
+    } else if (a == "-h" || a == "--help") return Usage();
+    else { fprintf(stderr, "hil-agent-posix: unknown option %s\n", a.c_str()); return Usage(); }
+  }
+
+  if (g_options.mode == "pty") {
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+      fprintf(stderr, "hil-agent-posix: cannot create a pty: %s\n", strerror(errno));
+      return 1;
+    }
+    const char* name = ptsname(master);
+    // Raw mode on the slave side: with the default line discipline the pty would echo our own
+    // replies back to us and translate CR/LF inside binary frames.
+    int slave = open(name, O_RDWR | O_NOCTTY);
+    if (slave >= 0) {
+      MakeRaw(slave);
+      close(slave);
+    }
+    g_in = g_out = master;
+    printf("PTY %s\n", name);
+  } else if (g_options.mode == "unix" || g_options.mode == "tcp") {
+    if (g_options.mode == "unix") {
+      g_listen = socket(AF_UNIX, SOCK_STREAM, 0);
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      if (g_options.path.size() >= sizeof addr.sun_path) { fprintf(stderr, "hil-agent-posix: socket path too long\n"); return 2; }
+      strcpy(addr.sun_path, g_options.path.c_str());
+      unlink(g_options.path.c_str());
+      if (bind(g_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(g_listen, 1) != 0) {
+        fprintf(stderr, "hil-agent-posix: cannot listen on %s: %s\n", g_options.path.c_str(), strerror(errno));
+        return 1;
+      }
+      printf("UNIX %s\n", g_options.path.c_str());
+    } else {
+      g_listen = socket(AF_INET, SOCK_STREAM, 0);
+      int one = 1;
+      setsockopt(g_listen, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      addr.sin_port = htons(static_cast<uint16_t>(g_options.port));
+      socklen_t len = sizeof addr;
+      if (bind(g_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(g_listen, 1) != 0 ||
+          getsockname(g_listen, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        fprintf(stderr, "hil-agent-posix: cannot listen on 127.0.0.1:%d: %s\n", g_options.port, strerror(errno));
+        return 1;
+      }
+      printf("TCP %d\n", ntohs(addr.sin_port));
+    }
+    fflush(stdout);
+    g_in = g_out = AcceptOne();
+    if (g_in < 0) return 1;
+  } else {
+    g_in = STDIN_FILENO;
+    g_out = STDOUT_FILENO;
+  }
+  fflush(stdout);
+
+  memset(g_stack, kStackPaint, sizeof g_stack);
+  getcontext(&g_loop_context);
+  g_loop_context.uc_stack.ss_sp = g_stack;
+  g_loop_context.uc_stack.ss_size = sizeof g_stack;
+  g_loop_context.uc_link = &g_main_context;
+  makecontext(&g_loop_context, Loop, 0);
+  swapcontext(&g_main_context, &g_loop_context);
+  return g_exit_code;
+}
