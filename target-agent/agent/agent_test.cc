@@ -243,3 +243,44 @@ TEST_F(AgentTest, ResetAnswersThenDropsState) {
 
 }  // namespace
 }  // namespace hil::agent
+
+#include "hil/agent/rtt.h"
+
+namespace hil::agent {
+namespace {
+
+TEST(Rtt, ControlBlockLayoutIsTheOneProbesRead) {
+  // The host reads the block as 32-bit words; these offsets are part of the protocol on a 32-bit
+  // target. On a 64-bit host the pointers widen, so only the ID and counts are checked here.
+  RttControlBlock b;
+  uint8_t up[16], down[16];
+  RttInit(&b, up, sizeof up, down, sizeof down);
+  EXPECT_STREQ(b.id, "SEGGER RTT");
+  EXPECT_EQ(offsetof(RttControlBlock, max_up_buffers), 16u);
+  EXPECT_EQ(b.max_up_buffers, 1);
+  EXPECT_EQ(b.max_down_buffers, 1);
+}
+
+TEST(Rtt, RingsWrapAndKeepOneByteFree) {
+  RttControlBlock b;
+  uint8_t up[8], down[8];
+  RttInit(&b, up, sizeof up, down, sizeof down);
+  EXPECT_EQ(RttRead(&b), -1);
+  // Host side of the down ring: write 5 bytes three times, draining between, so offsets wrap.
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 5; ++i) {
+      uint32_t wr = b.down.write_offset;
+      down[wr] = uint8_t(round * 10 + i);
+      b.down.write_offset = (wr + 1) % 8;
+    }
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(RttRead(&b), round * 10 + i);
+    EXPECT_EQ(RttRead(&b), -1);
+  }
+  // Target side of the up ring: 7 bytes fit in 8 (one stays free).
+  const uint8_t msg[7] = {1, 2, 3, 4, 5, 6, 7};
+  RttWrite(&b, msg, 7);
+  EXPECT_EQ((b.up.write_offset + 8 - b.up.read_offset) % 8, 7u);
+}
+
+}  // namespace
+}  // namespace hil::agent

@@ -4,6 +4,7 @@
 
 #include "cortex_m.h"
 #include "hil/agent/agent.h"
+#include "hil/agent/rtt.h"
 
 #ifndef HIL_ARENA_BYTES
 #define HIL_ARENA_BYTES (128 * 1024)
@@ -16,6 +17,8 @@
 #endif
 
 extern "C" {
+// The RTT control block under the name probes look for.
+hil::agent::RttControlBlock _SEGGER_RTT;
 extern uint32_t __data_start__, __bss_end__;
 extern uint32_t __stack_bottom__, __stack_top__;
 }
@@ -32,6 +35,11 @@ uint8_t g_rx[hil::agent::RxBytesFor(kMaxPayload)];
 uint8_t g_tx[hil::agent::RxBytesFor(kMaxPayload)];
 uint8_t g_scratch[hil::agent::ScratchBytesFor(kMaxPayload)];
 uint8_t g_response[kMaxPayload];
+
+uint8_t g_rtt_up[2048];
+uint8_t g_rtt_down[4096];
+// The link the last request byte came from gets the responses: the host uses one link at a time.
+bool g_reply_on_rtt = false;
 
 volatile uint32_t g_systick_wraps = 0;
 bool g_use_dwt = false;
@@ -67,7 +75,10 @@ uint32_t StackUsed() {
   return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(top) - reinterpret_cast<uintptr_t>(p));
 }
 
-void Write(const uint8_t* bytes, size_t size, void*) { UartWrite(bytes, size); }
+void Write(const uint8_t* bytes, size_t size, void*) {
+  if (g_reply_on_rtt) hil::agent::RttWrite(&_SEGGER_RTT, bytes, size);
+  else UartWrite(bytes, size);
+}
 
 void ResetCore() {
   // SYSRESETREQ: the board restarts from the vector table, as after a probe reset.
@@ -104,13 +115,14 @@ int main() {
   port.board_id = BoardId();
   port.clock_hz = BoardClockHz();
   port.cycle_source = g_use_dwt ? hil::protocol::CycleSource::kDwtCyccnt : hil::protocol::CycleSource::kSysTick;
-  port.capabilities = hil::protocol::kCapProfiling | hil::protocol::kCapStackPainting;
+  port.capabilities = hil::protocol::kCapProfiling | hil::protocol::kCapStackPainting | hil::protocol::kCapRtt;
   port.write = Write;
   port.stack_bytes = StackBytes;
   port.stack_used = StackUsed;
   port.static_bytes = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&__bss_end__) -
                                             reinterpret_cast<uintptr_t>(&__data_start__)) -
                       static_cast<uint32_t>(sizeof g_model + sizeof g_arena);
+  // static_bytes counts the RTT buffers: they are RAM the agent needs on every board.
   port.reset = ResetCore;
 
   hil::agent::Buffers b;
@@ -129,8 +141,18 @@ int main() {
   b.max_payload = kMaxPayload;
   static hil::agent::Agent agent(port, b);
 
+  hil::agent::RttInit(&_SEGGER_RTT, g_rtt_up, sizeof g_rtt_up, g_rtt_down, sizeof g_rtt_down);
+
   for (;;) {
-    const int c = UartRead();
-    if (c >= 0) agent.Push(static_cast<uint8_t>(c));
+    int c = UartRead();
+    if (c >= 0) {
+      g_reply_on_rtt = false;
+      agent.Push(static_cast<uint8_t>(c));
+    }
+    c = hil::agent::RttRead(&_SEGGER_RTT);
+    if (c >= 0) {
+      g_reply_on_rtt = true;
+      agent.Push(static_cast<uint8_t>(c));
+    }
   }
 }

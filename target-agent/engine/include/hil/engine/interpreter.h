@@ -68,6 +68,12 @@ class Interpreter {
   // kKernelFailed.
   Status Invoke(OpProfile* profile);
 
+  // Debug hook (tests, `hil inspect`): when set, called after every operator, outside the measured
+  // cycle window, with the operator's index and a view of its first output. The view's data points
+  // into the arena and is valid only during the call (the planner reuses memory). Null clears it.
+  using OpObserver = void (*)(void* context, int op_index, const TensorView& output);
+  void SetOpObserver(OpObserver observer, void* context);
+
   // One sentence about the last failure of Load or Invoke ("unsupported operator GATHER (36) at
   // operator 3"); empty after success. Never null.
   const char* ErrorDetail() const;
@@ -75,7 +81,7 @@ class Interpreter {
  private:
   struct State;
   // Storage for the engine's parsed model and plan; sized by the implementation.
-  alignas(8) unsigned char storage_[16384];
+  alignas(8) unsigned char storage_[8192];
   char error_[160] = {};
   State* state();
   const State* state() const;

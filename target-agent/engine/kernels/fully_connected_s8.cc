@@ -1,0 +1,25 @@
+#include "kernels/fully_connected_s8.h"
+
+#include "kernels/quant.h"
+
+namespace hil::agent::engine {
+
+size_t FullyConnectedS8ScratchBytes(const FullyConnectedParams&) { return 0; }
+
+Status FullyConnectedS8(const FullyConnectedParams& p, const int8_t* input, const int8_t* filter,
+                        const int32_t* bias, void*, int8_t* output) {
+  for (int32_t b = 0; b < p.batches; ++b) {
+    const int8_t* in = input + static_cast<size_t>(b) * p.accum_depth;
+    for (int32_t oc = 0; oc < p.out_depth; ++oc) {
+      const int8_t* f = filter + static_cast<size_t>(oc) * p.accum_depth;
+      int32_t acc = 0;
+      for (int32_t d = 0; d < p.accum_depth; ++d) acc += (f[d] + p.filter_offset) * (in[d] + p.input_offset);
+      if (bias != nullptr) acc += bias[oc];
+      acc = MultiplyByQuantizedMultiplier(acc, p.multiplier, p.shift) + p.output_offset;
+      output[static_cast<size_t>(b) * p.out_depth + oc] = static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace hil::agent::engine

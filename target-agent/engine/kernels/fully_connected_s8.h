@@ -1,0 +1,18 @@
+#pragma once
+
+#include "kernels/common.h"
+
+namespace hil::agent::engine {
+
+// input [batches, accum_depth], filter [out_depth, accum_depth], per-tensor requantisation.
+struct FullyConnectedParams {
+  int32_t batches, accum_depth, out_depth;
+  int32_t input_offset, filter_offset, output_offset;
+  int32_t multiplier, shift, act_min, act_max;
+};
+
+size_t FullyConnectedS8ScratchBytes(const FullyConnectedParams& p);
+Status FullyConnectedS8(const FullyConnectedParams& p, const int8_t* input, const int8_t* filter,
+                        const int32_t* bias, void* scratch, int8_t* output);
+
+}  // namespace hil::agent::engine

@@ -1,0 +1,50 @@
+#include "planner.h"
+
+namespace hil::agent::engine {
+
+namespace {
+uint64_t AlignUp(uint64_t v, uint32_t align) { return (v + align - 1) & ~static_cast<uint64_t>(align - 1); }
+}  // namespace
+
+uint64_t PlanGreedy(PlanRecord* r, uint32_t count, uint32_t align) {
+  // Order by size, largest first; ties by earlier first use (stable insertion sort on `order`).
+  for (uint32_t i = 0; i < count; ++i) r[i].order = i;
+  for (uint32_t i = 1; i < count; ++i) {
+    const uint32_t k = r[i].order;
+    uint32_t j = i;
+    while (j > 0) {
+      const PlanRecord& a = r[r[j - 1].order];
+      const PlanRecord& b = r[k];
+      const bool after = a.bytes < b.bytes || (a.bytes == b.bytes && a.first > b.first);
+      if (!after) break;
+      r[j].order = r[j - 1].order;
+      --j;
+    }
+    r[j].order = k;
+  }
+  // r[i].order now lists record indices in placement order. Track placed ones by position in it.
+  uint64_t total = 0;
+  for (uint32_t n = 0; n < count; ++n) {
+    PlanRecord& t = r[r[n].order];
+    const uint64_t bytes = AlignUp(t.bytes, align);
+    uint64_t candidate = 0;
+    for (;;) {
+      uint64_t smallest_end = UINT64_MAX;
+      for (uint32_t m = 0; m < n; ++m) {
+        const PlanRecord& p = r[r[m].order];
+        if (p.last < t.first || t.last < p.first) continue;  // not alive together
+        const uint64_t p_end = p.offset + AlignUp(p.bytes, align);
+        if (p_end <= candidate || p.offset >= candidate + bytes) continue;  // no overlap in space
+        if (p_end < smallest_end) smallest_end = p_end;
+      }
+      if (smallest_end == UINT64_MAX) break;
+      candidate = smallest_end;
+    }
+    if (candidate + bytes > UINT32_MAX) return 0;
+    t.offset = static_cast<uint32_t>(candidate);
+    if (candidate + bytes > total) total = candidate + bytes;
+  }
+  return total;
+}
+
+}  // namespace hil::agent::engine
