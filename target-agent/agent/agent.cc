@@ -235,6 +235,7 @@ Status Agent::Invoke(Reader& r, Writer& w) {
   }
   profile_.Clear();
   for (uint16_t i = 0; i < req.iterations; ++i) {
+    if (port_.align_counter) port_.align_counter();
     const uint64_t start = engine::PortCycles();
     Status s = interpreter_.Invoke(&profile_);
     const uint64_t end = engine::PortCycles();

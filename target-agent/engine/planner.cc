@@ -6,8 +6,40 @@ namespace {
 uint64_t AlignUp(uint64_t v, uint32_t align) { return (v + align - 1) & ~static_cast<uint64_t>(align - 1); }
 }  // namespace
 
-uint64_t PlanGreedy(PlanRecord* r, uint32_t count, uint32_t align) {
-  // Order by size, largest first; ties by earlier first use (stable insertion sort on `order`).
+namespace {
+// Whether a should be placed after b.
+bool After(const PlanRecord& a, const PlanRecord& b, PlanOrder order) {
+  switch (order) {
+    case PlanOrder::kFirstUse:
+      return a.first > b.first || (a.first == b.first && a.bytes < b.bytes);
+    case PlanOrder::kSizeTimesLifetime: {
+      const uint64_t wa = static_cast<uint64_t>(a.bytes) * static_cast<uint64_t>(a.last - a.first + 1);
+      const uint64_t wb = static_cast<uint64_t>(b.bytes) * static_cast<uint64_t>(b.last - b.first + 1);
+      return wa < wb || (wa == wb && a.first > b.first);
+    }
+    case PlanOrder::kSizeDescending:
+    default:
+      return a.bytes < b.bytes || (a.bytes == b.bytes && a.first > b.first);
+  }
+}
+}  // namespace
+
+uint64_t PlanBest(PlanRecord* r, uint32_t count, uint32_t align) {
+  const PlanOrder orders[] = {PlanOrder::kSizeDescending, PlanOrder::kFirstUse, PlanOrder::kSizeTimesLifetime};
+  uint64_t best = 0;
+  PlanOrder best_order = orders[0];
+  for (PlanOrder o : orders) {
+    const uint64_t total = PlanGreedy(r, count, align, o);
+    if (total != 0 && (best == 0 || total < best)) {
+      best = total;
+      best_order = o;
+    }
+  }
+  return PlanGreedy(r, count, align, best_order);
+}
+
+uint64_t PlanGreedy(PlanRecord* r, uint32_t count, uint32_t align, PlanOrder order) {
+  // Stable insertion sort of record indices (kept in the `order` fields) by the chosen key.
   for (uint32_t i = 0; i < count; ++i) r[i].order = i;
   for (uint32_t i = 1; i < count; ++i) {
     const uint32_t k = r[i].order;
@@ -15,7 +47,7 @@ uint64_t PlanGreedy(PlanRecord* r, uint32_t count, uint32_t align) {
     while (j > 0) {
       const PlanRecord& a = r[r[j - 1].order];
       const PlanRecord& b = r[k];
-      const bool after = a.bytes < b.bytes || (a.bytes == b.bytes && a.first > b.first);
+      const bool after = After(a, b, order);
       if (!after) break;
       r[j].order = r[j - 1].order;
       --j;

@@ -17,7 +17,7 @@ Status Conv2dS8(const Conv2dParams& p, const QuantParams& q, const int8_t* input
         const int32_t in_x0 = ox * p.stride_w - p.pad_w;
         for (int32_t oc = 0; oc < p.out_c; ++oc) {
           const int32_t group = oc / out_per_group;
-          int32_t acc = 0;
+          uint32_t acc = 0;  // wraps like the reference's int32 on any real target
           for (int32_t fy = 0; fy < p.filter_h; ++fy) {
             const int32_t iy = in_y0 + p.dilation_h * fy;
             if (iy < 0 || iy >= p.in_h) continue;
@@ -27,14 +27,14 @@ Status Conv2dS8(const Conv2dParams& p, const QuantParams& q, const int8_t* input
               const int8_t* in = input + ((static_cast<size_t>(b) * p.in_h + iy) * p.in_w + ix) * p.in_c +
                                  static_cast<size_t>(group) * p.filter_in_c;
               const int8_t* f = filter + ((static_cast<size_t>(oc) * p.filter_h + fy) * p.filter_w + fx) * p.filter_in_c;
-              for (int32_t ic = 0; ic < p.filter_in_c; ++ic) acc += f[ic] * (in[ic] + p.input_offset);
+              for (int32_t ic = 0; ic < p.filter_in_c; ++ic) acc += static_cast<uint32_t>(f[ic] * (in[ic] + p.input_offset));
             }
           }
-          if (bias != nullptr) acc += bias[oc];
-          acc = MultiplyByQuantizedMultiplier(acc, q.multiplier[oc], q.shift[oc]);
-          acc += p.output_offset;
+          if (bias != nullptr) acc += static_cast<uint32_t>(bias[oc]);
+          int32_t v = MultiplyByQuantizedMultiplier(static_cast<int32_t>(acc), q.multiplier[oc], q.shift[oc]);
+          v = WrapAdd(v, p.output_offset);
           output[((static_cast<size_t>(b) * p.out_h + oy) * p.out_w + ox) * p.out_c + oc] =
-              static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));
+              static_cast<int8_t>(Clamp(v, p.act_min, p.act_max));
         }
       }
     }

@@ -16,7 +16,7 @@ Status DepthwiseConv2dS8(const DepthwiseConv2dParams& p, const QuantParams& q, c
         for (int32_t ic = 0; ic < p.in_c; ++ic) {
           for (int32_t m = 0; m < p.depth_multiplier; ++m) {
             const int32_t oc = m + ic * p.depth_multiplier;
-            int32_t acc = 0;
+            uint32_t acc = 0;  // wraps like the reference's int32 on any real target
             for (int32_t fy = 0; fy < p.filter_h; ++fy) {
               const int32_t iy = in_y0 + p.dilation_h * fy;
               if (iy < 0 || iy >= p.in_h) continue;
@@ -25,14 +25,14 @@ Status DepthwiseConv2dS8(const DepthwiseConv2dParams& p, const QuantParams& q, c
                 if (ix < 0 || ix >= p.in_w) continue;
                 const int32_t in = input[((static_cast<size_t>(b) * p.in_h + iy) * p.in_w + ix) * p.in_c + ic];
                 const int32_t f = filter[(static_cast<size_t>(fy) * p.filter_w + fx) * p.out_c + oc];
-                acc += f * (in + p.input_offset);
+                acc += static_cast<uint32_t>(f * (in + p.input_offset));
               }
             }
-            if (bias != nullptr) acc += bias[oc];
-            acc = MultiplyByQuantizedMultiplier(acc, q.multiplier[oc], q.shift[oc]);
-            acc += p.output_offset;
+            if (bias != nullptr) acc += static_cast<uint32_t>(bias[oc]);
+            int32_t v = MultiplyByQuantizedMultiplier(static_cast<int32_t>(acc), q.multiplier[oc], q.shift[oc]);
+            v = WrapAdd(v, p.output_offset);
             output[((static_cast<size_t>(b) * p.out_h + oy) * p.out_w + ox) * p.out_c + oc] =
-                static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));
+                static_cast<int8_t>(Clamp(v, p.act_min, p.act_max));
           }
         }
       }

@@ -12,11 +12,11 @@ Status FullyConnectedS8(const FullyConnectedParams& p, const int8_t* input, cons
     const int8_t* in = input + static_cast<size_t>(b) * p.accum_depth;
     for (int32_t oc = 0; oc < p.out_depth; ++oc) {
       const int8_t* f = filter + static_cast<size_t>(oc) * p.accum_depth;
-      int32_t acc = 0;
-      for (int32_t d = 0; d < p.accum_depth; ++d) acc += (f[d] + p.filter_offset) * (in[d] + p.input_offset);
-      if (bias != nullptr) acc += bias[oc];
-      acc = MultiplyByQuantizedMultiplier(acc, p.multiplier, p.shift) + p.output_offset;
-      output[static_cast<size_t>(b) * p.out_depth + oc] = static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));
+      uint32_t acc = 0;  // wraps like the reference's int32 on any real target
+      for (int32_t d = 0; d < p.accum_depth; ++d) acc += static_cast<uint32_t>((f[d] + p.filter_offset) * (in[d] + p.input_offset));
+      if (bias != nullptr) acc += static_cast<uint32_t>(bias[oc]);
+      const int32_t v = WrapAdd(MultiplyByQuantizedMultiplier(static_cast<int32_t>(acc), p.multiplier, p.shift), p.output_offset);
+      output[static_cast<size_t>(b) * p.out_depth + oc] = static_cast<int8_t>(Clamp(v, p.act_min, p.act_max));
     }
   }
   return Status::kOk;

@@ -21,6 +21,8 @@ inline constexpr uintptr_t kDemcr = 0xE000EDFC;
 inline constexpr uintptr_t kDwtCtrl = 0xE0001000;
 inline constexpr uintptr_t kDwtCyccnt = 0xE0001004;
 // System control block.
+inline constexpr uintptr_t kIcsr = 0xE000ED04;
+inline constexpr uint32_t kIcsrPendStSet = 1u << 26;
 inline constexpr uintptr_t kAircr = 0xE000ED0C;
 inline constexpr uintptr_t kCpacr = 0xE000ED88;
 

@@ -41,6 +41,7 @@ uint8_t g_rtt_down[4096];
 // The link the last request byte came from gets the responses: the host uses one link at a time.
 bool g_reply_on_rtt = false;
 
+constexpr uint32_t kSysTickPeriod = 1u << 20;
 volatile uint32_t g_systick_wraps = 0;
 bool g_use_dwt = false;
 
@@ -57,8 +58,9 @@ bool DwtCounts() {
 
 void StartCounters() {
   g_use_dwt = DwtCounts();
-  // SysTick on the processor clock, full 24-bit range, interrupt on wrap to extend it to 64 bits.
-  Reg(kSysTickLoad) = 0x00FFFFFFu;
+  // SysTick on the processor clock, interrupt on wrap to extend it to 64 bits. 2^20 ticks per wrap
+  // keeps AlignCounter's wait short on a real board (42 ms at 25 MHz) and the interrupt rare.
+  Reg(kSysTickLoad) = kSysTickPeriod - 1;
   Reg(kSysTickVal) = 0;
   Reg(kSysTickCtrl) = 0x7u;  // CLKSOURCE=core, TICKINT, ENABLE
 }
@@ -73,6 +75,15 @@ uint32_t StackUsed() {
   const uint32_t* top = &__stack_top__;
   while (p < top && *p == 0xA5A5A5A5u) ++p;
   return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(top) - reinterpret_cast<uintptr_t>(p));
+}
+
+// Sleeps until the next SysTick wrap interrupt. Under QEMU -icount the core wakes exactly at the tick
+// (virtual time jumps to the timer deadline), so the timed run starts at the same phase of the
+// counter every time and instruction counts repeat exactly. With DWT there is nothing to align.
+void AlignCounter() {
+  if (g_use_dwt) return;
+  const uint32_t wraps = g_systick_wraps;
+  while (g_systick_wraps == wraps) asm volatile("wfi");
 }
 
 void Write(const uint8_t* bytes, size_t size, void*) {
@@ -97,12 +108,19 @@ uint64_t PortCycles() {
     // 32-bit CYCCNT; callers measure differences well below 2^32 cycles per operator and inference.
     return Reg(kDwtCyccnt);
   }
+  // Ticks since start t: VAL counts P-1 .. 0, the wrap interrupt fires as VAL reaches 0 (t = kP - 1)
+  // and the reload to P-1 follows one tick later. A wrap whose interrupt is still pending (a real
+  // core's latency) shows in ICSR.PENDSTSET and is counted here instead.
   uint32_t hi, val;
+  bool pending;
   do {
     hi = g_systick_wraps;
     val = Reg(kSysTickVal);
+    pending = (Reg(kIcsr) & kIcsrPendStSet) != 0;
   } while (hi != g_systick_wraps);
-  return (static_cast<uint64_t>(hi) << 24) + (0x00FFFFFFu - val);
+  const uint64_t wraps = static_cast<uint64_t>(hi) + (pending ? 1 : 0);
+  if (val == 0) return wraps * kSysTickPeriod - 1;
+  return wraps * kSysTickPeriod + (kSysTickPeriod - 1 - val);
 }
 }  // namespace hil::agent::engine
 
@@ -124,6 +142,7 @@ int main() {
                       static_cast<uint32_t>(sizeof g_model + sizeof g_arena);
   // static_bytes counts the RTT buffers: they are RAM the agent needs on every board.
   port.reset = ResetCore;
+  port.align_counter = AlignCounter;
 
   hil::agent::Buffers b;
   b.model = g_model;

@@ -33,6 +33,10 @@ struct Port {
   uint32_t static_bytes = 0;
   // Called after the RESET response was written; a target port may reset the core here.
   void (*reset)() = nullptr;
+  // Called before each timed inference, outside the measured window. A port whose counter ticks
+  // slower than the core (SysTick under QEMU's -icount: one tick per 40 instructions) aligns to a
+  // tick edge here, so the count does not depend on the phase left by earlier, host-paced work.
+  void (*align_counter)() = nullptr;
 };
 
 struct Buffers {

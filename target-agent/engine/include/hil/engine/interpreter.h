@@ -83,6 +83,7 @@ class Interpreter {
   // Storage for the engine's parsed model and plan; sized by the implementation.
   alignas(8) unsigned char storage_[8192];
   char error_[160] = {};
+  bool state_ready_ = false;  // storage_ holds a constructed State
   State* state();
   const State* state() const;
 };

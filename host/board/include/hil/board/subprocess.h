@@ -1,0 +1,84 @@
+// A child process with its stdout and stderr captured: emulators (QEMU), probe tools (pyOCD,
+// OpenOCD) and the POSIX agent all run this way. Deadlines on every wait; SIGTERM then SIGKILL on
+// teardown, so no child outlives its board.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "hil/core/deadline.h"
+#include "hil/core/error.h"
+
+namespace hil::board {
+
+class Subprocess {
+ public:
+  Subprocess() = default;
+  ~Subprocess() { Stop(); }
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+
+  // Starts argv[0] (searched in PATH when it has no '/'), stdin from /dev/null. Errors: kNotFound
+  // (no such program, naming it and the Debian package when given), kInternal.
+  Result<void> Start(const std::vector<std::string>& argv, const std::string& package_hint = "");
+
+  // Reads the child's stdout and stderr until a line satisfies `match` (returned) or the deadline
+  // passes (kTimeout) or the child exits (kBadState, quoting its last stderr line).
+  template <class Match>
+  Result<std::string> WaitForLine(Match match, Deadline deadline);
+
+  // Running? Collects the exit status when it has exited.
+  bool Running();
+  // "exited with status 1: <last stderr line>" once the child has exited.
+  std::string ExitText();
+  // Everything the child printed so far (both streams, most recent 64 KiB).
+  const std::string& output() { Drain(0); return output_; }
+  std::string LastLine();
+  pid_t pid() const { return pid_; }
+
+  // SIGTERM, then SIGKILL after `grace`; idempotent.
+  void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(500));
+
+  // Runs a command to completion with a timeout and returns its exit status and output
+  // (kTimeout when it did not finish; it is killed).
+  struct Completed {
+    int exit_code = -1;
+    std::string output;
+  };
+  static Result<Completed> Run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                               const std::string& package_hint = "");
+
+ private:
+  // Reads what is available (waiting up to timeout_ms for the first bytes); appends complete lines
+  // to `lines`.
+  void Drain(int timeout_ms, std::vector<std::string>* lines = nullptr);
+
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  bool exited_ = false;
+  int status_ = 0;
+  std::string program_;
+  std::string output_;
+  std::string partial_out_;
+  std::string partial_err_;
+};
+
+template <class Match>
+Result<std::string> Subprocess::WaitForLine(Match match, Deadline deadline) {
+  for (;;) {
+    std::vector<std::string> lines;
+    Drain(std::min(deadline.PollTimeoutMs() < 0 ? 100 : deadline.PollTimeoutMs(), 100), &lines);
+    for (auto& l : lines) {
+      if (match(l)) return l;
+    }
+    if (!Running()) return Fail(Status::kBadState, program_ + " " + ExitText());
+    if (deadline.Expired()) return Fail(Status::kTimeout, program_ + " printed nothing expected in time" +
+                                                              (LastLine().empty() ? "" : " (last: " + LastLine() + ")"));
+  }
+}
+
+}  // namespace hil::board

@@ -1,0 +1,154 @@
+#include "hil/engine/interpreter.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "testing/model_builder.h"
+
+namespace hil::agent::engine {
+namespace {
+
+using testing::BuildModel;
+
+struct Loaded {
+  std::vector<uint8_t> model;
+  std::vector<uint8_t> arena = std::vector<uint8_t>(64 * 1024);
+  Interpreter interp;
+  Status Load(const testing::ModelSpec& spec) {
+    model = BuildModel(spec);
+    return interp.Load(model.data(), model.size(), arena.data(), arena.size());
+  }
+};
+
+TEST(InterpreterTest, FullyConnectedHandComputed) {
+  Loaded l;
+  ASSERT_EQ(l.Load(testing::TinyFullyConnected()), Status::kOk) << l.interp.ErrorDetail();
+  EXPECT_STREQ(l.interp.ErrorDetail(), "");
+  ASSERT_EQ(l.interp.input_count(), 1);
+  ASSERT_EQ(l.interp.output_count(), 1);
+  EXPECT_EQ(l.interp.operator_count(), 1);
+  EXPECT_EQ(l.interp.opcode(0), 9);
+  TensorView in = l.interp.input(0);
+  EXPECT_EQ(in.bytes, 4u);
+  EXPECT_EQ(in.rank, 2);
+  EXPECT_EQ(in.dims[1], 4);
+  EXPECT_FLOAT_EQ(in.scale, 0.5f);
+  EXPECT_EQ(in.zero_point, -1);
+  const int8_t x[4] = {3, -1, 0, 5};
+  std::memcpy(in.data, x, 4);
+  ASSERT_EQ(l.interp.Invoke(nullptr), Status::kOk);
+  // Multiplier 0.5 * 0.25 / 1 = 2^30 * 2^-2. Rows: 35 -> 5 (double rounding 4.375 -> 17.5 -> 18 -> 4.5 -> 5),
+  // -39 -> -5 (then RELU clamps to the zero point 2), 160 -> 20. Plus output zero point 2.
+  const TensorView out = l.interp.output(0);
+  ASSERT_EQ(out.bytes, 3u);
+  const int8_t* y = reinterpret_cast<const int8_t*>(out.data);
+  EXPECT_EQ(y[0], 7);
+  EXPECT_EQ(y[1], 2);
+  EXPECT_EQ(y[2], 22);
+}
+
+TEST(InterpreterTest, InvokeBeforeLoadIsBadState) {
+  Interpreter interp;
+  EXPECT_FALSE(interp.loaded());
+  EXPECT_EQ(interp.Invoke(nullptr), Status::kBadState);
+  EXPECT_NE(std::string(interp.ErrorDetail()), "");
+  EXPECT_EQ(interp.arena_used(), 0u);
+  EXPECT_EQ(interp.input(0).data, nullptr);
+}
+
+TEST(InterpreterTest, ResetDropsModel) {
+  Loaded l;
+  ASSERT_EQ(l.Load(testing::TinyFullyConnected()), Status::kOk);
+  EXPECT_TRUE(l.interp.loaded());
+  l.interp.Reset();
+  EXPECT_FALSE(l.interp.loaded());
+  EXPECT_EQ(l.interp.Invoke(nullptr), Status::kBadState);
+}
+
+TEST(InterpreterTest, ConvNetRunsAndSoftmaxSumsToOne) {
+  Loaded l;
+  ASSERT_EQ(l.Load(testing::TinyConvNet()), Status::kOk) << l.interp.ErrorDetail();
+  TensorView in = l.interp.input(0);
+  for (size_t i = 0; i < in.bytes; ++i) in.data[i] = static_cast<uint8_t>(i * 29 + 7);
+  OpProfile profile;
+  ASSERT_EQ(l.interp.Invoke(&profile), Status::kOk) << l.interp.ErrorDetail();
+  const TensorView out = l.interp.output(0);
+  ASSERT_EQ(out.bytes, 12u);
+  int sum = 0;
+  for (size_t i = 0; i < out.bytes; ++i) sum += static_cast<int8_t>(out.data[i]) + 128;
+  EXPECT_NEAR(sum, 256, 12);
+  EXPECT_EQ(profile.calls[0], 1u);
+  EXPECT_EQ(profile.opcode[0], 3);
+  EXPECT_EQ(profile.opcode[3], 25);
+  // Deterministic and repeatable.
+  std::vector<uint8_t> first(out.data, out.data + out.bytes);
+  for (size_t i = 0; i < in.bytes; ++i) in.data[i] = static_cast<uint8_t>(i * 29 + 7);
+  ASSERT_EQ(l.interp.Invoke(&profile), Status::kOk);
+  EXPECT_EQ(std::vector<uint8_t>(out.data, out.data + out.bytes), first);
+  EXPECT_EQ(profile.calls[0], 2u);
+  profile.Clear();
+  EXPECT_EQ(profile.calls[0], 0u);
+}
+
+TEST(InterpreterTest, DepthwiseAddMaxPoolMulRun) {
+  Loaded l;
+  ASSERT_EQ(l.Load(testing::TinyDepthwiseAdd()), Status::kOk) << l.interp.ErrorDetail();
+  ASSERT_EQ(l.interp.input_count(), 2);
+  for (int k = 0; k < 2; ++k) {
+    TensorView in = l.interp.input(k);
+    for (size_t i = 0; i < in.bytes; ++i) in.data[i] = static_cast<uint8_t>(i * 13 + 5 * k);
+  }
+  ASSERT_EQ(l.interp.Invoke(nullptr), Status::kOk);
+  EXPECT_EQ(l.interp.output(0).bytes, 4u);
+}
+
+struct Observed {
+  std::vector<int> ops;
+  std::vector<size_t> bytes;
+};
+void Observe(void* ctx, int op, const TensorView& v) {
+  auto* o = static_cast<Observed*>(ctx);
+  o->ops.push_back(op);
+  o->bytes.push_back(v.bytes);
+}
+
+TEST(InterpreterTest, ObserverSeesEveryOperatorOutput) {
+  Loaded l;
+  ASSERT_EQ(l.Load(testing::TinyConvNet()), Status::kOk);
+  Observed o;
+  l.interp.SetOpObserver(Observe, &o);
+  ASSERT_EQ(l.interp.Invoke(nullptr), Status::kOk);
+  EXPECT_EQ(o.ops, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(o.bytes, (std::vector<size_t>{48, 12, 12, 12}));
+  l.interp.SetOpObserver(nullptr, nullptr);
+  ASSERT_EQ(l.interp.Invoke(nullptr), Status::kOk);
+  EXPECT_EQ(o.ops.size(), 4u);
+}
+
+TEST(InterpreterTest, ArenaUsedIsEnoughAndOneByteLessIsNot) {
+  for (const auto& spec : {testing::TinyFullyConnected(), testing::TinyConvNet(), testing::TinyDepthwiseAdd()}) {
+    Loaded l;
+    ASSERT_EQ(l.Load(spec), Status::kOk);
+    // Arena bases are 8-aligned (vector storage), so the alignment skip is 0.
+    const size_t used = l.interp.arena_used();
+    std::vector<uint8_t> exact(used), less(used - 1);
+    Interpreter a, b;
+    EXPECT_EQ(a.Load(l.model.data(), l.model.size(), exact.data(), exact.size()), Status::kOk) << a.ErrorDetail();
+    EXPECT_EQ(b.Load(l.model.data(), l.model.size(), less.data(), less.size()), Status::kArenaTooSmall);
+    EXPECT_NE(std::string(b.ErrorDetail()).find("arena too small by"), std::string::npos) << b.ErrorDetail();
+  }
+}
+
+TEST(InterpreterTest, OpcodeNames) {
+  EXPECT_STREQ(OpcodeName(3), "CONV_2D");
+  EXPECT_STREQ(OpcodeName(25), "SOFTMAX");
+  EXPECT_STREQ(OpcodeName(36), "GATHER");
+  EXPECT_STREQ(OpcodeName(114), "QUANTIZE");
+  EXPECT_STREQ(OpcodeName(40000), "UNKNOWN");
+}
+
+}  // namespace
+}  // namespace hil::agent::engine

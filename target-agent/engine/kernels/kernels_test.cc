@@ -1,0 +1,280 @@
+// Kernels and fixed-point arithmetic on small hand-computed cases.
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "kernels/add_s8.h"
+#include "kernels/average_pool2d_s8.h"
+#include "kernels/concatenation_s8.h"
+#include "kernels/conv2d_s8.h"
+#include "kernels/depthwise_conv2d_s8.h"
+#include "kernels/elementwise_s8.h"
+#include "kernels/fully_connected_s8.h"
+#include "kernels/max_pool2d_s8.h"
+#include "kernels/mean_s8.h"
+#include "kernels/mul_s8.h"
+#include "kernels/pad_s8.h"
+#include "kernels/quant.h"
+#include "kernels/softmax_s8.h"
+
+namespace hil::agent::engine {
+namespace {
+
+TEST(QuantTest, QuantizeMultiplier) {
+  int32_t q;
+  int s;
+  ASSERT_TRUE(QuantizeMultiplier(0.125, &q, &s));
+  EXPECT_EQ(q, 1 << 30);
+  EXPECT_EQ(s, -2);
+  ASSERT_TRUE(QuantizeMultiplier(1.0, &q, &s));
+  EXPECT_EQ(q, 1 << 30);
+  EXPECT_EQ(s, 1);
+  ASSERT_TRUE(QuantizeMultiplier(0.75, &q, &s));
+  EXPECT_EQ(q, 1610612736);
+  EXPECT_EQ(s, 0);
+  ASSERT_TRUE(QuantizeMultiplier(0.0, &q, &s));
+  EXPECT_EQ(q, 0);
+  EXPECT_FALSE(QuantizeMultiplier(-1.0, &q, &s));
+  ASSERT_TRUE(QuantizeMultiplier(1e-12, &q, &s));  // below 2^-31: flushed to zero as TFLite does
+  EXPECT_EQ(q, 0);
+  EXPECT_EQ(s, 0);
+  // 1 - 2^-40 rounds up to 2^31 and is renormalised.
+  ASSERT_TRUE(QuantizeMultiplier(1.0 - 1.0 / (1LL << 40), &q, &s));
+  EXPECT_EQ(q, 1 << 30);
+  EXPECT_EQ(s, 1);
+}
+
+TEST(QuantTest, RoundingHelpers) {
+  EXPECT_EQ(SaturatingRoundingDoublingHighMul(INT32_MIN, INT32_MIN), INT32_MAX);
+  EXPECT_EQ(SaturatingRoundingDoublingHighMul(1 << 30, 1 << 30), 1 << 29);
+  EXPECT_EQ(SaturatingRoundingDoublingHighMul(35, 1 << 30), 18);   // 17.5 rounds up
+  EXPECT_EQ(SaturatingRoundingDoublingHighMul(-39, 1 << 30), -19); // -19.5 rounds up too (nudge)
+  EXPECT_EQ(RoundingDivideByPOT(5, 1), 3);
+  EXPECT_EQ(RoundingDivideByPOT(-3, 1), -2);
+  EXPECT_EQ(RoundingDivideByPOT(-5, 2), -1);
+  EXPECT_EQ(RoundingDivideByPOT(6, 2), 2);
+  EXPECT_EQ(MultiplyByQuantizedMultiplier(35, 1 << 30, -2), 5);
+  EXPECT_EQ(MultiplyByQuantizedMultiplier(-39, 1 << 30, -2), -5);
+  EXPECT_EQ(MultiplyByQuantizedMultiplier(3, 1 << 30, 2), 6);  // x * 0.5 * 4
+}
+
+TEST(QuantTest, GemmlowpFunctions) {
+  EXPECT_EQ(gemm::ExpOnNegativeValues(0, 5), INT32_MAX);
+  // exp(-1) in Q0.31 is 790015084 (the barrel shifter constant) for a = -1.0 with 5 integer bits.
+  const int32_t e1 = gemm::ExpOnNegativeValues(-(1 << 26), 5);
+  EXPECT_NEAR(e1, 790015084, 644);  // gemmlowp's stated accuracy: 3e-7
+  const int32_t half = gemm::OneOverOnePlusX(INT32_MAX);  // 1 / (1 + 1)
+  EXPECT_NEAR(half, 1 << 30, 4);
+  EXPECT_EQ(gemm::Logistic(0, 4), 1 << 30);
+  EXPECT_EQ(gemm::Tanh(0, 4), 0);
+  EXPECT_GT(gemm::Tanh(1 << 27, 4), 0);  // tanh(1) > 0
+  EXPECT_NEAR(gemm::Tanh(1 << 27, 4), 1635510996, 322);  // tanh(1) * 2^31, within 1.5e-7
+  EXPECT_NEAR(gemm::Tanh(-(1 << 27), 4), -1635510996, 322);
+  EXPECT_NEAR(gemm::Logistic(1 << 27, 4), 1569936343, 322);  // 1 / (1 + e^-1) * 2^31
+  int bits;
+  const int32_t r = GetReciprocal(1 << 19, 12, &bits);  // 1.0 in Q12
+  EXPECT_EQ(bits, 0 - 0);  // 12 - clz(2^19)=12-12
+  EXPECT_NEAR(r, INT32_MAX, 8);
+  EXPECT_EQ(CalculateInputRadius(5, 0), 31 * (1 << 26));
+}
+
+TEST(KernelTest, Conv2dSamePaddingSumsNeighbours) {
+  // 3x3 input of ones (zero point 0), 3x3 filter of ones, one channel, SAME: counts of neighbours.
+  Conv2dParams p{};
+  p.batches = 1; p.in_h = 3; p.in_w = 3; p.in_c = 1; p.out_h = 3; p.out_w = 3; p.out_c = 1;
+  p.filter_h = 3; p.filter_w = 3; p.filter_in_c = 1; p.stride_h = 1; p.stride_w = 1; p.dilation_h = 1;
+  p.dilation_w = 1; p.pad_h = 1; p.pad_w = 1; p.input_offset = 0; p.output_offset = 0; p.act_min = -128; p.act_max = 127;
+  const int32_t mult[1] = {1 << 30}, shift[1] = {1};  // x 1
+  std::vector<int8_t> in(9, 1), f(9, 1), out(9);
+  ASSERT_EQ(Conv2dS8(p, {mult, shift}, in.data(), f.data(), nullptr, nullptr, out.data()), Status::kOk);
+  EXPECT_EQ(out, (std::vector<int8_t>{4, 6, 4, 6, 9, 6, 4, 6, 4}));
+  // Input offset, bias, output offset and clamping.
+  p.input_offset = 2;  // input zero point -2
+  p.output_offset = -3;
+  p.act_max = 20;
+  const int32_t bias[1] = {5};
+  ASSERT_EQ(Conv2dS8(p, {mult, shift}, in.data(), f.data(), bias, nullptr, out.data()), Status::kOk);
+  EXPECT_EQ(out, (std::vector<int8_t>{14, 20, 14, 20, 20, 20, 14, 20, 14}));  // 4*3+5-3=14, 6*3+2=20, 9*3+2 -> 20
+}
+
+TEST(KernelTest, Conv2dStrideDilationAndChannels) {
+  // 1x4x4x1 input 0..15, 2x2 filter dilation 2 stride 2 VALID: out 1x1? (4 - 3)/2 + 1 = 1.
+  Conv2dParams p{};
+  p.batches = 1; p.in_h = 4; p.in_w = 4; p.in_c = 1; p.out_h = 1; p.out_w = 1; p.out_c = 2;
+  p.filter_h = 2; p.filter_w = 2; p.filter_in_c = 1; p.stride_h = 2; p.stride_w = 2; p.dilation_h = 2;
+  p.dilation_w = 2; p.act_min = -128; p.act_max = 127;
+  std::vector<int8_t> in(16);
+  for (int i = 0; i < 16; ++i) in[i] = static_cast<int8_t>(i);
+  const std::vector<int8_t> f = {1, 0, 0, 0, 0, 1, 1, 1};  // oc0 picks (0,0); oc1 sums (0,2),(2,0),(2,2)
+  const int32_t mult[2] = {1 << 30, 1 << 30}, shift[2] = {1, 0};  // x1, x0.5
+  std::vector<int8_t> out(2);
+  ASSERT_EQ(Conv2dS8(p, {mult, shift}, in.data(), f.data(), nullptr, nullptr, out.data()), Status::kOk);
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[1], 10);  // (2 + 8 + 10) * 0.5
+}
+
+TEST(KernelTest, DepthwiseMultiplier) {
+  // 1x1x1x2 input {3, -2}, depth multiplier 2, 1x1 filter {1,2,3,4}: out {3,6,-6,-8}.
+  DepthwiseConv2dParams p{};
+  p.batches = 1; p.in_h = 1; p.in_w = 1; p.in_c = 2; p.out_h = 1; p.out_w = 1; p.out_c = 4; p.depth_multiplier = 2;
+  p.filter_h = 1; p.filter_w = 1; p.stride_h = 1; p.stride_w = 1; p.dilation_h = 1; p.dilation_w = 1;
+  p.act_min = -128; p.act_max = 127;
+  const int32_t mult[4] = {1 << 30, 1 << 30, 1 << 30, 1 << 30}, shift[4] = {1, 1, 1, 1};
+  const int8_t in[2] = {3, -2}, f[4] = {1, 2, 3, 4};
+  int8_t out[4];
+  ASSERT_EQ(DepthwiseConv2dS8(p, {mult, shift}, in, f, nullptr, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 3);
+  EXPECT_EQ(out[1], 6);
+  EXPECT_EQ(out[2], -6);
+  EXPECT_EQ(out[3], -8);
+}
+
+TEST(KernelTest, FullyConnectedOffsets) {
+  FullyConnectedParams p{1, 2, 1, 1, 0, 10, 1 << 30, 1, -128, 127};
+  const int8_t in[2] = {2, 3}, f[2] = {4, -1};
+  const int32_t bias[1] = {-1};
+  int8_t out[1];
+  ASSERT_EQ(FullyConnectedS8(p, in, f, bias, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 10 + 4 * 3 - 1 * 4 - 1);
+}
+
+TEST(KernelTest, AveragePoolRoundsHalfAwayFromZero) {
+  PoolParams p{1, 1, 2, 2, 1, 1, 1, 2, 1, 2, 0, 0, -128, 127};
+  const int8_t in[4] = {1, -1, 2, -2};  // channel 0: {1, 2}, channel 1: {-1, -2}
+  int8_t out[2];
+  ASSERT_EQ(AveragePool2dS8(p, in, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 2);   // 1.5 -> 2
+  EXPECT_EQ(out[1], -2);  // -1.5 -> -2
+  PoolParams empty{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5, 5, -128, 127};  // window entirely in padding
+  EXPECT_EQ(AveragePool2dS8(empty, in, nullptr, out), Status::kKernelFailed);
+}
+
+TEST(KernelTest, MaxPoolWithPaddingAndClamp) {
+  // 3x3 input, 2x2 window, stride 2, SAME padding (pad 0 top-left): windows clipped at the edge.
+  PoolParams p{1, 3, 3, 1, 2, 2, 2, 2, 2, 2, 0, 0, -128, 5};
+  const int8_t in[9] = {1, 2, 3, 4, 9, 6, -7, -8, -9};
+  int8_t out[4];
+  ASSERT_EQ(MaxPool2dS8(p, in, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 5);  // 9 clamped to 5
+  EXPECT_EQ(out[1], 5);  // max(3, 6)=6 -> 5
+  EXPECT_EQ(out[2], -7);
+  EXPECT_EQ(out[3], -9);
+}
+
+TEST(KernelTest, AddSameScaleIsSum) {
+  // Both inputs and output scale s, zero points 0: multipliers 0.5, 0.5, 2^-19.
+  AddParams p{};
+  p.shape = Broadcast5{{1, 1, 1, 1, 4}, {0, 0, 0, 0, 1}, {0, 0, 0, 0, 1}};
+  p.left_shift = 20;
+  p.input1_multiplier = 1 << 30; p.input1_shift = 0;
+  p.input2_multiplier = 1 << 30; p.input2_shift = 0;
+  p.output_multiplier = 1 << 30; p.output_shift = -18;  // 2 / 2^20 = 2^-19 = 0.5 * 2^-18
+  p.act_min = -128; p.act_max = 127;
+  const int8_t a[4] = {1, -5, 100, -100}, b[4] = {2, 3, 100, -100};
+  int8_t out[4];
+  ASSERT_EQ(AddS8(p, a, b, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 3);
+  EXPECT_EQ(out[1], -2);
+  EXPECT_EQ(out[2], 127);
+  EXPECT_EQ(out[3], -128);
+  // Broadcast b's first element along the row.
+  p.shape.stride2[4] = 0;
+  ASSERT_EQ(AddS8(p, a, b, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[1], -3);
+}
+
+TEST(KernelTest, MulProducts) {
+  MulParams p{};
+  p.shape = Broadcast5{{1, 1, 1, 1, 3}, {0, 0, 0, 0, 1}, {0, 0, 0, 0, 1}};
+  p.output_multiplier = 1 << 30; p.output_shift = -1;  // x 0.25
+  p.input1_offset = 1;
+  p.act_min = -128; p.act_max = 127;
+  const int8_t a[3] = {3, -5, 127}, b[3] = {2, 3, 127};
+  int8_t out[3];
+  ASSERT_EQ(MulS8(p, a, b, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 2);    // 4*2/4
+  EXPECT_EQ(out[1], -3);   // -12/4
+  EXPECT_EQ(out[2], 127);  // 128*127/4 saturates
+}
+
+TEST(KernelTest, SoftmaxUniformAndSaturated) {
+  // Input scale 1/16, beta 1: multiplier from 1/16 * 2^26.
+  SoftmaxParams p{1, 4, 1 << 30, 23, 0};
+  p.diff_min = -CalculateInputRadius(5, 23);
+  const int8_t in[4] = {7, 7, 7, 7};
+  int8_t out[4];
+  ASSERT_EQ(SoftmaxS8(p, in, nullptr, out), Status::kOk);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(out[i], -64);  // 0.25 * 256 - 128
+  const int8_t peaked[4] = {127, -128, -128, -128};
+  ASSERT_EQ(SoftmaxS8(p, peaked, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 127);
+  EXPECT_EQ(out[1], -128);
+}
+
+TEST(KernelTest, ElementwiseOps) {
+  int8_t out[4];
+  const int8_t in[4] = {-10, 0, 10, 100};
+  ReluParams relu{4, 0, 0, 1 << 30, 1, 0, 127};
+  ASSERT_EQ(ReluS8(relu, in, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[3], 100);
+  ReluParams relu6{4, 0, 0, 0, 0, 0, 60};
+  ASSERT_EQ(Relu6S8(relu6, in, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[3], 60);
+  QuantizeParams rq{4, 0, 5, 1 << 30, 0, 0.0f};  // x 0.5 + 5
+  ASSERT_EQ(RequantizeS8(rq, in, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[3], 55);
+  const float f[4] = {-1.0f, 0.26f, 1e9f, -1e30f};
+  QuantizeParams fq{4, 0, -1, 0, 0, 0.5f};
+  ASSERT_EQ(QuantizeF32ToS8(fq, f, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], -3);
+  EXPECT_EQ(out[1], 0);  // round(0.52) - 1
+  EXPECT_EQ(out[2], 127);
+  EXPECT_EQ(out[3], -128);
+  float deq[4];
+  DequantizeParams dq{4, 10, 0.5f};
+  ASSERT_EQ(DequantizeS8(dq, in, nullptr, deq), Status::kOk);
+  EXPECT_FLOAT_EQ(deq[0], -10.0f);
+  EXPECT_FLOAT_EQ(deq[3], 45.0f);
+  // Logistic and tanh of 0 (zero point input) and saturation outside the radius.
+  SigmoidParams sp{4, 0, 100, 1 << 30, 0};
+  const int8_t s_in[4] = {0, 127, -128, 0};
+  ASSERT_EQ(LogisticS8(sp, s_in, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 0);     // 0.5 -> 128 - 128
+  EXPECT_EQ(out[1], 127);
+  EXPECT_EQ(out[2], -128);
+  ASSERT_EQ(TanhS8(sp, s_in, nullptr, out), Status::kOk);
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[1], 127);
+  EXPECT_EQ(out[2], -128);
+}
+
+TEST(KernelTest, PadConcatMean) {
+  PadParams pad{{1, 1, 1, 1, 2}, {0, 0, 0, 0, 1}, {0, 0, 0, 0, 2}, -7};
+  const int8_t in[2] = {4, 5};
+  int8_t out[5];
+  ASSERT_EQ(PadS8(pad, in, nullptr, out), Status::kOk);
+  EXPECT_EQ(std::vector<int8_t>(out, out + 5), (std::vector<int8_t>{-7, 4, 5, -7, -7}));
+
+  const int8_t a[4] = {1, 2, 3, 4}, b[2] = {9, 8};
+  const int8_t* ins[2] = {a, b};
+  const int32_t sizes[2] = {2, 1};
+  ConcatenationParams cp{2, 1, 3};  // [2,2] ++ [2,1] along axis 1
+  int8_t cat[6];
+  ASSERT_EQ(ConcatenationS8(cp, 2, ins, sizes, nullptr, cat), Status::kOk);
+  EXPECT_EQ(std::vector<int8_t>(cat, cat + 6), (std::vector<int8_t>{1, 2, 9, 3, 4, 8}));
+
+  MeanParams mp{{1, 1, 2, 2, 2}, {0, 0, 1, 1, 0}, 0, 1, 1 << 30, 1};  // mean over H, W of 2x2x2
+  const int8_t m_in[8] = {1, 10, 2, 20, 3, 30, 4, -40};
+  int32_t scratch[2];
+  int8_t m_out[2];
+  ASSERT_EQ(MeanS8ScratchBytes(mp), 8u);
+  ASSERT_EQ(MeanS8(mp, m_in, scratch, m_out), Status::kOk);
+  EXPECT_EQ(m_out[0], 3 + 1);  // 10/4 = 2.5 -> 3, plus zero point 1
+  EXPECT_EQ(m_out[1], 5 + 1);  // (10 + 20 + 30 - 40) / 4 = 5, plus 1
+}
+
+}  // namespace
+}  // namespace hil::agent::engine
