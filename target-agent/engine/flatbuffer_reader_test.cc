@@ -9,12 +9,18 @@
 namespace hil::agent::engine::fb {
 namespace {
 
-using namespace hil::agent::engine::testing;
+namespace testing = hil::agent::engine::testing;
+using testing::AddChild;
+using testing::AddScalar;
+using testing::FbNodeP;
+using testing::Ints;
+using testing::Serialize;
+using testing::Tables;
 
 TEST(FlatbufferReaderTest, ReadsScalarsVectorsAndSubtables) {
-  FbNodeP child = Table();
+  FbNodeP child = testing::Table();
   AddScalar(child, 1, 4, 77);
-  FbNodeP root = Table();
+  FbNodeP root = testing::Table();
   AddScalar(root, 0, 1, 0xAB);
   AddScalar(root, 2, 4, 0xFFFFFFFEu);  // -2
   AddChild(root, 3, Ints({5, 6, 7}));
@@ -44,7 +50,7 @@ TEST(FlatbufferReaderTest, ReadsScalarsVectorsAndSubtables) {
 }
 
 TEST(FlatbufferReaderTest, RejectsOutOfBounds) {
-  FbNodeP root = Table();
+  FbNodeP root = testing::Table();
   AddChild(root, 0, Ints({1, 2, 3, 4}));
   std::vector<uint8_t> b = Serialize(root, false);
   const uint32_t root_pos = LoadU32(b.data());

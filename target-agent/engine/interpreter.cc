@@ -11,14 +11,20 @@
 #include "kernels/concatenation_s8.h"
 #include "kernels/conv2d_s8.h"
 #include "kernels/depthwise_conv2d_s8.h"
-#include "kernels/elementwise_s8.h"
+#include "kernels/dequantize_s8.h"
 #include "kernels/fully_connected_s8.h"
+#include "kernels/logistic_s8.h"
 #include "kernels/max_pool2d_s8.h"
 #include "kernels/mean_s8.h"
 #include "kernels/mul_s8.h"
 #include "kernels/pad_s8.h"
 #include "kernels/quant.h"
+#include "kernels/quantize_s8.h"
+#include "kernels/relu6_s8.h"
+#include "kernels/relu_s8.h"
+#include "kernels/reshape_s8.h"
 #include "kernels/softmax_s8.h"
+#include "kernels/tanh_s8.h"
 #include "planner.h"
 
 namespace hil::agent::engine {
@@ -743,21 +749,16 @@ Status EvalMul(const EngineState& s, const OpRec& r) {
 }
 
 // ---- RESHAPE ----
-struct CopyOp {
-  uint32_t bytes;
-};
 Status PrepareReshape(LoadCtx& c, int op, fb::Table&) {
   TensorDesc in, out;
   Status st;
   if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Output(c, op, 0, &out)) != Status::kOk) return st;
   if (in.type != out.type || in.bytes != out.bytes) return Fail(c, op, "input and output sizes differ");
-  return c.Store(c.s->ops[op], CopyOp{in.bytes});
+  return c.Store(c.s->ops[op], ReshapeParams{in.bytes});
 }
 Status EvalReshape(const EngineState& s, const OpRec& r) {
-  const uint8_t* in = s.In(r, 0);
-  uint8_t* out = s.Out(r, 0);
-  if (in != out) std::memmove(out, in, s.Params<CopyOp>(r)->bytes);
-  return Status::kOk;
+  return ReshapeS8(*s.Params<ReshapeParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), nullptr,
+                   reinterpret_cast<int8_t*>(s.Out(r, 0)));
 }
 
 // ---- SOFTMAX ----
@@ -849,8 +850,9 @@ Status PrepareSigmoid(LoadCtx& c, int op, bool tanh) {
   Status st;
   if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Output(c, op, 0, &out)) != Status::kOk) return st;
   if (!IsQuantInt8(in) || !IsQuantInt8(out) || in.count != out.count) return Fail(c, op, "needs int8 quantized tensors");
-  if (tanh ? (out.scale() != 1.0f / 128 || out.zero_point() != 0) : (out.scale() != 1.0f / 256 || out.zero_point() != -128))
-    return Fail(c, op, "output quantization must be the fixed one TFLite uses");
+  // As TFLite Micro: LOGISTIC needs output zero point -128; the kernels write Q0.8 / Q0.7 whatever the
+  // output scale says.
+  if (!tanh && out.zero_point() != -128) return Fail(c, op, "output zero point must be -128");
   SigmoidParams p{};
   p.count = static_cast<int32_t>(in.count);
   p.input_zero_point = in.zero_point();
@@ -894,7 +896,8 @@ Status PrepareReluCommon(LoadCtx& c, int op, bool relu6) {
     p.act_min = in.zero_point();
     p.act_max = Clamp(q(6.0f, in.scale(), in.zero_point()), -128, 127);
   } else {
-    const double real = static_cast<double>(in.scale()) / static_cast<double>(out.scale());
+    // TFLite Micro divides the float scales in float, then widens (CalculateReluOpData).
+    const double real = static_cast<double>(in.scale() / out.scale());
     int shift = 0;
     if (!QuantizeMultiplier(real, &p.multiplier, &shift)) return Fail(c, op, "invalid scales");
     p.shift = shift;
@@ -995,12 +998,12 @@ Status PrepareMean(LoadCtx& c, int op, fb::Table& opt_table) {
   for (int i = 0; i < 5; ++i)
     if (!p.reduce[i]) out_count *= static_cast<uint32_t>(p.in_dims[i]);
   if (out_count != out.count) return Fail(c, op, "output size does not match");
-  p.input_zero_point = in.zero_point();
   p.output_zero_point = out.zero_point();
-  const double real = static_cast<double>(in.scale()) / static_cast<double>(out.scale());
-  int shift = 0;
-  if (!QuantizeMultiplier(real, &p.multiplier, &shift)) return Fail(c, op, "invalid scales");
-  p.shift = shift;
+  p.same_quantization = in.zero_point() == out.zero_point() && in.scale() == out.scale();
+  p.scale = in.scale() / out.scale();
+  p.bias = static_cast<float>(-in.zero_point()) * p.scale;
+  if (!std::isfinite(p.scale) || !std::isfinite(p.bias) || std::fabs(p.scale) > 1e6f)
+    return Fail(c, op, "scales out of the supported range");
   r.scratch_bytes = static_cast<uint32_t>(MeanS8ScratchBytes(p));
   return c.Store(r, p);
 }
@@ -1244,10 +1247,14 @@ Status Interpreter::Load(const uint8_t* model, size_t model_bytes, uint8_t* aren
       return Status::kModelInvalid;
     }
     r.opcode = static_cast<uint16_t>(code);
-    if (ins.size() > static_cast<uint32_t>(kMaxOpInputs) || outs.size() < 1 || outs.size() > 4) {
-      err << OpcodeName(r.opcode) << " at operator " << i << ": " << ins.size() << " inputs, " << outs.size()
-          << " outputs not supported";
+    if (outs.size() < 1) {
+      err << OpcodeName(r.opcode) << " at operator " << i << ": no outputs";
       return Status::kModelInvalid;
+    }
+    if (ins.size() > static_cast<uint32_t>(kMaxOpInputs) || outs.size() > 4) {
+      err << OpcodeName(r.opcode) << " at operator " << i << ": " << ins.size() << " inputs, " << outs.size()
+          << " outputs (at most " << kMaxOpInputs << " and 4 supported)";
+      return Status::kTooLarge;
     }
     r.n_in = static_cast<uint8_t>(ins.size());
     r.n_out = static_cast<uint8_t>(outs.size());
@@ -1269,8 +1276,20 @@ Status Interpreter::Load(const uint8_t* model, size_t model_bytes, uint8_t* aren
     }
     const OpEntry* e = FindOp(r.opcode);
     if (e == nullptr) {
-      err << "unsupported operator " << OpcodeName(r.opcode) << " (" << static_cast<int>(r.opcode) << ") at operator "
-          << i;
+      err << "unsupported operator " << OpcodeName(r.opcode);
+      if (r.opcode == 32) {  // CUSTOM: add its name (printable characters only, bounded)
+        bool bad_name = false;
+        const fb::Vector name = oc.Vec(kOpcCustomCode, 1, &bad_name);
+        char buf[33];
+        uint32_t n = 0;
+        for (uint32_t k = 0; name.valid() && k < name.size() && n + 1 < sizeof buf; ++k) {
+          const uint8_t ch = name.U8(k);
+          buf[n++] = ch >= 0x20 && ch < 0x7F ? static_cast<char>(ch) : '?';
+        }
+        buf[n] = '\0';
+        if (n > 0) err << " \"" << buf << "\"";
+      }
+      err << " (" << static_cast<int>(r.opcode) << ") at operator " << i;
       return Status::kUnsupportedOperator;
     }
     r.kind = e->kind;

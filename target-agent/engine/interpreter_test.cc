@@ -142,6 +142,43 @@ TEST(InterpreterTest, ArenaUsedIsEnoughAndOneByteLessIsNot) {
   }
 }
 
+// Every seed model (one per remaining operator) loads and runs; spot checks of their outputs.
+TEST(InterpreterTest, SeedModelsLoadAndRun) {
+  for (const auto& m : testing::SeedModels()) {
+    std::vector<uint8_t> arena(64 * 1024);
+    Interpreter interp;
+    ASSERT_EQ(interp.Load(m.bytes.data(), m.bytes.size(), arena.data(), arena.size()), Status::kOk)
+        << m.name << ": " << interp.ErrorDetail();
+    for (int i = 0; i < interp.input_count(); ++i) {
+      TensorView v = interp.input(i);
+      if (v.type == TensorType::kFloat32) {
+        float* f = reinterpret_cast<float*>(v.data);
+        for (size_t k = 0; k < v.bytes / 4; ++k) f[k] = static_cast<float>(k) * 0.3f - 2.0f;
+      } else {
+        for (size_t k = 0; k < v.bytes; ++k) v.data[k] = static_cast<uint8_t>(k * 11);
+      }
+    }
+    ASSERT_EQ(interp.Invoke(nullptr), Status::kOk) << m.name;
+    const TensorView out = interp.output(0);
+    const std::string name = m.name;
+    if (name == "quantize_float") {
+      // x = k*0.3 - 2, scale 0.2, zero point -1: element 0 -> round(-10) - 1 = -11.
+      EXPECT_EQ(static_cast<int8_t>(out.data[0]), -11);
+    } else if (name == "dequantize") {
+      // (k*11 as int8 - 3) * 0.1: element 1 -> 0.8.
+      EXPECT_NEAR(reinterpret_cast<const float*>(out.data)[1], 0.8f, 1e-6);
+    } else if (name == "relu6") {
+      for (size_t k = 0; k < out.bytes; ++k) {
+        EXPECT_GE(static_cast<int8_t>(out.data[k]), 3);
+        EXPECT_LE(static_cast<int8_t>(out.data[k]), 63);
+      }
+    } else if (name == "pad_mean_concat") {
+      EXPECT_EQ(out.bytes, 6u);
+      EXPECT_EQ(out.data[0], out.data[3]);  // the mean concatenated with itself
+    }
+  }
+}
+
 TEST(InterpreterTest, OpcodeNames) {
   EXPECT_STREQ(OpcodeName(3), "CONV_2D");
   EXPECT_STREQ(OpcodeName(25), "SOFTMAX");

@@ -34,7 +34,7 @@ TEST(PlannerTest, FirstFitUsesGaps) {
   // A long-lived small tensor and short-lived big ones.
   std::vector<PlanRecord> r = {{64, 0, 9}, {1000, 0, 1}, {1000, 2, 3}, {500, 4, 5}, {400, 4, 5}};
   const uint64_t total = PlanGreedy(r.data(), static_cast<uint32_t>(r.size()), 16);
-  EXPECT_EQ(total, 1064u);
+  EXPECT_EQ(total, 1072u);  // 1000 rounds to 1008, the 64-byte tensor follows; 500 and 400 reuse 0..912
   ExpectValid(r, total, 16);
 }
 

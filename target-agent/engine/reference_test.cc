@@ -131,11 +131,15 @@ TEST_P(ReferenceTest, EveryOperatorMatchesTfliteMicro) {
   ASSERT_EQ(out.bytes, ref.back().bytes.size());
   EXPECT_TRUE(std::equal(ref.back().bytes.begin(), ref.back().bytes.end(), out.data));
 
-  // Profiling: one call per operator, opcodes recorded.
+  // Profiling: one call per operator, opcodes recorded, time measured (the test port counts ns).
+  uint64_t total_cycles = 0;
   for (int i = 0; i < interp.operator_count(); ++i) {
     EXPECT_EQ(profile.calls[i], 1u);
     EXPECT_EQ(profile.opcode[i], interp.opcode(i));
+    total_cycles += profile.cycles[i];
   }
+  EXPECT_GT(total_cycles, 0u);
+  EXPECT_EQ(profile.calls[interp.operator_count()], 0u);
 
   // Memory goals: no more than TFLite Micro, and the plan is usable at exactly arena_used bytes.
   EXPECT_LE(interp.arena_used(), mc.tflm_arena_bytes);

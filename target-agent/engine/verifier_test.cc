@@ -180,6 +180,12 @@ TEST(VerifierTest, UnsupportedOperatorIsNamedAtLoad) {
   EXPECT_EQ(LoadBytes(BuildModel(s), &d), Status::kUnsupportedOperator);
   EXPECT_NE(d.find("GATHER (36)"), std::string::npos) << d;
   EXPECT_NE(d.find("operator 0"), std::string::npos) << d;
+  // A custom operator is named by its custom code (non-printable bytes replaced).
+  s.ops[0].builtin_code = 32;
+  s.ops[0].custom_code = std::string("TFLite_Detection\x01");
+  EXPECT_EQ(LoadBytes(BuildModel(s), &d), Status::kUnsupportedOperator);
+  EXPECT_NE(d.find("CUSTOM \"TFLite_Detection?\" (32)"), std::string::npos) << d;
+  s.ops[0].custom_code.clear();
   s.ops[0].builtin_code = 250;
   EXPECT_EQ(LoadBytes(BuildModel(s), &d), Status::kUnsupportedOperator);
   EXPECT_NE(d.find("UNKNOWN (250)"), std::string::npos) << d;

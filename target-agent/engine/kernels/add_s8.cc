@@ -12,8 +12,8 @@ Status AddS8(const AddParams& p, const int8_t* input1, const int8_t* input2, voi
     const int32_t v2 = (p.input2_offset + input2[i2]) * (1 << p.left_shift);
     const int32_t s1 = MultiplyByQuantizedMultiplierSmallerThanOneExp(v1, p.input1_multiplier, p.input1_shift);
     const int32_t s2 = MultiplyByQuantizedMultiplierSmallerThanOneExp(v2, p.input2_multiplier, p.input2_shift);
-    const int32_t raw = MultiplyByQuantizedMultiplierSmallerThanOneExp(s1 + s2, p.output_multiplier, p.output_shift) +
-                        p.output_offset;
+    const int32_t raw = WrapAdd(
+        MultiplyByQuantizedMultiplierSmallerThanOneExp(s1 + s2, p.output_multiplier, p.output_shift), p.output_offset);
     output[o] = static_cast<int8_t>(Clamp(raw, p.act_min, p.act_max));
   });
   return Status::kOk;

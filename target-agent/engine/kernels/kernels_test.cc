@@ -8,7 +8,13 @@
 #include "kernels/concatenation_s8.h"
 #include "kernels/conv2d_s8.h"
 #include "kernels/depthwise_conv2d_s8.h"
-#include "kernels/elementwise_s8.h"
+#include "kernels/dequantize_s8.h"
+#include "kernels/logistic_s8.h"
+#include "kernels/quantize_s8.h"
+#include "kernels/relu6_s8.h"
+#include "kernels/relu_s8.h"
+#include "kernels/reshape_s8.h"
+#include "kernels/tanh_s8.h"
 #include "kernels/fully_connected_s8.h"
 #include "kernels/max_pool2d_s8.h"
 #include "kernels/mean_s8.h"
@@ -238,6 +244,9 @@ TEST(KernelTest, ElementwiseOps) {
   ASSERT_EQ(DequantizeS8(dq, in, nullptr, deq), Status::kOk);
   EXPECT_FLOAT_EQ(deq[0], -10.0f);
   EXPECT_FLOAT_EQ(deq[3], 45.0f);
+  int8_t copy[4] = {};
+  ASSERT_EQ(ReshapeS8(ReshapeParams{4}, in, nullptr, copy), Status::kOk);
+  EXPECT_EQ(std::vector<int8_t>(copy, copy + 4), std::vector<int8_t>(in, in + 4));
   // Logistic and tanh of 0 (zero point input) and saturation outside the radius.
   SigmoidParams sp{4, 0, 100, 1 << 30, 0};
   const int8_t s_in[4] = {0, 127, -128, 0};
@@ -249,6 +258,23 @@ TEST(KernelTest, ElementwiseOps) {
   EXPECT_EQ(out[0], 0);
   EXPECT_EQ(out[1], 127);
   EXPECT_EQ(out[2], -128);
+}
+
+// Found by the fuzzer: an extreme scale ratio made output offset + requantised value overflow int32
+// (undefined behaviour; the reference wraps on hardware). Run under UBSan to see the difference.
+TEST(KernelTest, ExtremeRequantizationWrapsWithoutUndefinedBehaviour) {
+  const int8_t in[2] = {-128, 127};
+  int8_t out[2];
+  ReluParams relu{2, 127, -10, INT32_MAX, 30, -128, 127};
+  ASSERT_EQ(ReluS8(relu, in, nullptr, out), Status::kOk);
+  // (-128 - 127) << 30 wraps to 2^30 (as the reference's int32 multiply does on hardware), x ~1 -> clamp 127.
+  EXPECT_EQ(out[0], 127);
+  QuantizeParams rq{2, 127, -10, INT32_MAX, 30, 0.0f};
+  ASSERT_EQ(RequantizeS8(rq, in, nullptr, out), Status::kOk);
+  MulParams mp{};
+  mp.shape = Broadcast5{{1, 1, 1, 1, 2}, {0, 0, 0, 0, 1}, {0, 0, 0, 0, 1}};
+  mp.output_multiplier = INT32_MAX; mp.output_shift = 30; mp.output_offset = -100; mp.act_min = -128; mp.act_max = 127;
+  ASSERT_EQ(MulS8(mp, in, in, nullptr, out), Status::kOk);
 }
 
 TEST(KernelTest, PadConcatMean) {
@@ -266,14 +292,20 @@ TEST(KernelTest, PadConcatMean) {
   ASSERT_EQ(ConcatenationS8(cp, 2, ins, sizes, nullptr, cat), Status::kOk);
   EXPECT_EQ(std::vector<int8_t>(cat, cat + 6), (std::vector<int8_t>{1, 2, 9, 3, 4, 8}));
 
-  MeanParams mp{{1, 1, 2, 2, 2}, {0, 0, 1, 1, 0}, 0, 1, 1 << 30, 1};  // mean over H, W of 2x2x2
-  const int8_t m_in[8] = {1, 10, 2, 20, 3, 30, 4, -40};
+  // Mean over H, W of 2x2x2, same quantisation: truncating integer division.
+  MeanParams mp{{1, 1, 2, 2, 2}, {0, 0, 1, 1, 0}, 1, 0, 1.0f, 0.0f};
+  const int8_t m_in[8] = {1, 10, 2, 20, 3, 30, 4, -47};
   int32_t scratch[2];
   int8_t m_out[2];
   ASSERT_EQ(MeanS8ScratchBytes(mp), 8u);
   ASSERT_EQ(MeanS8(mp, m_in, scratch, m_out), Status::kOk);
-  EXPECT_EQ(m_out[0], 3 + 1);  // 10/4 = 2.5 -> 3, plus zero point 1
-  EXPECT_EQ(m_out[1], 5 + 1);  // (10 + 20 + 30 - 40) / 4 = 5, plus 1
+  EXPECT_EQ(m_out[0], 2);  // 10 / 4 = 2.5 truncates to 2
+  EXPECT_EQ(m_out[1], 3);  // 13 / 4 = 3.25 -> 3
+  // Different quantisation: scale 0.5, input zero point 2 (bias -1), output zero point 1.
+  MeanParams rq{{1, 1, 2, 2, 2}, {0, 0, 1, 1, 0}, 0, 1, 0.5f, -1.0f};
+  ASSERT_EQ(MeanS8(rq, m_in, scratch, m_out), Status::kOk);
+  EXPECT_EQ(m_out[0], 1);  // round(2.5 * 0.5 - 1) + 1 = round(0.25) + 1 = 1
+  EXPECT_EQ(m_out[1], 2);  // round(3.25 * 0.5 - 1) + 1 = round(0.625) + 1 = 2
 }
 
 }  // namespace

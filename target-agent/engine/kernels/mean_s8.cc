@@ -1,5 +1,7 @@
 #include "kernels/mean_s8.h"
 
+#include <cmath>
+
 #include "kernels/quant.h"
 
 namespace hil::agent::engine {
@@ -34,16 +36,23 @@ Status MeanS8(const MeanParams& p, const int8_t* input, void* scratch, int8_t* o
     for (int d = 0; d < 5; ++d) {
       if (!p.reduce[d]) o = o * p.in_dims[d] + idx[d];
     }
-    acc[o] += input[flat++] - p.input_zero_point;
+    acc[o] += input[flat++];
     for (int d = 4; d >= 0; --d) {
       if (++idx[d] < p.in_dims[d]) break;
       idx[d] = 0;
     }
   }
   for (int32_t i = 0; i < out_count; ++i) {
-    int32_t a = MultiplyByQuantizedMultiplier(acc[i], p.multiplier, p.shift);
-    a = a > 0 ? (a + n / 2) / n : (a - n / 2) / n;
-    output[i] = static_cast<int8_t>(Clamp(a + p.output_zero_point, -128, 127));
+    if (p.same_quantization) {
+      output[i] = static_cast<int8_t>(acc[i] / n);
+      continue;
+    }
+    const float mean = static_cast<float>(acc[i]) / static_cast<float>(n);
+    const float scaled = mean * p.scale;
+    float r = std::round(scaled + p.bias) + static_cast<float>(p.output_zero_point);
+    r = r < 127.0f ? r : 127.0f;
+    r = r > -128.0f ? r : -128.0f;  // NaN (hostile scales) ends at -128 here
+    output[i] = static_cast<int8_t>(r == r ? r : -128.0f);
   }
   return Status::kOk;
 }

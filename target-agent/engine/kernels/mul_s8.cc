@@ -10,7 +10,7 @@ Status MulS8(const MulParams& p, const int8_t* input1, const int8_t* input2, voi
   ForEachBroadcast(p.shape, [&](int32_t i1, int32_t i2, int32_t o) {
     const int32_t v1 = p.input1_offset + input1[i1];
     const int32_t v2 = p.input2_offset + input2[i2];
-    const int32_t raw = p.output_offset + MultiplyByQuantizedMultiplier(v1 * v2, p.output_multiplier, p.output_shift);
+    const int32_t raw = WrapAdd(p.output_offset, MultiplyByQuantizedMultiplier(v1 * v2, p.output_multiplier, p.output_shift));
     output[o] = static_cast<int8_t>(Clamp(raw, p.act_min, p.act_max));
   });
   return Status::kOk;

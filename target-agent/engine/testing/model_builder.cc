@@ -139,11 +139,15 @@ std::vector<uint8_t> BytesOf(const std::vector<int32_t>& v) {
 std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
   // Operator codes: one per distinct builtin code, in first-use order.
   std::vector<int32_t> codes;
+  std::vector<std::string> custom;
   std::vector<FbNodeP> ops;
   for (const OpSpec& o : spec.ops) {
     size_t idx = 0;
-    while (idx < codes.size() && codes[idx] != o.builtin_code) ++idx;
-    if (idx == codes.size()) codes.push_back(o.builtin_code);
+    while (idx < codes.size() && !(codes[idx] == o.builtin_code && custom[idx] == o.custom_code)) ++idx;
+    if (idx == codes.size()) {
+      codes.push_back(o.builtin_code);
+      custom.push_back(o.custom_code);
+    }
     FbNodeP t = Table();
     AddScalar(t, 0, 4, idx);
     AddChild(t, 1, Ints(o.inputs));
@@ -155,9 +159,11 @@ std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
     ops.push_back(t);
   }
   std::vector<FbNodeP> opcodes;
-  for (int32_t c : codes) {
+  for (size_t k = 0; k < codes.size(); ++k) {
+    const int32_t c = codes[k];
     FbNodeP t = Table();
     AddScalar(t, 0, 1, static_cast<uint64_t>(c < 127 ? c : 127));
+    if (!custom[k].empty()) AddChild(t, 1, Scalars(std::vector<uint8_t>(custom[k].begin(), custom[k].end()), 1));
     AddScalar(t, 2, 4, 1);
     AddScalar(t, 3, 4, static_cast<uint32_t>(c));
     opcodes.push_back(t);
@@ -281,6 +287,63 @@ ModelSpec TinyDepthwiseAdd() {
   m.inputs = {0, 4};
   m.outputs = {7};
   return m;
+}
+
+namespace {
+ModelSpec Unary(int32_t code, int type_in, float in_scale, int64_t in_zp, float out_scale, int64_t out_zp) {
+  ModelSpec m;
+  m.buffers = {{}, {}, {}};
+  m.tensors = {{{1, 2, 3, 4}, type_in, 1, {in_scale}, {in_zp}, 0}, {{1, 2, 3, 4}, 9, 2, {out_scale}, {out_zp}, 0}};
+  m.ops = {{code, {0}, {1}, 0, nullptr}};
+  m.inputs = {0};
+  m.outputs = {1};
+  return m;
+}
+}  // namespace
+
+std::vector<NamedModel> SeedModels() {
+  std::vector<NamedModel> out;
+  out.push_back({"fully_connected", BuildModel(TinyFullyConnected())});
+  out.push_back({"conv_pool_reshape_softmax", BuildModel(TinyConvNet())});
+  out.push_back({"depthwise_add_maxpool_mul", BuildModel(TinyDepthwiseAdd())});
+  out.push_back({"logistic", BuildModel(Unary(14, 9, 0.1f, 3, 1.0f / 256, -128))});
+  out.push_back({"tanh", BuildModel(Unary(28, 9, 0.05f, -2, 1.0f / 128, 0))});
+  out.push_back({"relu", BuildModel(Unary(19, 9, 0.1f, 3, 0.05f, -10))});
+  out.push_back({"relu6", BuildModel(Unary(21, 9, 0.1f, 3, 0.1f, 3))});
+  out.push_back({"quantize", BuildModel(Unary(114, 9, 0.1f, 3, 0.2f, -1))});
+  {
+    ModelSpec m = Unary(114, 0, 0.0f, 0, 0.2f, -1);
+    m.tensors[0].scales = {};
+    m.tensors[0].zero_points = {};
+    out.push_back({"quantize_float", BuildModel(m)});
+    ModelSpec d = Unary(6, 9, 0.1f, 3, 0.0f, 0);
+    d.tensors[1].type = 0;
+    d.tensors[1].scales = {};
+    d.tensors[1].zero_points = {};
+    out.push_back({"dequantize", BuildModel(d)});
+  }
+  {
+    ModelSpec m;
+    m.buffers = {{}, BytesOf(std::vector<int32_t>{0, 0, 1, 1, 0, 2, 0, 0}), BytesOf(std::vector<int32_t>{1, 2}),
+                 {}, {}, {}, {}};
+    m.tensors = {
+        {{1, 2, 2, 3}, 9, 3, {0.1f}, {1}, 0},  // 0 input
+        {{4, 2}, 2, 1, {}, {}, 0},             // 1 paddings
+        {{1, 4, 4, 3}, 9, 4, {0.1f}, {1}, 0},  // 2 padded
+        {{2}, 2, 2, {}, {}, 0},                // 3 axes
+        {{1, 1, 1, 3}, 9, 5, {0.1f}, {1}, 0},  // 4 mean (keep dims)
+        {{1, 1, 1, 6}, 9, 6, {0.1f}, {1}, 0},  // 5 concat
+    };
+    FbNodeP red = Table();
+    AddScalar(red, 0, 1, 1);
+    FbNodeP cat = Table();
+    AddScalar(cat, 0, 4, 3);
+    m.ops = {{34, {0, 1}, {2}, 0, nullptr}, {40, {2, 3}, {4}, 27, red}, {2, {4, 4}, {5}, 10, cat}};
+    m.inputs = {0};
+    m.outputs = {5};
+    out.push_back({"pad_mean_concat", BuildModel(m)});
+  }
+  return out;
 }
 
 }  // namespace hil::agent::engine::testing

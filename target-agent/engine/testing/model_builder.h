@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace hil::agent::engine::testing {
@@ -53,6 +54,7 @@ struct OpSpec {
   std::vector<int32_t> outputs;
   uint8_t options_type = 0;
   FbNodeP options;  // may be null
+  std::string custom_code;  // for builtin_code 32 (CUSTOM)
 };
 struct ModelSpec {
   std::vector<TensorSpec> tensors;
@@ -76,5 +78,13 @@ ModelSpec TinyFullyConnected();
 ModelSpec TinyConvNet();
 // DEPTHWISE_CONV_2D (multiplier 2) on [1,3,3,2], ADD with the input-shaped second input, MAX_POOL, MUL.
 ModelSpec TinyDepthwiseAdd();
+
+// Every ready-made model plus one per remaining operator (LOGISTIC, TANH, RELU, RELU6, QUANTIZE from
+// int8 and float, DEQUANTIZE, PAD + MEAN + CONCATENATION), named for the fuzzer's seed files.
+struct NamedModel {
+  const char* name;
+  std::vector<uint8_t> bytes;
+};
+std::vector<NamedModel> SeedModels();
 
 }  // namespace hil::agent::engine::testing

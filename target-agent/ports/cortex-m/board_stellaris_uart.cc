@@ -12,6 +12,9 @@ constexpr uintptr_t kIbrd = kUart + 0x024;
 constexpr uintptr_t kFbrd = kUart + 0x028;
 constexpr uintptr_t kLcrh = kUart + 0x02C;
 constexpr uintptr_t kCtl = kUart + 0x030;
+constexpr uintptr_t kImsc = kUart + 0x038;  // bit 4 RX interrupt mask
+constexpr uintptr_t kIcr = kUart + 0x044;
+constexpr int kUart0Irq = 5;
 }  // namespace
 
 void BoardInit() {
@@ -20,7 +23,9 @@ void BoardInit() {
   // 115200 baud from the 12 MHz reset clock: 12e6 / (16 * 115200) = 6.51 -> 6 + 33/64.
   Reg(kIbrd) = 6;
   Reg(kFbrd) = 33;
-  Reg(kLcrh) = (0x3u << 5) | (1u << 4);  // 8 bits, FIFOs on
+  // 8 bits, FIFOs off: with the FIFO on, the RX interrupt waits for it to fill to its trigger level.
+  Reg(kLcrh) = (0x3u << 5);
+  Reg(kImsc) = 1u << 4;
   Reg(kCtl) = (1u << 0) | (1u << 8) | (1u << 9);
 }
 
@@ -36,6 +41,9 @@ int UartRead() {
   if (Reg(kFr) & (1u << 4)) return -1;
   return static_cast<int>(Reg(kDr) & 0xFFu);
 }
+
+void UartClearRxInterrupt() { Reg(kIcr) = 1u << 4; }
+int UartRxIrq() { return kUart0Irq; }
 
 const char* BoardId() { return HIL_BOARD_ID; }
 uint32_t BoardClockHz() { return HIL_CLOCK_HZ; }

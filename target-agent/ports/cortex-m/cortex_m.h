@@ -24,12 +24,18 @@ inline constexpr uintptr_t kDwtCyccnt = 0xE0001004;
 inline constexpr uintptr_t kIcsr = 0xE000ED04;
 inline constexpr uint32_t kIcsrPendStSet = 1u << 26;
 inline constexpr uintptr_t kAircr = 0xE000ED0C;
+inline constexpr uintptr_t kVtor = 0xE000ED08;
+inline constexpr uintptr_t kNvicIser = 0xE000E100;  // + 4 * (irq / 32)
 inline constexpr uintptr_t kCpacr = 0xE000ED88;
 
+using Vector = void (*)();
+
 // Board hooks (one board_<machine>.cc per machine).
-void BoardInit();                      // clocks, UART
+void BoardInit();                      // clocks, UART with its receive interrupt enabled at the UART
 void UartWrite(const uint8_t* bytes, size_t size);
 int UartRead();                        // next received byte, or -1 when none is waiting
+void UartClearRxInterrupt();           // acknowledge the receive interrupt at the UART
+int UartRxIrq();                       // the NVIC line of the UART's receive interrupt
 const char* BoardId();
 uint32_t BoardClockHz();
 

@@ -15,6 +15,12 @@
 #ifndef HIL_MAX_PAYLOAD
 #define HIL_MAX_PAYLOAD 1024
 #endif
+#ifndef HIL_RTT_UP_BYTES
+#define HIL_RTT_UP_BYTES 2048
+#endif
+#ifndef HIL_RTT_DOWN_BYTES
+#define HIL_RTT_DOWN_BYTES 4096
+#endif
 
 extern "C" {
 // The RTT control block under the name probes look for.
@@ -36,13 +42,32 @@ uint8_t g_tx[hil::agent::RxBytesFor(kMaxPayload)];
 uint8_t g_scratch[hil::agent::ScratchBytesFor(kMaxPayload)];
 uint8_t g_response[kMaxPayload];
 
-uint8_t g_rtt_up[2048];
-uint8_t g_rtt_down[4096];
+uint8_t g_rtt_up[HIL_RTT_UP_BYTES];
+uint8_t g_rtt_down[HIL_RTT_DOWN_BYTES];
 // The link the last request byte came from gets the responses: the host uses one link at a time.
 bool g_reply_on_rtt = false;
 
 constexpr uint32_t kSysTickPeriod = 1u << 20;
 volatile uint32_t g_systick_wraps = 0;
+
+// Bytes from the UART's receive interrupt. The main loop polls this and the RTT rings, both plain RAM:
+// polling the UART's registers instead would keep QEMU's I/O lock busy and stall its pty for
+// hundreds of milliseconds at a time (measured: request round trips of 4 ms to 750 ms).
+// The host sends one request at a time (and may repeat it), so two frames of the largest size fit.
+constexpr uint32_t RingBytesFor(uint32_t frame_bytes) {
+  uint32_t n = 64;
+  while (n < 2 * frame_bytes) n *= 2;
+  return n;
+}
+constexpr uint32_t kRxRingBytes = RingBytesFor(hil::agent::RxBytesFor(HIL_MAX_PAYLOAD));
+uint8_t g_rx_ring[kRxRingBytes];
+volatile uint32_t g_rx_head = 0;  // written by the interrupt
+volatile uint32_t g_rx_tail = 0;  // written by the main loop
+volatile uint32_t g_rx_overruns = 0;
+
+// The vector table in RAM, so the board's UART line gets its handler without a per-board table.
+constexpr int kMaxIrqs = 64;
+alignas(512) void (*g_vectors[16 + kMaxIrqs])();
 bool g_use_dwt = false;
 
 // DWT CYCCNT where it counts; QEMU 7.2 implements the registers as zero, so check that it moves.
@@ -102,6 +127,36 @@ void ResetCore() {
 
 extern "C" void SysTick_Handler() { g_systick_wraps = g_systick_wraps + 1; }
 
+extern "C" void UartRx_Handler() {
+  // Acknowledge first, then drain: a byte that lands after the last read raises the interrupt again.
+  // (The other order loses it: the UART holds it, raises nothing, and accepts nothing more.)
+  UartClearRxInterrupt();
+  for (int c = UartRead(); c >= 0; c = UartRead()) {
+    const uint32_t head = g_rx_head;
+    if (head - g_rx_tail >= kRxRingBytes) {
+      g_rx_overruns = g_rx_overruns + 1;  // the frame's CRC fails and the host sends it again
+      continue;
+    }
+    g_rx_ring[head % kRxRingBytes] = static_cast<uint8_t>(c);
+    g_rx_head = head + 1;
+  }
+}
+
+extern "C" void Default_Handler();
+extern "C" const hil::port::Vector kVectors[16];
+
+namespace {
+void InstallVectors() {
+  for (int i = 0; i < 16; ++i) g_vectors[i] = kVectors[i];
+  for (int i = 16; i < 16 + kMaxIrqs; ++i) g_vectors[i] = Default_Handler;
+  const int irq = UartRxIrq();
+  g_vectors[16 + irq] = UartRx_Handler;
+  Reg(kVtor) = reinterpret_cast<uint32_t>(g_vectors);
+  asm volatile("dsb\n isb");
+  Reg(kNvicIser + 4u * (irq / 32)) = 1u << (irq % 32);
+}
+}  // namespace
+
 namespace hil::agent::engine {
 uint64_t PortCycles() {
   if (g_use_dwt) {
@@ -125,6 +180,7 @@ uint64_t PortCycles() {
 }  // namespace hil::agent::engine
 
 int main() {
+  InstallVectors();
   BoardInit();
   StartCounters();
 
@@ -163,12 +219,14 @@ int main() {
   hil::agent::RttInit(&_SEGGER_RTT, g_rtt_up, sizeof g_rtt_up, g_rtt_down, sizeof g_rtt_down);
 
   for (;;) {
-    int c = UartRead();
-    if (c >= 0) {
+    if (g_rx_tail != g_rx_head) {
+      const uint32_t tail = g_rx_tail;
+      const uint8_t byte = g_rx_ring[tail % kRxRingBytes];
+      g_rx_tail = tail + 1;
       g_reply_on_rtt = false;
-      agent.Push(static_cast<uint8_t>(c));
+      agent.Push(byte);
     }
-    c = hil::agent::RttRead(&_SEGGER_RTT);
+    const int c = hil::agent::RttRead(&_SEGGER_RTT);
     if (c >= 0) {
       g_reply_on_rtt = true;
       agent.Push(static_cast<uint8_t>(c));

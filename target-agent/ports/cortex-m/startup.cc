@@ -23,6 +23,13 @@ constexpr uint32_t kStackPaint = 0xA5A5A5A5u;
 }
 
 extern "C" void Reset_Handler() {
+  // First of all: the compiler may use FPU or MVE (Helium) instructions even in the copy loops below
+  // (auto-vectorised on the M55), and they fault with NOCP until CP10/CP11 are enabled.
+#if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
+  // CP10/CP11 full access: the FPU, and on Armv8.1-M the MVE (Helium) unit.
+  hil::port::Reg(hil::port::kCpacr) |= (0xFu << 20);
+  asm volatile("dsb\n isb");
+#endif
   uint32_t* src = &__data_load__;
   for (uint32_t* dst = &__data_start__; dst < &__data_end__;) *dst++ = *src++;
   for (uint32_t* dst = &__bss_start__; dst < &__bss_end__;) *dst++ = 0;
@@ -30,11 +37,6 @@ extern "C" void Reset_Handler() {
   uint32_t sp;
   asm volatile("mov %0, sp" : "=r"(sp));
   for (uint32_t* p = &__stack_bottom__; reinterpret_cast<uint32_t>(p) < sp - 64; ++p) *p = kStackPaint;
-#if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
-  // CP10/CP11 full access: the FPU, and on Armv8.1-M the MVE (Helium) unit.
-  hil::port::Reg(hil::port::kCpacr) |= (0xFu << 20);
-  asm volatile("dsb\n isb");
-#endif
   for (void (**f)() = &__init_array_start; f < &__init_array_end; ++f) (*f)();
   main();
   for (;;) {
@@ -52,9 +54,9 @@ extern "C" void Default_Handler() {
   }
 }
 
-using Vector = void (*)();
+using hil::port::Vector;
 
-__attribute__((section(".vectors"), used)) const Vector kVectors[16] = {
+extern "C" __attribute__((section(".vectors"), used)) const Vector kVectors[16] = {
     reinterpret_cast<Vector>(&__stack_top__),
     Reset_Handler,
     Default_Handler,  // NMI

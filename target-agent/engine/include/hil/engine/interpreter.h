@@ -48,7 +48,11 @@ class Interpreter {
   // every operator is supported, plans all activations in `arena`. The model and arena must outlive
   // the interpreter's use of them; neither is copied. Returns kOk, kModelInvalid,
   // kUnsupportedOperator (ErrorDetail() names the operator), kArenaTooSmall (ErrorDetail() states the
-  // shortfall in bytes) or kTooLarge (more operators or I/O than the engine supports).
+  // shortfall in bytes), kTooLarge (more operators or I/O than the engine supports) or kBadArgument
+  // (null model or arena). Constant tensors are read in place, so int32 biases must be 4-byte aligned
+  // in memory: keep the model blob 16-byte aligned (as the converter aligns buffers) or Load reports
+  // kModelInvalid. Persistent data (parameters, per-channel multipliers) sits at the arena's start,
+  // activations after it; arena_used() includes the few bytes skipped to 8-align the arena.
   Status Load(const uint8_t* model, size_t model_bytes, uint8_t* arena, size_t arena_bytes);
 
   // Drops the loaded model.
@@ -65,7 +69,8 @@ class Interpreter {
 
   // Runs the model once on the current input bytes. When `profile` is not null, adds each operator's
   // cycles (PortCycles() before and after) to it. Returns kOk, kBadState (nothing loaded) or
-  // kKernelFailed.
+  // kKernelFailed. The planner reuses an input's memory once no operator needs it (as TFLite Micro
+  // does): write the inputs again before every Invoke. Outputs stay valid until the next Invoke.
   Status Invoke(OpProfile* profile);
 
   // Debug hook (tests, `hil inspect`): when set, called after every operator, outside the measured
