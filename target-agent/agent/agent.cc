@@ -191,6 +191,19 @@ Status Agent::LoadEnd(Writer& w) {
     interpreter_.Reset();
     return Fail(Status::kTooLarge, "model has more than %d inputs and outputs", protocol::kMaxTensors);
   }
+  // Room for the input copies after the blob, 8-byte aligned.
+  size_t inputs = 0;
+  for (int i = 0; i < interpreter_.input_count(); ++i) inputs += interpreter_.input(i).bytes;
+  const size_t at = (static_cast<size_t>(load_total_) + 7u) & ~size_t{7};
+  if (at > buf_.model_bytes || inputs > buf_.model_bytes - at) {
+    const size_t need = at + inputs;
+    interpreter_.Reset();
+    return Fail(Status::kTooLarge, "model of %lu bytes plus its %lu input bytes exceed the model buffer of %lu bytes by %lu bytes",
+                static_cast<unsigned long>(load_total_), static_cast<unsigned long>(inputs),
+                static_cast<unsigned long>(buf_.model_bytes), static_cast<unsigned long>(need - buf_.model_bytes));
+  }
+  staged_inputs_ = buf_.model + at;
+  memset(staged_inputs_, 0, inputs);
   protocol::LoadEndResponse resp;
   resp.arena_used = static_cast<uint32_t>(interpreter_.arena_used());
   resp.operator_count = static_cast<uint16_t>(interpreter_.operator_count());
@@ -216,8 +229,20 @@ Status Agent::SetInput(Reader& r) {
                 static_cast<unsigned long>(req.offset), static_cast<unsigned long>(req.size),
                 static_cast<unsigned long>(t.bytes));
   }
+  size_t before = 0;
+  for (int i = 0; i < req.index; ++i) before += interpreter_.input(i).bytes;
+  memcpy(staged_inputs_ + before + req.offset, req.data, req.size);
   memcpy(t.data + req.offset, req.data, req.size);
   return Status::kOk;
+}
+
+void Agent::RestoreInputs() {
+  size_t at = 0;
+  for (int i = 0; i < interpreter_.input_count(); ++i) {
+    engine::TensorView t = interpreter_.input(i);
+    memcpy(t.data, staged_inputs_ + at, t.bytes);
+    at += t.bytes;
+  }
 }
 
 Status Agent::Invoke(Reader& r, Writer& w) {
@@ -230,11 +255,13 @@ Status Agent::Invoke(Reader& r, Writer& w) {
     return Fail(Status::kOutOfRange, "iterations %u outside 1..%u", req.iterations, limit);
   }
   for (uint16_t i = 0; i < req.warmup; ++i) {
+    RestoreInputs();
     Status s = interpreter_.Invoke(nullptr);
     if (s != Status::kOk) return Fail(s, "%s", interpreter_.ErrorDetail());
   }
   profile_.Clear();
   for (uint16_t i = 0; i < req.iterations; ++i) {
+    RestoreInputs();
     if (port_.align_counter) port_.align_counter();
     const uint64_t start = engine::PortCycles();
     Status s = interpreter_.Invoke(&profile_);

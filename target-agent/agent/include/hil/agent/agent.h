@@ -100,6 +100,12 @@ class Agent {
   engine::OpProfile profile_;
   uint64_t cycles_[kMaxIterations] = {};
 
+  // Copies of the inputs, kept in the model buffer after the blob: the engine's planner may reuse an
+  // input's arena bytes once it is consumed, so every run but the first would see garbage. Each run
+  // starts from these copies (restored outside the timed window).
+  void RestoreInputs();
+  uint8_t* staged_inputs_ = nullptr;
+
   // Upload state.
   bool loading_ = false;
   uint32_t load_total_ = 0;
