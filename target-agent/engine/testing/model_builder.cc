@@ -214,7 +214,7 @@ ModelSpec TinyFullyConnected() {
   };
   FbNodeP opt = Table();
   AddScalar(opt, 0, 1, 1);  // RELU
-  m.ops = {{9, {0, 1, 2}, {3}, 8, opt}};
+  m.ops = {{9, {0, 1, 2}, {3}, 8, opt, {}}};
   m.inputs = {0};
   m.outputs = {3};
   return m;
@@ -247,7 +247,7 @@ ModelSpec TinyConvNet() {
   AddScalar(pool, 4, 4, 2);
   FbNodeP sm = Table();
   AddFloat(sm, 0, 1.0f);
-  m.ops = {{3, {0, 1, 2}, {3}, 1, conv}, {1, {3}, {4}, 5, pool}, {22, {4}, {5}, 0, nullptr}, {25, {5}, {6}, 9, sm}};
+  m.ops = {{3, {0, 1, 2}, {3}, 1, conv, {}}, {1, {3}, {4}, 5, pool, {}}, {22, {4}, {5}, 0, nullptr, {}}, {25, {5}, {6}, 9, sm, {}}};
   m.inputs = {0};
   m.outputs = {6};
   return m;
@@ -283,7 +283,7 @@ ModelSpec TinyDepthwiseAdd() {
   AddScalar(pool, 4, 4, 2);
   FbNodeP mul = Table();
   AddScalar(mul, 0, 1, 0);
-  m.ops = {{4, {0, 1, 2}, {3}, 2, dw}, {0, {3, 4}, {5}, 11, add}, {17, {5}, {6}, 5, pool}, {18, {6, 4}, {7}, 21, mul}};
+  m.ops = {{4, {0, 1, 2}, {3}, 2, dw, {}}, {0, {3, 4}, {5}, 11, add, {}}, {17, {5}, {6}, 5, pool, {}}, {18, {6, 4}, {7}, 21, mul, {}}};
   m.inputs = {0, 4};
   m.outputs = {7};
   return m;
@@ -294,7 +294,7 @@ ModelSpec Unary(int32_t code, int type_in, float in_scale, int64_t in_zp, float 
   ModelSpec m;
   m.buffers = {{}, {}, {}};
   m.tensors = {{{1, 2, 3, 4}, type_in, 1, {in_scale}, {in_zp}, 0}, {{1, 2, 3, 4}, 9, 2, {out_scale}, {out_zp}, 0}};
-  m.ops = {{code, {0}, {1}, 0, nullptr}};
+  m.ops = {{code, {0}, {1}, 0, nullptr, {}}};
   m.inputs = {0};
   m.outputs = {1};
   return m;
@@ -338,7 +338,7 @@ std::vector<NamedModel> SeedModels() {
     AddScalar(red, 0, 1, 1);
     FbNodeP cat = Table();
     AddScalar(cat, 0, 4, 3);
-    m.ops = {{34, {0, 1}, {2}, 0, nullptr}, {40, {2, 3}, {4}, 27, red}, {2, {4, 4}, {5}, 10, cat}};
+    m.ops = {{34, {0, 1}, {2}, 0, nullptr, {}}, {40, {2, 3}, {4}, 27, red, {}}, {2, {4, 4}, {5}, 10, cat, {}}};
     m.inputs = {0};
     m.outputs = {5};
     out.push_back({"pad_mean_concat", BuildModel(m)});
