@@ -1,0 +1,123 @@
+// Where results go. A run is written as it progresses: BeginRun, then per job BeginJob and
+// FinishJob (one transaction each), then FinishRun. A job that fails later never loses rows
+// written before it. Every number is stored with its unit and source ("ns" / "host-monotonic",
+// "cycles" / "dwt") so an estimate is never mistaken for a measurement.
+//
+// Thread: one thread per Store object.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hil/core/error.h"
+
+namespace hil::store {
+
+struct RunInfo {
+  std::string suite_name;
+  std::string suite_path;
+};
+
+struct JobInfo {
+  int ordinal = 0;
+  std::string model_name;
+  std::string model_sha256;
+  uint64_t model_bytes = 0;
+  std::string board_kind;
+  std::string board_instance;
+  uint64_t clock_hz = 0;  // of the board kind, to convert cycles to time
+  int warmup = 0;
+  int iterations = 0;
+  int repetitions = 0;
+};
+
+struct Sample {
+  int input_index = 0;
+  int repetition = 0;
+  int iteration = 0;
+  uint64_t value = 0;
+};
+
+struct OpProfileRow {
+  int op_index = 0;
+  uint16_t opcode = 0;
+  std::string op_name;
+  uint32_t calls = 0;
+  uint64_t value = 0;  // summed over `calls`
+};
+
+struct MemoryRow {
+  uint32_t arena_bytes = 0;
+  uint32_t arena_used = 0;
+  uint32_t stack_bytes = 0;
+  uint32_t stack_used = 0;
+  uint32_t static_bytes = 0;
+};
+
+// Job status values.
+inline constexpr const char* kPass = "pass";      // ran, every check passed
+inline constexpr const char* kFail = "fail";      // ran, a check failed
+inline constexpr const char* kError = "error";    // could not run (board, link, model, agent error)
+inline constexpr const char* kRunning = "running";
+
+struct JobResult {
+  std::string status = kError;
+  std::string error;         // one sentence when status is "error"
+  std::string check;         // "outputs==host-reference: pass", "skipped", ...
+  std::string check_detail;  // first mismatch, when any
+  std::string unit;          // of samples and op profile values: "ns", "cycles", "instructions"
+  std::string source;        // "host-monotonic", "dwt", "systick", "qemu-icount"
+  std::vector<Sample> samples;
+  std::vector<OpProfileRow> ops;
+  std::optional<MemoryRow> memory;
+};
+
+struct RunRow {
+  int64_t id = 0;
+  std::string suite_name;
+  std::string suite_path;
+  std::string started_at;   // UTC, ISO 8601
+  std::string finished_at;  // empty while running or after a crash
+  std::string status;
+  int job_count = 0;
+};
+
+struct JobRow {
+  int64_t id = 0;
+  int64_t run_id = 0;
+  JobInfo info;
+  std::string status;
+  std::string error;
+  std::string check;
+  std::string check_detail;
+  std::string unit;
+  std::string source;
+  std::vector<uint64_t> samples;  // timed iterations, in order
+  std::optional<MemoryRow> memory;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Returns the new run's id; the run's status is "running" until FinishRun.
+  virtual Result<int64_t> BeginRun(const RunInfo& run) = 0;
+  // Adds key/value facts about the environment (host, tool version, compiler, git commit, firmware).
+  virtual Result<void> SetEnvironment(int64_t run_id, const std::vector<std::pair<std::string, std::string>>& facts) = 0;
+  // Records a job as "running" and returns its id.
+  virtual Result<int64_t> BeginJob(int64_t run_id, const JobInfo& job) = 0;
+  // Writes a job's outcome, samples, op profile and memory atomically.
+  virtual Result<void> FinishJob(int64_t job_id, const JobResult& result) = 0;
+  virtual Result<void> FinishRun(int64_t run_id, const std::string& status) = 0;
+
+  // Newest first. kNotFound from ListJobs when the run does not exist.
+  virtual Result<std::vector<RunRow>> ListRuns() = 0;
+  virtual Result<std::vector<JobRow>> ListJobs(int64_t run_id) = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> Environment(int64_t run_id) = 0;
+  virtual Result<std::vector<OpProfileRow>> OpProfile(int64_t job_id) = 0;
+};
+
+}  // namespace hil::store

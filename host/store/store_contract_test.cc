@@ -1,0 +1,117 @@
+// The Store contract, run against every implementation (SqliteStore and the MemoryStore fake).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "hil/store/sqlite_store.h"
+#include "hil/store/testing/memory_store.h"
+
+namespace hil::store {
+namespace {
+
+std::unique_ptr<Store> MakeStore(const std::string& kind, const std::filesystem::path& file);
+
+// The parameter names the implementation ("sqlite", "memory").
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');  // "Test/sqlite"
+    file_ = std::filesystem::temp_directory_path() / ("hil_contract_" + std::to_string(getpid()) + "_" + name + ".db");
+    store_ = MakeStore(GetParam(), file_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file_.string() + suffix);
+  }
+  std::filesystem::path file_;
+  std::unique_ptr<Store> store_;
+};
+
+JobInfo Info(int ordinal, const std::string& model) {
+  JobInfo j;
+  j.ordinal = ordinal;
+  j.model_name = model;
+  j.board_instance = "b#1";
+  j.clock_hz = 25000000;
+  return j;
+}
+
+TEST_P(StoreContract, RunsListNewestFirstWithJobCounts) {
+  auto a = store_->BeginRun({"a", "a.yaml"});
+  auto b = store_->BeginRun({"b", "b.yaml"});
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(store_->BeginJob(*b, Info(0, "m")));
+  auto runs = store_->ListRuns();
+  ASSERT_TRUE(runs);
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].suite_name, "b");
+  EXPECT_EQ((*runs)[0].job_count, 1);
+  EXPECT_EQ((*runs)[1].status, kRunning);
+}
+
+TEST_P(StoreContract, JobsComeBackInPlanOrderWithSamplesInOrder) {
+  auto run = store_->BeginRun({"s", "s.yaml"});
+  ASSERT_TRUE(run);
+  auto j1 = store_->BeginJob(*run, Info(1, "second"));
+  auto j0 = store_->BeginJob(*run, Info(0, "first"));
+  ASSERT_TRUE(j0 && j1);
+  JobResult r;
+  r.status = kFail;
+  r.unit = "cycles";
+  r.source = "systick";
+  r.samples = {{0, 0, 0, 9}, {0, 0, 1, 7}, {1, 0, 0, 8}};
+  r.check_detail = "input 0 output 0: 1 of 10 bytes differ";
+  r.ops = {{0, 3, "CONV_2D", 3, 21}};
+  ASSERT_TRUE(store_->FinishJob(*j0, r));
+  auto jobs = store_->ListJobs(*run);
+  ASSERT_TRUE(jobs);
+  ASSERT_EQ(jobs->size(), 2u);
+  EXPECT_EQ((*jobs)[0].info.model_name, "first");
+  EXPECT_EQ((*jobs)[0].status, kFail);
+  EXPECT_EQ((*jobs)[0].samples, (std::vector<uint64_t>{9, 7, 8}));
+  EXPECT_EQ((*jobs)[0].unit, "cycles");
+  EXPECT_EQ((*jobs)[0].info.clock_hz, 25000000u);
+  EXPECT_EQ((*jobs)[0].check_detail, r.check_detail);
+  EXPECT_FALSE((*jobs)[0].memory);
+  EXPECT_EQ((*jobs)[1].status, kRunning);
+  auto ops = store_->OpProfile(*j0);
+  ASSERT_TRUE(ops);
+  ASSERT_EQ(ops->size(), 1u);
+  EXPECT_EQ((*ops)[0].value, 21u);
+}
+
+TEST_P(StoreContract, UnknownIdsAreNotFound) {
+  EXPECT_EQ(store_->ListJobs(77).error().code, Status::kNotFound);
+  EXPECT_EQ(store_->FinishJob(77, JobResult{}).error().code, Status::kNotFound);
+}
+
+TEST_P(StoreContract, EnvironmentIsKeyValuePerRun) {
+  auto run = store_->BeginRun({"s", "s.yaml"});
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(store_->SetEnvironment(*run, {{"host", "h"}, {"compiler", "gcc"}}));
+  ASSERT_TRUE(store_->SetEnvironment(*run, {{"host", "h2"}}));  // a later fact replaces
+  auto env = store_->Environment(*run);
+  ASSERT_TRUE(env);
+  ASSERT_EQ(env->size(), 2u);
+  EXPECT_EQ((*env)[0], (std::pair<std::string, std::string>{"compiler", "gcc"}));
+  EXPECT_EQ((*env)[1], (std::pair<std::string, std::string>{"host", "h2"}));
+}
+
+std::unique_ptr<Store> MakeStore(const std::string& kind, const std::filesystem::path& path) {
+  if (kind == "memory") return std::make_unique<testing::MemoryStore>();
+  std::filesystem::remove(path);
+  auto s = SqliteStore::Open(path.string());
+  if (!s) return nullptr;
+  return std::move(*s);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllStores, StoreContract, ::testing::Values("sqlite", "memory"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace hil::store

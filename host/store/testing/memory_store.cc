@@ -1,0 +1,87 @@
+#include "hil/store/testing/memory_store.h"
+
+#include <algorithm>
+
+namespace hil::store::testing {
+
+Result<int64_t> MemoryStore::BeginRun(const RunInfo& run) {
+  RunRow r;
+  r.id = next_run_++;
+  r.suite_name = run.suite_name;
+  r.suite_path = run.suite_path;
+  r.started_at = "now";
+  r.status = kRunning;
+  runs_[r.id] = r;
+  return r.id;
+}
+
+Result<void> MemoryStore::SetEnvironment(int64_t run_id, const std::vector<std::pair<std::string, std::string>>& facts) {
+  if (!runs_.contains(run_id)) return Fail(Status::kNotFound, "memory store: no run " + std::to_string(run_id));
+  for (const auto& [k, v] : facts) env_[run_id][k] = v;
+  return {};
+}
+
+Result<int64_t> MemoryStore::BeginJob(int64_t run_id, const JobInfo& job) {
+  if (!runs_.contains(run_id)) return Fail(Status::kNotFound, "memory store: no run " + std::to_string(run_id));
+  JobRow j;
+  j.id = next_job_++;
+  j.run_id = run_id;
+  j.info = job;
+  j.status = kRunning;
+  jobs_[j.id] = j;
+  ++runs_[run_id].job_count;
+  return j.id;
+}
+
+Result<void> MemoryStore::FinishJob(int64_t job_id, const JobResult& result) {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return Fail(Status::kNotFound, "memory store: no job " + std::to_string(job_id));
+  JobRow& j = it->second;
+  j.status = result.status;
+  j.error = result.error;
+  j.check = result.check;
+  j.check_detail = result.check_detail;
+  j.unit = result.unit;
+  j.source = result.source;
+  for (const auto& s : result.samples) j.samples.push_back(s.value);
+  j.memory = result.memory;
+  ops_[job_id] = result.ops;
+  return {};
+}
+
+Result<void> MemoryStore::FinishRun(int64_t run_id, const std::string& status) {
+  auto it = runs_.find(run_id);
+  if (it == runs_.end()) return Fail(Status::kNotFound, "memory store: no run " + std::to_string(run_id));
+  it->second.status = status;
+  it->second.finished_at = "later";
+  return {};
+}
+
+Result<std::vector<RunRow>> MemoryStore::ListRuns() {
+  std::vector<RunRow> out;
+  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) out.push_back(it->second);
+  return out;
+}
+
+Result<std::vector<JobRow>> MemoryStore::ListJobs(int64_t run_id) {
+  if (!runs_.contains(run_id)) return Fail(Status::kNotFound, "memory store: no run " + std::to_string(run_id));
+  std::vector<JobRow> out;
+  for (const auto& [id, j] : jobs_)
+    if (j.run_id == run_id) out.push_back(j);
+  std::stable_sort(out.begin(), out.end(), [](const JobRow& a, const JobRow& b) { return a.info.ordinal < b.info.ordinal; });
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> MemoryStore::Environment(int64_t run_id) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (auto it = env_.find(run_id); it != env_.end())
+    for (const auto& kv : it->second) out.push_back(kv);
+  return out;
+}
+
+Result<std::vector<OpProfileRow>> MemoryStore::OpProfile(int64_t job_id) {
+  if (auto it = ops_.find(job_id); it != ops_.end()) return it->second;
+  return std::vector<OpProfileRow>{};
+}
+
+}  // namespace hil::store::testing
