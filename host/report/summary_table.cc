@@ -1,0 +1,136 @@
+#include "hil/report/summary_table.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "hil/core/stats.h"
+
+namespace hil::report {
+namespace {
+
+// Renders rows as left-aligned columns separated by two spaces.
+std::string Columns(const std::vector<std::vector<std::string>>& rows, const std::vector<std::string>& notes,
+                    const std::vector<bool>& right) {
+  std::vector<size_t> width;
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], r[i].size());
+    }
+  std::string out;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    std::string line;
+    for (size_t i = 0; i < rows[k].size(); ++i) {
+      const bool last = i + 1 == rows[k].size();
+      if (i < right.size() && right[i] && k > 0)
+        line += fmt::format("{:>{}}", rows[k][i], width[i]);
+      else
+        line += last ? rows[k][i] : fmt::format("{:<{}}", rows[k][i], width[i]);
+      if (!last) line += "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+    if (k < notes.size() && !notes[k].empty()) out += "    " + notes[k] + "\n";
+  }
+  return out;
+}
+
+std::string Num(double v) {
+  if (v >= 100) return fmt::format("{:.0f}", v);
+  if (v >= 10) return fmt::format("{:.1f}", v);
+  return fmt::format("{:.2f}", v);
+}
+
+}  // namespace
+
+double ToMicroseconds(double value, const std::string& unit, uint64_t clock_hz) {
+  if (unit == "ns") return value / 1000.0;
+  if ((unit == "cycles" || unit == "instructions") && clock_hz > 0) return value * 1e6 / static_cast<double>(clock_hz);
+  return -1;
+}
+
+std::string Bytes(uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", bytes / 1024.0);
+  return fmt::format("{:.2f} MiB", bytes / (1024.0 * 1024.0));
+}
+
+std::string SummaryTable(const std::vector<store::JobRow>& jobs, const TableOptions& options) {
+  std::vector<std::vector<std::string>> rows = {
+      {"MODEL", "BOARD", "STATUS", "MEDIAN", "MIN", "MAX", "UNIT", "MEDIAN us", "MIN us", "MAX us", "ARENA", "STACK", "CHECK"}};
+  std::vector<std::string> notes = {""};
+  for (const auto& j : jobs) {
+    const Summary s = Summarize(j.samples);
+    std::string status = j.status;
+    if (options.color) {
+      const char* c = j.status == store::kPass ? "\x1b[32m" : j.status == store::kFail ? "\x1b[31m" : "\x1b[33m";
+      status = std::string(c) + j.status + "\x1b[0m";
+    }
+    std::vector<std::string> r = {j.info.model_name, j.info.board_instance, status};
+    if (s.count > 0) {
+      r.push_back(fmt::format("{:.0f}", s.median));
+      r.push_back(fmt::format("{}", s.min));
+      r.push_back(fmt::format("{}", s.max));
+      r.push_back(j.unit + (j.source.empty() ? "" : ":" + j.source));
+      const double med = ToMicroseconds(s.median, j.unit, j.info.clock_hz);
+      if (med >= 0) {
+        r.push_back(Num(med));
+        r.push_back(Num(ToMicroseconds(static_cast<double>(s.min), j.unit, j.info.clock_hz)));
+        r.push_back(Num(ToMicroseconds(static_cast<double>(s.max), j.unit, j.info.clock_hz)));
+      } else {
+        r.insert(r.end(), {"-", "-", "-"});
+      }
+    } else {
+      r.insert(r.end(), {"-", "-", "-", "-", "-", "-", "-"});
+    }
+    if (j.memory) {
+      r.push_back(Bytes(j.memory->arena_used));
+      r.push_back(j.memory->stack_bytes ? Bytes(j.memory->stack_used) : "-");
+    } else {
+      r.insert(r.end(), {"-", "-"});
+    }
+    r.push_back(j.check.empty() ? "-" : j.check);
+    rows.push_back(r);
+    std::string note;
+    if (!j.error.empty()) note = "error: " + j.error;
+    else if (!j.check_detail.empty()) note = j.check_detail;
+    notes.push_back(note);
+  }
+  return Columns(rows, notes, {false, false, false, true, true, true, false, true, true, true, true, true, false});
+}
+
+std::string SummaryLine(const std::vector<store::JobRow>& jobs) {
+  int pass = 0, fail = 0, error = 0, other = 0;
+  for (const auto& j : jobs) {
+    if (j.status == store::kPass) ++pass;
+    else if (j.status == store::kFail) ++fail;
+    else if (j.status == store::kError) ++error;
+    else ++other;
+  }
+  std::string line = fmt::format("{} job{}: {} pass, {} fail, {} error", jobs.size(), jobs.size() == 1 ? "" : "s", pass, fail, error);
+  if (other) line += fmt::format(", {} unfinished", other);
+  return line;
+}
+
+std::string OpProfileTable(const std::vector<store::OpProfileRow>& ops, const std::string& unit) {
+  uint64_t total = 0;
+  for (const auto& o : ops) total += o.value;
+  std::vector<std::vector<std::string>> rows = {{"#", "OPERATOR", "CALLS", "TOTAL " + unit, "PER CALL", "SHARE"}};
+  for (const auto& o : ops) {
+    rows.push_back({std::to_string(o.op_index), o.op_name, std::to_string(o.calls), std::to_string(o.value),
+                    o.calls ? fmt::format("{:.0f}", static_cast<double>(o.value) / o.calls) : "-",
+                    total ? fmt::format("{:.1f}%", 100.0 * static_cast<double>(o.value) / static_cast<double>(total)) : "-"});
+  }
+  return Columns(rows, {}, {true, false, true, true, true, true});
+}
+
+std::string RunsTable(const std::vector<store::RunRow>& runs) {
+  std::vector<std::vector<std::string>> rows = {{"RUN", "SUITE", "STATUS", "JOBS", "STARTED", "FINISHED", "FILE"}};
+  for (const auto& r : runs)
+    rows.push_back({std::to_string(r.id), r.suite_name, r.status, std::to_string(r.job_count), r.started_at,
+                    r.finished_at.empty() ? "-" : r.finished_at, r.suite_path});
+  return Columns(rows, {}, {true, false, false, true, false, false, false});
+}
+
+}  // namespace hil::report
