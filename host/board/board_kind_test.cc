@@ -1,0 +1,99 @@
+#include "hil/board/board_kind.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace hil::board {
+namespace {
+
+using ::testing::HasSubstr;
+
+class BoardKindTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("hil_board_kind_" + std::to_string(getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(BoardKindTest, TheRepositoryBoardsAndDefaultFarmLoad) {
+  auto kinds = LoadBoardKinds(HIL_SOURCE_DIR "/boards");
+  ASSERT_TRUE(kinds) << kinds.error().message;
+  ASSERT_TRUE(kinds->contains("posix-host"));
+  const BoardKind& k = kinds->at("posix-host");
+  EXPECT_EQ(k.clock_hz, 1000000000u);
+  EXPECT_EQ(k.platform, "posix");
+  EXPECT_EQ(k.transport, "pty");
+  EXPECT_EQ(k.energy.at("model"), "none");
+  auto farm = LoadFarm(HIL_SOURCE_DIR "/boards/farms/default.yaml", *kinds);
+  ASSERT_TRUE(farm) << farm.error().message;
+  ASSERT_GE(farm->instances.size(), 1u);
+  EXPECT_EQ(farm->instances[0].id, "posix-host#1");
+  EXPECT_EQ(farm->instances[0].kind, "posix-host");
+}
+
+TEST_F(BoardKindTest, UnknownFieldNamesFileAndLine) {
+  const auto f = Write("b.yaml", "name: b\nclock_hz: 10\nplatform: p\nclok_hz: 3\n");
+  auto k = LoadBoardKind(f);
+  ASSERT_FALSE(k);
+  EXPECT_THAT(k.error().message, HasSubstr(f + ":4: clok_hz: unknown field"));
+}
+
+TEST_F(BoardKindTest, BadTypeNamesTheField) {
+  const auto f = Write("b.yaml", "name: b\nclock_hz: fast\nplatform: p\n");
+  auto k = LoadBoardKind(f);
+  ASSERT_FALSE(k);
+  EXPECT_THAT(k.error().message, HasSubstr(f + ":2: clock_hz: expected an unsigned integer, got 'fast'"));
+}
+
+TEST_F(BoardKindTest, NameMustMatchTheFile) {
+  const auto f = Write("b.yaml", "name: c\nclock_hz: 1\nplatform: p\n");
+  auto k = LoadBoardKind(f);
+  ASSERT_FALSE(k);
+  EXPECT_THAT(k.error().message, HasSubstr("must equal the file name 'b'"));
+}
+
+TEST_F(BoardKindTest, FarmWithAnUnknownKindNamesItAndTheLine) {
+  const auto f = Write("farm.yaml", "name: f\ninstances:\n  - {id: a#1, kind: posix-host}\n  - id: x#1\n    kind: nucleo\n");
+  std::map<std::string, BoardKind> kinds = {{"posix-host", BoardKind{}}};
+  auto farm = LoadFarm(f, kinds);
+  ASSERT_FALSE(farm);
+  EXPECT_EQ(farm.error().code, Status::kBadArgument);
+  EXPECT_THAT(farm.error().message, HasSubstr(f + ":5: instances[1].kind: unknown board kind 'nucleo' (known: posix-host)"));
+}
+
+TEST_F(BoardKindTest, ABrokenKindFileIsSkippedWhenAsked) {
+  Write("good.yaml", "name: good\nclock_hz: 1\nplatform: p\n");
+  const auto bad = Write("bad.yaml", "name: bad\nclock_hz: 1\nplatform: p\ntransport: carrier-pigeon\n");
+  std::vector<Error> broken;
+  auto kinds = LoadBoardKinds(dir_.string(), &broken);
+  ASSERT_TRUE(kinds);
+  EXPECT_TRUE(kinds->contains("good"));
+  EXPECT_FALSE(kinds->contains("bad"));
+  ASSERT_EQ(broken.size(), 1u);
+  EXPECT_THAT(broken[0].message, HasSubstr(bad + ":4: transport"));
+  auto strict = LoadBoardKinds(dir_.string());
+  ASSERT_FALSE(strict);
+  EXPECT_THAT(strict.error().message, HasSubstr("carrier-pigeon"));
+}
+
+TEST_F(BoardKindTest, MissingFarmFileIsNotFound) {
+  auto farm = LoadFarm((dir_ / "none.yaml").string(), {});
+  ASSERT_FALSE(farm);
+  EXPECT_EQ(farm.error().code, Status::kNotFound);
+  EXPECT_THAT(farm.error().message, HasSubstr("none.yaml"));
+}
+
+}  // namespace
+}  // namespace hil::board

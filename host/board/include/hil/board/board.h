@@ -1,0 +1,24 @@
+// A running board instance with an open protocol session: what the runner drives. A driver (PosixBoard,
+// later QemuBoard, physical boards) brings it up; destroying it tears the board down.
+#pragma once
+
+#include <string>
+
+#include "hil/core/error.h"
+#include "hil/link/agent_session.h"
+
+namespace hil::board {
+
+class Board {
+ public:
+  virtual ~Board() = default;
+  virtual link::AgentSession& session() = 0;
+  // kOk while the board can still answer; otherwise an Error that says why not ("board posix-host#1:
+  // agent process 4242 exited with status 1: cannot create a pty").
+  virtual Result<void> CheckAlive() = 0;
+  // "posix-host#1 (pid 4242, serial:/dev/pts/5@115200)".
+  virtual std::string Describe() const = 0;
+  virtual const std::string& instance_id() const = 0;
+};
+
+}  // namespace hil::board

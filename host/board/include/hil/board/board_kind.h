@@ -1,0 +1,75 @@
+// Board kinds (boards/<kind>.yaml) and farm files (boards/farms/*.yaml): passive data that says what
+// a board is and which instances a host has. Drivers read these; they never act on them here.
+//
+// boards/<kind>.yaml:
+//   name: posix-host            # must equal the file stem
+//   description: ...
+//   core: cortex-m4             # or host-cpu
+//   clock_hz: 1000000000
+//   platform: posix             # the agent port: posix, mps2-an386, ...
+//   transport: pty              # pty | unix | tcp | uart (an emulator's UART on a pty) | serial | rtt
+//   baud_rate: 115200
+//   flash_bytes: 0
+//   ram_bytes: 0
+//   agent: target-agent/ports/posix/hil-agent-posix   # relative to the build dir (posix boards)
+//   agent_args: [--arena-bytes, "1048576"]
+//   energy: {model: none}       # free-form key/values; estimates are labelled as such
+//   qemu: {...}, probe: {...}   # free-form key/values for the drivers that need them
+//
+// farm file:
+//   name: default
+//   instances:
+//     - {id: posix-host#1, kind: posix-host}            # optional: transport, args
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hil/core/error.h"
+
+namespace hil::board {
+
+struct BoardKind {
+  std::string name;
+  std::string description;
+  std::string core;
+  uint64_t clock_hz = 0;
+  std::string platform;
+  std::string transport = "pty";
+  int baud_rate = 115200;
+  uint64_t flash_bytes = 0;
+  uint64_t ram_bytes = 0;
+  std::string agent;
+  std::vector<std::string> agent_args;
+  std::map<std::string, std::string> energy;
+  std::map<std::string, std::string> qemu;
+  std::map<std::string, std::string> probe;
+  std::string file;
+};
+
+struct BoardInstance {
+  std::string id;          // "posix-host#1"
+  std::string kind;
+  std::string transport;   // empty: the kind's
+  std::vector<std::string> args;
+  int line = 0;
+};
+
+struct Farm {
+  std::string name;
+  std::string file;
+  std::vector<BoardInstance> instances;
+};
+
+// One board kind file. Errors (kNotFound, kBadArgument) name the file, line and field.
+Result<BoardKind> LoadBoardKind(const std::string& path);
+// Every <dir>/*.yaml, by name. kNotFound when `dir` is missing. With `broken`, a file that does not
+// parse is skipped and its error appended there (one bad kind must not stop runs on the others);
+// without it, the first bad file is the error.
+Result<std::map<std::string, BoardKind>> LoadBoardKinds(const std::string& dir, std::vector<Error>* broken = nullptr);
+// A farm file; each instance's kind must be in `kinds` (an unknown kind names the file and line).
+Result<Farm> LoadFarm(const std::string& path, const std::map<std::string, BoardKind>& kinds);
+
+}  // namespace hil::board
