@@ -1,0 +1,370 @@
+#include "hil/cli/runner.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "hil/board/board_kind.h"
+#include "hil/board/posix_board.h"
+#include "hil/cli/host_reference.h"
+#include "hil/core/plan.h"
+#include "hil/core/random.h"
+#include "hil/core/sha256.h"
+#include "hil/core/stats.h"
+#include "hil/core/suite.h"
+#include "hil/engine/interpreter.h"
+#include "hil/link/testing/faulty_link.h"
+#include "hil/model/tflite_io.h"
+#include "hil/model/zoo.h"
+#include "hil/store/sqlite_store.h"
+
+#ifndef HIL_VERSION
+#define HIL_VERSION "0.0.0"
+#endif
+#ifndef HIL_GIT_COMMIT
+#define HIL_GIT_COMMIT "unknown"
+#endif
+
+namespace hil::cli {
+namespace {
+
+struct ModelBlob {
+  std::vector<uint8_t> bytes;
+  std::string sha256;
+};
+
+// Reads or generates every model of the suite; errors name the suite file, line and field.
+Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite) {
+  std::vector<ModelBlob> blobs;
+  for (size_t i = 0; i < suite.models.size(); ++i) {
+    const ModelSpec& m = suite.models[i];
+    const std::string where = suite.file + ":" + std::to_string(m.line) + ": models[" + std::to_string(i) + "]";
+    ModelBlob b;
+    if (m.source == ModelSpec::Source::kGenerate) {
+      auto bytes = model::GenerateModel(m.generator, m.seed);
+      if (!bytes) return Fail(Status::kBadArgument, where + ".generate: " + bytes.error());
+      b.bytes = std::move(*bytes);
+    } else {
+      auto bytes = model::ReadFileBytes(m.resolved);
+      if (!bytes) return Fail(Status::kNotFound, where + ".path: cannot read " + m.resolved + ": " + bytes.error());
+      if (bytes->empty()) return Fail(Status::kBadArgument, where + ".path: " + m.resolved + " is empty");
+      b.bytes = std::move(*bytes);
+    }
+    b.sha256 = Sha256Hex(b.bytes);
+    blobs.push_back(std::move(b));
+  }
+  return blobs;
+}
+
+std::string Known(const std::map<std::string, board::BoardKind>& kinds) {
+  std::string s;
+  for (const auto& [name, _] : kinds) s += (s.empty() ? "" : ", ") + name;
+  return s;
+}
+
+// "input 0 output 0: 3 of 12 bytes differ, first at byte 4 (board 17, host 15)".
+std::string Mismatch(int input, int output, const std::vector<uint8_t>& board, const std::vector<uint8_t>& host) {
+  if (board.size() != host.size())
+    return fmt::format("input {} output {}: board returned {} bytes, host reference {}", input, output, board.size(), host.size());
+  size_t differ = 0, first = 0;
+  for (size_t k = 0; k < board.size(); ++k)
+    if (board[k] != host[k] && differ++ == 0) first = k;
+  return fmt::format("input {} output {}: {} of {} bytes differ, first at byte {} (board {}, host {})", input, output, differ,
+                     board.size(), first, static_cast<int8_t>(board[first]), static_cast<int8_t>(host[first]));
+}
+
+class Runner {
+ public:
+  Runner(const RunOptions& options, const Suite& suite, std::vector<ModelBlob> blobs,
+         std::map<std::string, board::BoardKind> kinds, board::Farm farm, store::Store& store)
+      : options_(options), suite_(suite), blobs_(std::move(blobs)), kinds_(std::move(kinds)), farm_(std::move(farm)), store_(store) {}
+
+  ~Runner() { boards_.clear(); }
+
+  Result<RunOutcome> Run() {
+    auto run = store_.BeginRun({suite_.name, suite_.file});
+    if (!run) return std::unexpected(run.error());
+    run_id_ = *run;
+    (void)store_.SetEnvironment(run_id_, HostEnvironment());
+    const std::vector<Job> jobs = PlanJobs(suite_);
+    int fails = 0, errors = 0;
+    for (const Job& job : jobs) {
+      auto status = RunJob(job, jobs.size());
+      if (!status) return std::unexpected(status.error());  // the store itself failed
+      if (*status == store::kFail) ++fails;
+      else if (*status != store::kPass) ++errors;
+    }
+    for (const auto& [id, b] : boards_) RecordLinkStats(*b);
+    boards_.clear();  // tear the agents down before reporting
+    RunOutcome out;
+    out.run_id = run_id_;
+    out.status = errors ? store::kError : fails ? store::kFail : store::kPass;
+    out.exit_code = errors ? kExitError : fails ? kExitCheckFailed : kExitPass;
+    if (auto r = store_.FinishRun(run_id_, out.status); !r) return std::unexpected(r.error());
+    auto rows = store_.ListJobs(run_id_);
+    if (!rows) return std::unexpected(rows.error());
+    out.jobs = std::move(*rows);
+    return out;
+  }
+
+ private:
+  const board::BoardInstance* InstanceFor(const std::string& kind) const {
+    for (const auto& i : farm_.instances)
+      if (i.kind == kind) return &i;
+    return nullptr;
+  }
+
+  std::string AgentPath(const board::BoardKind& kind) const {
+    const std::string rel = kind.agent.empty() ? "target-agent/ports/posix/hil-agent-posix" : kind.agent;
+    if (std::filesystem::path(rel).is_absolute()) return rel;
+    return (std::filesystem::path(options_.build_dir) / rel).string();
+  }
+
+  // A started board for the instance, reusing a live one.
+  Result<board::Board*> BoardFor(const board::BoardInstance& inst) {
+    auto it = boards_.find(inst.id);
+    if (it != boards_.end()) {
+      if (it->second->CheckAlive()) return it->second.get();
+      boards_.erase(it);
+    }
+    const board::BoardKind& kind = kinds_.at(inst.kind);
+    if (kind.platform != "posix")
+      return Fail(Status::kUnknownMessage, "board " + inst.id + ": no driver yet for platform '" + kind.platform + "' (kind " +
+                                               kind.name + " in " + kind.file + ")");
+    board::PosixBoardOptions o;
+    o.agent_path = AgentPath(kind);
+    o.instance_id = inst.id;
+    o.transport = inst.transport.empty() ? kind.transport : inst.transport;
+    o.baud_rate = kind.baud_rate;
+    o.extra_args = kind.agent_args;
+    o.extra_args.insert(o.extra_args.end(), inst.args.begin(), inst.args.end());
+    o.session.response_timeout = options_.response_timeout;
+    o.session.execute_timeout = options_.execute_timeout;
+    o.session.max_attempts = options_.max_attempts;
+    if (!options_.inject_faults.empty()) {
+      auto faults = link::testing::ParseFaultOptions(options_.inject_faults);
+      if (!faults) return std::unexpected(faults.error());
+      o.wrap_link = [f = *faults](std::unique_ptr<link::Link> l) { return link::testing::MakeFaultyLink(std::move(l), f); };
+    }
+    auto b = board::PosixBoard::Start(o);
+    if (!b) return std::unexpected(b.error());
+    const auto& h = (*b)->hello();
+    std::string agent_hash;
+    {
+      std::ifstream f(o.agent_path, std::ios::binary);
+      std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      agent_hash = Sha256Hex(bytes).substr(0, 16);
+    }
+    (void)store_.SetEnvironment(run_id_, {{"firmware." + inst.id, fmt::format("{} engine v{} protocol v{} sha256:{}", h.agent_name,
+                                                                               h.engine_version, h.protocol_version, agent_hash)},
+                                          {"link." + inst.id, (*b)->Describe()}});
+    board::Board* raw = b->get();
+    boards_[inst.id] = std::move(*b);
+    return raw;
+  }
+
+  // Link health for the environment table: how much retransmission the results cost.
+  void RecordLinkStats(board::Board& b) {
+    const link::SessionStats& st = b.session().stats();
+    (void)store_.SetEnvironment(run_id_, {{"link_stats." + b.instance_id(),
+                                           fmt::format("{} requests, {} retransmissions, {} bad frames, {} stale replies",
+                                                       st.requests, st.retransmissions, st.bad_frames, st.stale_responses)}});
+  }
+
+  void Progress(const std::string& line) {
+    if (options_.progress) *options_.progress << line << std::endl;
+  }
+
+  // Runs one job and stores it. Returns its status; an Error only when the store fails.
+  Result<std::string> RunJob(const Job& job, size_t total) {
+    const ModelSpec& spec = suite_.models[job.model_index];
+    const ModelBlob& blob = blobs_[job.model_index];
+    const board::BoardInstance* inst = InstanceFor(job.board_kind);  // checked up front
+    const board::BoardKind& kind = kinds_.at(job.board_kind);
+    store::JobInfo info;
+    info.ordinal = job.ordinal;
+    info.model_name = spec.name;
+    info.model_sha256 = blob.sha256;
+    info.model_bytes = blob.bytes.size();
+    info.board_kind = job.board_kind;
+    info.board_instance = inst->id;
+    info.clock_hz = kind.clock_hz;
+    info.warmup = job.settings.warmup;
+    info.iterations = job.settings.iterations;
+    info.repetitions = job.settings.repetitions;
+    auto job_id = store_.BeginJob(run_id_, info);
+    if (!job_id) return std::unexpected(job_id.error());
+
+    store::JobResult result;
+    auto ok = Execute(job, *inst, blob, result);
+    if (!ok) {
+      result.status = store::kError;
+      result.error = ok.error().message;
+      // Name the cause when the agent died rather than answered badly, and start afresh next job.
+      if (auto b = boards_.find(inst->id); b != boards_.end()) {
+        if (auto alive = b->second->CheckAlive(); !alive) result.error += "; " + alive.error().message;
+        RecordLinkStats(*b->second);
+        boards_.erase(b);
+      }
+    }
+    if (auto r = store_.FinishJob(*job_id, result); !r) return std::unexpected(r.error());
+    std::string line = fmt::format("[{}/{}] {} on {}: {}", job.ordinal + 1, total, spec.name, inst->id, result.status);
+    if (!result.samples.empty()) {
+      std::vector<uint64_t> v;
+      for (const auto& s : result.samples) v.push_back(s.value);
+      line += fmt::format(" (median {:.0f} {})", Summarize(v).median, result.unit);
+    }
+    if (!result.error.empty()) line += ": " + result.error;
+    else if (!result.check_detail.empty()) line += ": " + result.check_detail;
+    Progress(line);
+    return result.status;
+  }
+
+  Result<void> Execute(const Job& job, const board::BoardInstance& inst, const ModelBlob& blob, store::JobResult& result) {
+    const ModelSpec& spec = suite_.models[job.model_index];
+    std::unique_ptr<HostReference> reference;
+    if (suite_.checks.outputs_equal_reference) {
+      auto ref = HostReference::Load(blob.bytes, spec.name);
+      if (!ref) return std::unexpected(ref.error());
+      reference = std::move(*ref);
+    }
+    auto board = BoardFor(inst);
+    if (!board) return std::unexpected(board.error());
+    link::AgentSession& s = (*board)->session();
+    auto loaded = s.LoadModel(blob.bytes);
+    if (!loaded) return Wrap(loaded.error(), "model " + spec.name);
+    if (reference && (loaded->input_bytes.size() != static_cast<size_t>(reference->input_count()) ||
+                      loaded->output_bytes.size() != static_cast<size_t>(reference->output_count())))
+      return Fail(Status::kModelInvalid, fmt::format("model {}: board reports {} inputs/{} outputs, host reference {}/{}", spec.name,
+                                                     loaded->input_bytes.size(), loaded->output_bytes.size(),
+                                                     reference->input_count(), reference->output_count()));
+    int mismatches = 0;
+    int compared = 0;
+    for (int input = 0; input < suite_.inputs.count; ++input) {
+      std::vector<std::vector<uint8_t>> tensors;
+      for (size_t t = 0; t < loaded->input_bytes.size(); ++t) {
+        tensors.push_back(RandomInputBytes(suite_.inputs.seed, static_cast<uint64_t>(input) * 16 + t, loaded->input_bytes[t]));
+        if (auto r = s.SetInput(static_cast<int>(t), tensors.back()); !r) return std::unexpected(r.error());
+      }
+      // The check run comes first, on freshly set inputs: the engine's plan may reuse a model
+      // input's memory for later tensors, so after one inference the input bytes are gone and
+      // repeated runs compute on whatever is left there.
+      if (auto r = s.Invoke(0, 1); !r) return std::unexpected(r.error());
+      std::vector<std::vector<uint8_t>> outputs;
+      for (size_t o = 0; o < loaded->output_bytes.size(); ++o) {
+        auto out = s.GetOutput(static_cast<int>(o));
+        if (!out) return std::unexpected(out.error());
+        outputs.push_back(std::move(*out));
+      }
+      for (int rep = 0; rep < job.settings.repetitions; ++rep) {
+        for (size_t t = 0; t < tensors.size(); ++t)
+          if (auto r = s.SetInput(static_cast<int>(t), tensors[t]); !r) return std::unexpected(r.error());
+        auto inv = s.Invoke(job.settings.warmup, job.settings.iterations);
+        if (!inv) return std::unexpected(inv.error());
+        result.unit = link::CycleUnit(inv->cycle_source);
+        result.source = link::CycleSourceLabel(inv->cycle_source);
+        for (size_t k = 0; k < inv->cycles.size(); ++k)
+          result.samples.push_back({input, rep, static_cast<int>(k), inv->cycles[k]});
+      }
+      if (reference) {
+        auto expected = reference->Run(tensors);
+        if (!expected) return std::unexpected(expected.error());
+        for (size_t o = 0; o < outputs.size(); ++o) {
+          ++compared;
+          if (outputs[o] != (*expected)[o]) {
+            if (mismatches++ == 0) result.check_detail = Mismatch(input, static_cast<int>(o), outputs[o], (*expected)[o]);
+          }
+        }
+      }
+    }
+    auto profile = s.GetProfile();
+    if (!profile) return std::unexpected(profile.error());
+    for (size_t i = 0; i < profile->size(); ++i) {
+      const auto& e = (*profile)[i];
+      result.ops.push_back({static_cast<int>(i), e.opcode, agent::engine::OpcodeName(e.opcode), e.calls, e.cycles});
+    }
+    auto mem = s.GetMemory();
+    if (!mem) return std::unexpected(mem.error());
+    result.memory = store::MemoryRow{mem->arena_bytes, mem->arena_used, mem->stack_bytes, mem->stack_used, mem->static_bytes};
+    if (!reference) {
+      result.check = "none";
+      result.status = store::kPass;
+    } else if (mismatches == 0) {
+      result.check = fmt::format("outputs==host-reference: pass ({} compared)", compared);
+      result.status = store::kPass;
+    } else {
+      result.check = fmt::format("outputs==host-reference: FAIL ({} of {} differ)", mismatches, compared);
+      result.status = store::kFail;
+    }
+    return {};
+  }
+
+  const RunOptions& options_;
+  const Suite& suite_;
+  std::vector<ModelBlob> blobs_;
+  std::map<std::string, board::BoardKind> kinds_;
+  board::Farm farm_;
+  store::Store& store_;
+  int64_t run_id_ = 0;
+  std::map<std::string, std::unique_ptr<board::Board>> boards_;
+};
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> HostEnvironment() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return {
+      {"host", host},
+      {"tool", std::string("hil ") + HIL_VERSION},
+      {"compiler", std::string("gcc ") + __VERSION__},
+      {"git_commit", HIL_GIT_COMMIT},
+      {"engine_version", std::to_string(agent::engine::kEngineVersion)},
+  };
+}
+
+Result<RunOutcome> RunSuite(const RunOptions& options) {
+  if (!options.inject_faults.empty()) {
+    if (auto f = link::testing::ParseFaultOptions(options.inject_faults); !f) return std::unexpected(f.error());
+  }
+  auto suite = LoadSuite(options.suite_path);
+  if (!suite) return std::unexpected(suite.error());
+  std::vector<Error> broken;
+  auto kinds = board::LoadBoardKinds(options.boards_dir, &broken);
+  if (!kinds) return std::unexpected(kinds.error());
+  const std::string farm_path = options.farm_path.empty() ? options.boards_dir + "/farms/default.yaml" : options.farm_path;
+  auto farm = board::LoadFarm(farm_path, *kinds);
+  if (!farm) return std::unexpected(farm.error());
+  for (size_t i = 0; i < suite->boards.size(); ++i) {
+    const BoardRef& b = suite->boards[i];
+    const std::string where = suite->file + ":" + std::to_string(b.line) + ": boards[" + std::to_string(i) + "]";
+    for (const Error& e : broken)
+      if (e.message.find("/" + b.kind + ".yaml:") != std::string::npos)
+        return Fail(e.code, where + ": board kind '" + b.kind + "' is defined badly: " + e.message);
+    if (!kinds->contains(b.kind))
+      return Fail(Status::kNotFound, where + ": unknown board kind '" + b.kind + "' (known: " + Known(*kinds) + "; " +
+                                         options.boards_dir + "/<kind>.yaml)");
+    bool have = false;
+    for (const auto& inst : farm->instances) have = have || inst.kind == b.kind;
+    if (!have) return Fail(Status::kNotFound, where + ": board kind '" + b.kind + "' has no instance in the farm " + farm_path);
+  }
+  auto blobs = ResolveModels(*suite);
+  if (!blobs) return std::unexpected(blobs.error());
+
+  const auto parent = std::filesystem::path(options.db_path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto store = store::SqliteStore::Open(options.db_path);
+  if (!store) return std::unexpected(store.error());
+  Runner runner(options, *suite, std::move(*blobs), std::move(*kinds), std::move(*farm), **store);
+  return runner.Run();
+}
+
+}  // namespace hil::cli
