@@ -116,6 +116,7 @@ Result<void> QemuBoard::Connect() {
     if (!tty) return Wrap(tty.error(), who);
     link_ = std::move(*tty);
   }
+  if (options_.wrap_link) link_ = options_.wrap_link(std::move(link_));
   session_ = std::make_unique<link::AgentSession>(*link_, who, options_.session);
   auto hello = session_->Hello();
   if (!hello) {

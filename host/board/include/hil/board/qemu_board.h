@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,8 @@ struct QemuBoardOptions {
   int baud_rate = 115200;
   std::chrono::milliseconds start_timeout{10000};
   link::SessionOptions session;
+  // Wraps the link before the session uses it (tests inject faults this way).
+  std::function<std::unique_ptr<link::Link>(std::unique_ptr<link::Link>)> wrap_link;
 };
 
 class QemuBoard final : public Board {
