@@ -56,10 +56,20 @@ std::string Bytes(uint64_t bytes) {
   return fmt::format("{:.2f} MiB", bytes / (1024.0 * 1024.0));
 }
 
+// Energy in a readable unit; estimates carry a '~' so they are never read as measurements.
+std::string Energy(const store::JobRow& j) {
+  if (!j.energy_uj) return "-";
+  const bool estimate = j.energy_source.rfind("estimate", 0) == 0;
+  const double uj = *j.energy_uj;
+  const std::string v = uj >= 1000 ? Num(uj / 1000) + " mJ" : uj >= 1 ? Num(uj) + " uJ" : Num(uj * 1000) + " nJ";
+  return (estimate ? "~" : "") + v;
+}
+
 std::string SummaryTable(const std::vector<store::JobRow>& jobs, const TableOptions& options) {
-  std::vector<std::vector<std::string>> rows = {
-      {"MODEL", "BOARD", "STATUS", "MEDIAN", "MIN", "MAX", "UNIT", "MEDIAN us", "MIN us", "MAX us", "ARENA", "STACK", "CHECK"}};
+  std::vector<std::vector<std::string>> rows = {{"MODEL", "BOARD", "STATUS", "MEDIAN", "MIN", "MAX", "UNIT", "MEDIAN us",
+                                                 "ARENA", "STACK", "RAM PEAK", "FLASH", "ENERGY/INF", "CHECK"}};
   std::vector<std::string> notes = {""};
+  bool any_estimate = false;
   for (const auto& j : jobs) {
     const Summary s = Summarize(j.samples);
     std::string status = j.status;
@@ -74,22 +84,22 @@ std::string SummaryTable(const std::vector<store::JobRow>& jobs, const TableOpti
       r.push_back(fmt::format("{}", s.max));
       r.push_back(j.unit + (j.source.empty() ? "" : ":" + j.source));
       const double med = ToMicroseconds(s.median, j.unit, j.info.clock_hz);
-      if (med >= 0) {
-        r.push_back(Num(med));
-        r.push_back(Num(ToMicroseconds(static_cast<double>(s.min), j.unit, j.info.clock_hz)));
-        r.push_back(Num(ToMicroseconds(static_cast<double>(s.max), j.unit, j.info.clock_hz)));
-      } else {
-        r.insert(r.end(), {"-", "-", "-"});
-      }
+      r.push_back(med >= 0 ? Num(med) : "-");
     } else {
-      r.insert(r.end(), {"-", "-", "-", "-", "-", "-", "-"});
+      r.insert(r.end(), {"-", "-", "-", "-", "-"});
     }
     if (j.memory) {
       r.push_back(Bytes(j.memory->arena_used));
       r.push_back(j.memory->stack_bytes ? Bytes(j.memory->stack_used) : "-");
+      // What the board needs in RAM for this model: the arena's plan, the deepest stack, and the
+      // agent's own static data (frames, engine bookkeeping; not its model and arena buffers).
+      r.push_back(Bytes(uint64_t{j.memory->arena_used} + j.memory->stack_used + j.memory->static_bytes));
     } else {
-      r.insert(r.end(), {"-", "-"});
+      r.insert(r.end(), {"-", "-", "-"});
     }
+    r.push_back(j.flash_bytes ? Bytes(j.flash_bytes + j.info.model_bytes) : "-");
+    r.push_back(Energy(j));
+    any_estimate = any_estimate || (j.energy_uj && j.energy_source.rfind("estimate", 0) == 0);
     r.push_back(j.check.empty() ? "-" : j.check);
     rows.push_back(r);
     std::string note;
@@ -97,7 +107,15 @@ std::string SummaryTable(const std::vector<store::JobRow>& jobs, const TableOpti
     else if (!j.check_detail.empty()) note = j.check_detail;
     notes.push_back(note);
   }
-  return Columns(rows, notes, {false, false, false, true, true, true, false, true, true, true, true, true, false});
+  std::string out = Columns(rows, notes, {false, false, false, true, true, true, false, true, true, true, true, true, true, false});
+  if (any_estimate) {
+    out += "~ energy is an estimate from the board kind's energy model (instructions x current per MHz x voltage), "
+           "not a measurement\n";
+  }
+  if (std::any_of(jobs.begin(), jobs.end(), [](const store::JobRow& j) { return j.flash_bytes != 0; })) {
+    out += "FLASH = agent firmware image + model; RAM PEAK = arena used + stack high-water mark + agent static data\n";
+  }
+  return out;
 }
 
 std::string SummaryLine(const std::vector<store::JobRow>& jobs) {

@@ -82,6 +82,13 @@ CREATE TABLE environment (
 ALTER TABLE jobs ADD COLUMN clock_hz INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN check_detail TEXT;
 )sql",
+    // v3: what the board image occupies in flash, and energy per inference with where it came from
+    // ("estimate: ..." for an energy model, the monitor's name for a measurement).
+    R"sql(
+ALTER TABLE jobs ADD COLUMN flash_bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN energy_uj REAL;
+ALTER TABLE jobs ADD COLUMN energy_source TEXT;
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 
@@ -106,9 +113,11 @@ class Stmt {
   Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
   Stmt& Bind(int i, const std::string& v) { sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
   Stmt& BindNull(int i) { sqlite3_bind_null(stmt_, i); return *this; }
+  Stmt& BindReal(int i, double v) { sqlite3_bind_double(stmt_, i, v); return *this; }
   int Step() { return sqlite3_step(stmt_); }
   void Reset() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
   int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  double Real(int col) { return sqlite3_column_double(stmt_, col); }
   std::string Text(int col) {
     const unsigned char* t = sqlite3_column_text(stmt_, col);
     return t ? reinterpret_cast<const char*>(t) : "";
@@ -225,12 +234,16 @@ Result<int64_t> SqliteStore::BeginJob(int64_t run_id, const JobInfo& job) {
 Result<void> SqliteStore::FinishJob(int64_t job_id, const JobResult& result) {
   if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
   auto body = [&]() -> Result<void> {
-    Stmt up(db_, "UPDATE jobs SET status=?, error=?, check_result=?, check_detail=?, unit=?, source=?, finished_at=? WHERE id=?");
+    Stmt up(db_, "UPDATE jobs SET status=?, error=?, check_result=?, check_detail=?, unit=?, source=?, finished_at=?, "
+                 "flash_bytes=?, energy_uj=?, energy_source=? WHERE id=?");
     if (!up.ok()) return SqlError("preparing job update");
     up.Bind(1, result.status);
     if (result.error.empty()) up.BindNull(2); else up.Bind(2, result.error);
     up.Bind(3, result.check).Bind(4, result.check_detail).Bind(5, result.unit).Bind(6, result.source);
-    up.Bind(7, NowUtc()).Bind(8, job_id);
+    up.Bind(7, NowUtc()).Bind(8, static_cast<int64_t>(result.flash_bytes));
+    if (result.energy_uj) up.BindReal(9, *result.energy_uj).Bind(10, result.energy_source);
+    else up.BindNull(9).BindNull(10);
+    up.Bind(11, job_id);
     if (up.Step() != SQLITE_DONE) return SqlError("updating job " + std::to_string(job_id));
     if (sqlite3_changes(db_) != 1) return Fail(Status::kNotFound, "store " + path_ + ": no job " + std::to_string(job_id));
 
@@ -306,7 +319,8 @@ Result<std::vector<JobRow>> SqliteStore::ListJobs(int64_t run_id) {
   Stmt q(db_,
          "SELECT j.id, j.ordinal, j.model_name, j.model_sha256, j.model_bytes, j.board_kind, j.board_instance, "
          "j.clock_hz, j.warmup, j.iterations, j.repetitions, j.status, j.error, j.check_result, j.check_detail, "
-         "j.unit, j.source, m.arena_bytes, m.arena_used, m.stack_bytes, m.stack_used, m.static_bytes, m.job_id "
+         "j.unit, j.source, m.arena_bytes, m.arena_used, m.stack_bytes, m.stack_used, m.static_bytes, m.job_id, "
+         "j.flash_bytes, j.energy_uj, j.energy_source "
          "FROM jobs j LEFT JOIN memory m ON m.job_id = j.id WHERE j.run_id=? ORDER BY j.ordinal, j.id");
   Stmt s(db_, "SELECT value FROM samples WHERE job_id=? ORDER BY rowid");
   if (!q.ok() || !s.ok()) return SqlError("listing jobs");
@@ -337,6 +351,11 @@ Result<std::vector<JobRow>> SqliteStore::ListJobs(int64_t run_id) {
       r.memory = MemoryRow{static_cast<uint32_t>(q.Int(17)), static_cast<uint32_t>(q.Int(18)),
                            static_cast<uint32_t>(q.Int(19)), static_cast<uint32_t>(q.Int(20)),
                            static_cast<uint32_t>(q.Int(21))};
+    }
+    r.flash_bytes = static_cast<uint64_t>(q.Int(23));
+    if (!q.IsNull(24)) {
+      r.energy_uj = q.Real(24);
+      r.energy_source = q.Text(25);
     }
     s.Bind(1, r.id);
     while (s.Step() == SQLITE_ROW) r.samples.push_back(static_cast<uint64_t>(s.Int(0)));

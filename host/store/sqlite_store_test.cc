@@ -90,7 +90,7 @@ TEST_F(SqliteStoreTest, MigratesAVersion1FileAndKeepsItsRows) {
   }
   auto store = SqliteStore::Open(path_);
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ(*(*store)->SchemaVersion(), 2);
+  EXPECT_EQ(*(*store)->SchemaVersion(), SqliteStore::kSchemaVersion);
   EXPECT_TRUE(Tables().contains("environment"));
   auto runs = (*store)->ListRuns();
   ASSERT_TRUE(runs);
@@ -99,9 +99,11 @@ TEST_F(SqliteStoreTest, MigratesAVersion1FileAndKeepsItsRows) {
   auto jobs = (*store)->ListJobs(7);
   ASSERT_TRUE(jobs) << jobs.error().message;
   ASSERT_EQ(jobs->size(), 1u);
-  EXPECT_EQ((*jobs)[0].info.clock_hz, 0u);  // the new column's default
+  EXPECT_EQ((*jobs)[0].info.clock_hz, 0u);  // the new columns' defaults
+  EXPECT_EQ((*jobs)[0].flash_bytes, 0u);
+  EXPECT_FALSE((*jobs)[0].energy_uj.has_value());
   EXPECT_EQ((*jobs)[0].samples, std::vector<uint64_t>{42});
-  // Version-2 features work on the migrated file.
+  // Later features work on the migrated file.
   ASSERT_TRUE((*store)->SetEnvironment(7, {{"host", "h1"}}));
   EXPECT_EQ((*(*store)->Environment(7))[0].second, "h1");
 }
@@ -145,6 +147,9 @@ TEST_F(SqliteStoreTest, RoundTripsARun) {
   r.samples = {{0, 0, 0, 30}, {0, 0, 1, 10}, {0, 0, 2, 20}};
   r.ops = {{0, 3, "CONV_2D", 3, 900}, {1, 9, "FULLY_CONNECTED", 3, 90}};
   r.memory = MemoryRow{65536, 4000, 8192, 1200, 100};
+  r.flash_bytes = 70123;
+  r.energy_uj = 2.5;
+  r.energy_source = "estimate: 52 uA/MHz at 3.0 V";
   ASSERT_TRUE(s.FinishJob(*job, r));
   ASSERT_TRUE(s.FinishRun(*run, kPass));
 
@@ -166,6 +171,10 @@ TEST_F(SqliteStoreTest, RoundTripsARun) {
   EXPECT_EQ(j.memory->arena_used, 4000u);
   EXPECT_EQ(j.info.board_instance, "posix-host#1");
   EXPECT_EQ(j.info.clock_hz, 1000000000u);
+  EXPECT_EQ(j.flash_bytes, 70123u);
+  ASSERT_TRUE(j.energy_uj);
+  EXPECT_DOUBLE_EQ(*j.energy_uj, 2.5);
+  EXPECT_EQ(j.energy_source, "estimate: 52 uA/MHz at 3.0 V");
   auto ops = s.OpProfile(j.id);
   ASSERT_TRUE(ops);
   ASSERT_EQ(ops->size(), 2u);

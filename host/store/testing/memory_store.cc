@@ -45,6 +45,9 @@ Result<void> MemoryStore::FinishJob(int64_t job_id, const JobResult& result) {
   j.source = result.source;
   for (const auto& s : result.samples) j.samples.push_back(s.value);
   j.memory = result.memory;
+  j.flash_bytes = result.flash_bytes;
+  j.energy_uj = result.energy_uj;
+  j.energy_source = result.energy_source;
   ops_[job_id] = result.ops;
   return {};
 }

@@ -14,7 +14,7 @@ namespace hil::store {
 
 class SqliteStore final : public Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   struct Options {
     int target_version = kSchemaVersion;  // tests build older files by migrating only this far

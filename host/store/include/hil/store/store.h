@@ -73,6 +73,9 @@ struct JobResult {
   std::vector<Sample> samples;
   std::vector<OpProfileRow> ops;
   std::optional<MemoryRow> memory;
+  uint64_t flash_bytes = 0;          // agent firmware image (0 for a host process)
+  std::optional<double> energy_uj;   // per inference
+  std::string energy_source;         // "estimate: ..." or the monitor, e.g. "lpm01a"
 };
 
 struct RunRow {
@@ -97,6 +100,9 @@ struct JobRow {
   std::string source;
   std::vector<uint64_t> samples;  // timed iterations, in order
   std::optional<MemoryRow> memory;
+  uint64_t flash_bytes = 0;
+  std::optional<double> energy_uj;
+  std::string energy_source;
 };
 
 class Store {
