@@ -2,6 +2,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <set>
 #include <unistd.h>
 
 #include <filesystem>
@@ -38,9 +40,19 @@ TEST_F(BoardKindTest, TheRepositoryBoardsAndDefaultFarmLoad) {
   EXPECT_EQ(k.energy.at("model"), "none");
   auto farm = LoadFarm(HIL_SOURCE_DIR "/boards/farms/default.yaml", *kinds);
   ASSERT_TRUE(farm) << farm.error().message;
-  ASSERT_GE(farm->instances.size(), 1u);
-  EXPECT_EQ(farm->instances[0].id, "posix-host#1");
-  EXPECT_EQ(farm->instances[0].kind, "posix-host");
+  // The emulated default: every QEMU kind has an instance, with a machine and an energy model.
+  std::set<std::string> kinds_in_farm;
+  for (const auto& i : farm->instances) kinds_in_farm.insert(i.kind);
+  for (const char* kind : {"mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547", "lm3s6965evb", "posix-host"}) {
+    EXPECT_TRUE(kinds_in_farm.contains(kind)) << kind;
+    ASSERT_TRUE(kinds->contains(kind)) << kind;
+    if (std::string(kind) == "posix-host") continue;
+    const BoardKind& q = kinds->at(kind);
+    EXPECT_EQ(q.qemu.at("machine"), kind);
+    EXPECT_EQ(q.energy.at("model"), "per-mhz");
+    EXPECT_GT(std::atof(q.energy.at("current_ua_per_mhz").c_str()), 0.0) << kind;
+    EXPECT_FALSE(q.energy.at("reference").empty()) << kind;
+  }
 }
 
 TEST_F(BoardKindTest, UnknownFieldNamesFileAndLine) {

@@ -206,6 +206,13 @@ double QemuBoard::InstructionsPerTick() const {
   return 1e9 / static_cast<double>(hello_.clock_hz) / std::ldexp(1.0, options_.icount_shift);
 }
 
+CycleScale QemuBoard::Scale(uint8_t cycle_source) const {
+  constexpr uint8_t kSysTick = 2;  // protocol::CycleSource::kSysTick
+  const double per_tick = InstructionsPerTick();
+  if (cycle_source == kSysTick && per_tick > 0) return {per_tick, "instructions", "qemu-icount"};
+  return Board::Scale(cycle_source);
+}
+
 void QemuBoard::Shutdown() {
   session_.reset();
   link_.reset();

@@ -72,14 +72,14 @@ class HilCli : public ::testing::Test {
   std::string db_;
 };
 
-TEST_F(HilCli, QuickstartPassesAgainstThePosixAgent) {
-  auto r = Hil(Run(HIL_SOURCE_DIR "/suites/quickstart.yaml"));
+TEST_F(HilCli, PosixSmokePassesAgainstThePosixAgent) {
+  auto r = Hil(Run(HIL_SOURCE_DIR "/suites/posix-smoke.yaml"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("outputs==host-reference: pass"));
   EXPECT_THAT(r.output, HasSubstr("ns:host-monotonic"));
   EXPECT_THAT(r.output, HasSubstr("0 fail, 0 error"));
   auto runs = Hil("results --db " + db_);
-  EXPECT_THAT(runs.output, HasSubstr("quickstart"));
+  EXPECT_THAT(runs.output, HasSubstr("posix-smoke"));
   auto jobs = Hil("results --db " + db_ + " --run 1");
   EXPECT_THAT(jobs.output, HasSubstr("firmware.posix-host#1: tinyhil-agent-posix"));
   EXPECT_THAT(jobs.output, HasSubstr("git_commit: "));

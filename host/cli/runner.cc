@@ -2,17 +2,24 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "hil/board/board_kind.h"
 #include "hil/board/posix_board.h"
+#include "hil/board/qemu_board.h"
 #include "hil/cli/host_reference.h"
 #include "hil/core/plan.h"
 #include "hil/core/random.h"
@@ -80,6 +87,32 @@ std::string Mismatch(int input, int output, const std::vector<uint8_t>& board, c
                      board.size(), first, static_cast<int8_t>(board[first]), static_cast<int8_t>(host[first]));
 }
 
+uint64_t Scaled(uint64_t value, const board::CycleScale& scale) {
+  return scale.factor == 1.0 ? value : static_cast<uint64_t>(std::llround(static_cast<double>(value) * scale.factor));
+}
+
+// Energy per inference from the board kind's energy model (`model: per-mhz`): with the core's
+// current per MHz I and supply V, one cycle costs I/MHz x V, so E = cycles x I x V. Instructions
+// under QEMU stand in for cycles (one per instruction), and the result is labelled an estimate.
+void EstimateEnergy(const board::BoardKind& kind, store::JobResult& result) {
+  auto get = [&](const char* key) -> std::string {
+    auto it = kind.energy.find(key);
+    return it == kind.energy.end() ? std::string() : it->second;
+  };
+  if (get("model") != "per-mhz" || result.samples.empty()) return;
+  if (result.unit != "cycles" && result.unit != "instructions") return;
+  const double ua_per_mhz = std::atof(get("current_ua_per_mhz").c_str());
+  const double volts = std::atof(get("voltage_v").c_str());
+  if (ua_per_mhz <= 0 || volts <= 0) return;
+  std::vector<uint64_t> values;
+  for (const auto& s : result.samples) values.push_back(s.value);
+  const double median = Summarize(values).median;
+  result.energy_uj = median * ua_per_mhz * volts * 1e-6;
+  std::string reference = get("reference");
+  result.energy_source = fmt::format("estimate: {} x {} uA/MHz x {} V{}", result.unit, get("current_ua_per_mhz"), get("voltage_v"),
+                                     reference.empty() ? "" : " (" + reference + ")");
+}
+
 class Runner {
  public:
   Runner(const RunOptions& options, const Suite& suite, std::vector<ModelBlob> blobs,
@@ -94,14 +127,54 @@ class Runner {
     run_id_ = *run;
     (void)store_.SetEnvironment(run_id_, HostEnvironment());
     const std::vector<Job> jobs = PlanJobs(suite_);
-    int fails = 0, errors = 0;
-    for (const Job& job : jobs) {
-      auto status = RunJob(job, jobs.size());
-      if (!status) return std::unexpected(status.error());  // the store itself failed
-      if (*status == store::kFail) ++fails;
-      else if (*status != store::kPass) ++errors;
+
+    // One worker per farm instance of a kind the suite uses; each takes the next job of its kind,
+    // so boards of different kinds (and several of one kind) run at the same time. A worker only
+    // touches its own board; the store and the terminal are shared under mu_.
+    std::vector<const board::BoardInstance*> workers;
+    for (const auto& inst : farm_.instances) {
+      bool used = false;
+      for (const Job& j : jobs) used = used || j.board_kind == inst.kind;
+      if (used) {
+        workers.push_back(&inst);
+        boards_[inst.id];  // every slot exists before the threads start: no insertion later
+      }
     }
-    for (const auto& [id, b] : boards_) RecordLinkStats(*b);
+    std::vector<bool> claimed(jobs.size(), false);
+    std::optional<Error> store_failure;
+    int fails = 0, errors = 0;
+    size_t done = 0;
+    auto work = [&](const board::BoardInstance& inst) {
+      for (;;) {
+        const Job* job = nullptr;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          if (store_failure) return;
+          for (size_t i = 0; i < jobs.size() && !job; ++i) {
+            if (!claimed[i] && jobs[i].board_kind == inst.kind) {
+              claimed[i] = true;
+              job = &jobs[i];
+            }
+          }
+        }
+        if (!job) return;
+        auto status = RunJob(*job, inst, jobs.size(), done);
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!status) {
+          if (!store_failure) store_failure = status.error();  // the store itself failed
+          return;
+        }
+        if (*status == store::kFail) ++fails;
+        else if (*status != store::kPass) ++errors;
+      }
+    };
+    std::vector<std::thread> threads;
+    for (const auto* inst : workers) threads.emplace_back(work, std::cref(*inst));
+    for (auto& t : threads) t.join();
+    if (store_failure) return std::unexpected(*store_failure);
+
+    for (const auto& [id, b] : boards_)
+      if (b) RecordLinkStats(*b);
     boards_.clear();  // tear the agents down before reporting
     RunOutcome out;
     out.run_id = run_id_;
@@ -115,26 +188,50 @@ class Runner {
   }
 
  private:
-  const board::BoardInstance* InstanceFor(const std::string& kind) const {
-    for (const auto& i : farm_.instances)
-      if (i.kind == kind) return &i;
-    return nullptr;
-  }
-
   std::string AgentPath(const board::BoardKind& kind) const {
     const std::string rel = kind.agent.empty() ? "target-agent/ports/posix/hil-agent-posix" : kind.agent;
     if (std::filesystem::path(rel).is_absolute()) return rel;
     return (std::filesystem::path(options_.build_dir) / rel).string();
   }
 
-  // A started board for the instance, reusing a live one.
-  Result<board::Board*> BoardFor(const board::BoardInstance& inst) {
-    auto it = boards_.find(inst.id);
-    if (it != boards_.end()) {
-      if (it->second->CheckAlive()) return it->second.get();
-      boards_.erase(it);
+  link::SessionOptions SessionFor() const {
+    link::SessionOptions o;
+    o.response_timeout = options_.response_timeout;
+    o.execute_timeout = options_.execute_timeout;
+    o.max_attempts = options_.max_attempts;
+    return o;
+  }
+
+  Result<std::function<std::unique_ptr<link::Link>(std::unique_ptr<link::Link>)>> LinkWrapper() const {
+    if (options_.inject_faults.empty()) return nullptr;
+    auto faults = link::testing::ParseFaultOptions(options_.inject_faults);
+    if (!faults) return std::unexpected(faults.error());
+    return [f = *faults](std::unique_ptr<link::Link> l) { return link::testing::MakeFaultyLink(std::move(l), f); };
+  }
+
+  // Starts the board an instance describes: the POSIX agent as a process, or the agent firmware
+  // under QEMU for a kind with a `qemu:` section.
+  Result<std::unique_ptr<board::Board>> StartBoard(const board::BoardInstance& inst, const board::BoardKind& kind) {
+    auto wrap = LinkWrapper();
+    if (!wrap) return std::unexpected(wrap.error());
+    if (kind.qemu.contains("machine")) {
+      board::QemuBoardOptions o;
+      o.machine = kind.qemu.at("machine");
+      o.firmware = AgentPath(kind);
+      o.instance_id = inst.id;
+      o.link = inst.transport.empty() ? kind.transport : inst.transport;
+      if (kind.qemu.contains("icount_shift")) o.icount_shift = std::atoi(kind.qemu.at("icount_shift").c_str());
+      o.baud_rate = kind.baud_rate;
+      o.session = SessionFor();
+      o.wrap_link = *wrap;
+      auto b = board::QemuBoard::Start(o);
+      if (!b) return std::unexpected(b.error());
+      const auto& h = (*b)->hello();
+      SetEnvironment({{"firmware." + inst.id, fmt::format("{} engine v{} protocol v{} {} sha256:{}", h.agent_name, h.engine_version,
+                                                          h.protocol_version, o.firmware, (*b)->firmware_build_id().substr(0, 16))},
+                      {"link." + inst.id, (*b)->Describe()}});
+      return std::unique_ptr<board::Board>(std::move(*b));
     }
-    const board::BoardKind& kind = kinds_.at(inst.kind);
     if (kind.platform != "posix")
       return Fail(Status::kUnknownMessage, "board " + inst.id + ": no driver yet for platform '" + kind.platform + "' (kind " +
                                                kind.name + " in " + kind.file + ")");
@@ -145,14 +242,8 @@ class Runner {
     o.baud_rate = kind.baud_rate;
     o.extra_args = kind.agent_args;
     o.extra_args.insert(o.extra_args.end(), inst.args.begin(), inst.args.end());
-    o.session.response_timeout = options_.response_timeout;
-    o.session.execute_timeout = options_.execute_timeout;
-    o.session.max_attempts = options_.max_attempts;
-    if (!options_.inject_faults.empty()) {
-      auto faults = link::testing::ParseFaultOptions(options_.inject_faults);
-      if (!faults) return std::unexpected(faults.error());
-      o.wrap_link = [f = *faults](std::unique_ptr<link::Link> l) { return link::testing::MakeFaultyLink(std::move(l), f); };
-    }
+    o.session = SessionFor();
+    o.wrap_link = *wrap;
     auto b = board::PosixBoard::Start(o);
     if (!b) return std::unexpected(b.error());
     const auto& h = (*b)->hello();
@@ -162,20 +253,33 @@ class Runner {
       std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
       agent_hash = Sha256Hex(bytes).substr(0, 16);
     }
-    (void)store_.SetEnvironment(run_id_, {{"firmware." + inst.id, fmt::format("{} engine v{} protocol v{} sha256:{}", h.agent_name,
-                                                                               h.engine_version, h.protocol_version, agent_hash)},
-                                          {"link." + inst.id, (*b)->Describe()}});
-    board::Board* raw = b->get();
-    boards_[inst.id] = std::move(*b);
-    return raw;
+    SetEnvironment({{"firmware." + inst.id, fmt::format("{} engine v{} protocol v{} sha256:{}", h.agent_name, h.engine_version,
+                                                        h.protocol_version, agent_hash)},
+                    {"link." + inst.id, (*b)->Describe()}});
+    return std::unique_ptr<board::Board>(std::move(*b));
+  }
+
+  // The started board for the instance, reusing a live one. Called only by the instance's worker.
+  Result<board::Board*> BoardFor(const board::BoardInstance& inst) {
+    std::unique_ptr<board::Board>& slot = boards_.at(inst.id);
+    if (slot && slot->CheckAlive()) return slot.get();
+    slot.reset();
+    auto b = StartBoard(inst, kinds_.at(inst.kind));
+    if (!b) return std::unexpected(b.error());
+    slot = std::move(*b);
+    return slot.get();
+  }
+
+  void SetEnvironment(const std::vector<std::pair<std::string, std::string>>& facts) {
+    std::lock_guard<std::mutex> lock(mu_);
+    (void)store_.SetEnvironment(run_id_, facts);
   }
 
   // Link health for the environment table: how much retransmission the results cost.
   void RecordLinkStats(board::Board& b) {
     const link::SessionStats& st = b.session().stats();
-    (void)store_.SetEnvironment(run_id_, {{"link_stats." + b.instance_id(),
-                                           fmt::format("{} requests, {} retransmissions, {} bad frames, {} stale replies",
-                                                       st.requests, st.retransmissions, st.bad_frames, st.stale_responses)}});
+    SetEnvironment({{"link_stats." + b.instance_id(), fmt::format("{} requests, {} retransmissions, {} bad frames, {} stale replies",
+                                                                  st.requests, st.retransmissions, st.bad_frames, st.stale_responses)}});
   }
 
   void Progress(const std::string& line) {
@@ -183,10 +287,10 @@ class Runner {
   }
 
   // Runs one job and stores it. Returns its status; an Error only when the store fails.
-  Result<std::string> RunJob(const Job& job, size_t total) {
+  Result<std::string> RunJob(const Job& job, const board::BoardInstance& instance, size_t total, size_t& done) {
     const ModelSpec& spec = suite_.models[job.model_index];
     const ModelBlob& blob = blobs_[job.model_index];
-    const board::BoardInstance* inst = InstanceFor(job.board_kind);  // checked up front
+    const board::BoardInstance* inst = &instance;
     const board::BoardKind& kind = kinds_.at(job.board_kind);
     store::JobInfo info;
     info.ordinal = job.ordinal;
@@ -199,23 +303,29 @@ class Runner {
     info.warmup = job.settings.warmup;
     info.iterations = job.settings.iterations;
     info.repetitions = job.settings.repetitions;
-    auto job_id = store_.BeginJob(run_id_, info);
+    Result<int64_t> job_id = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      job_id = store_.BeginJob(run_id_, info);
+    }
     if (!job_id) return std::unexpected(job_id.error());
 
     store::JobResult result;
-    auto ok = Execute(job, *inst, blob, result);
+    auto ok = Execute(job, *inst, kind, blob, result);
     if (!ok) {
       result.status = store::kError;
       result.error = ok.error().message;
       // Name the cause when the agent died rather than answered badly, and start afresh next job.
-      if (auto b = boards_.find(inst->id); b != boards_.end()) {
-        if (auto alive = b->second->CheckAlive(); !alive) result.error += "; " + alive.error().message;
-        RecordLinkStats(*b->second);
-        boards_.erase(b);
+      if (auto& b = boards_.at(inst->id)) {
+        if (auto alive = b->CheckAlive(); !alive) result.error += "; " + alive.error().message;
+        RecordLinkStats(*b);
+        b.reset();
       }
     }
+    std::lock_guard<std::mutex> lock(mu_);
     if (auto r = store_.FinishJob(*job_id, result); !r) return std::unexpected(r.error());
-    std::string line = fmt::format("[{}/{}] {} on {}: {}", job.ordinal + 1, total, spec.name, inst->id, result.status);
+    ++done;
+    std::string line = fmt::format("[{}/{}] {} on {}: {}", done, total, spec.name, inst->id, result.status);
     if (!result.samples.empty()) {
       std::vector<uint64_t> v;
       for (const auto& s : result.samples) v.push_back(s.value);
@@ -227,7 +337,8 @@ class Runner {
     return result.status;
   }
 
-  Result<void> Execute(const Job& job, const board::BoardInstance& inst, const ModelBlob& blob, store::JobResult& result) {
+  Result<void> Execute(const Job& job, const board::BoardInstance& inst, const board::BoardKind& kind, const ModelBlob& blob,
+                       store::JobResult& result) {
     const ModelSpec& spec = suite_.models[job.model_index];
     std::unique_ptr<HostReference> reference;
     if (suite_.checks.outputs_equal_reference) {
@@ -247,6 +358,7 @@ class Runner {
                                                      reference->input_count(), reference->output_count()));
     int mismatches = 0;
     int compared = 0;
+    board::CycleScale scale;
     for (int input = 0; input < suite_.inputs.count; ++input) {
       std::vector<std::vector<uint8_t>> tensors;
       for (size_t t = 0; t < loaded->input_bytes.size(); ++t) {
@@ -268,10 +380,11 @@ class Runner {
           if (auto r = s.SetInput(static_cast<int>(t), tensors[t]); !r) return std::unexpected(r.error());
         auto inv = s.Invoke(job.settings.warmup, job.settings.iterations);
         if (!inv) return std::unexpected(inv.error());
-        result.unit = link::CycleUnit(inv->cycle_source);
-        result.source = link::CycleSourceLabel(inv->cycle_source);
+        scale = (*board)->Scale(inv->cycle_source);
+        result.unit = scale.unit;
+        result.source = scale.source;
         for (size_t k = 0; k < inv->cycles.size(); ++k)
-          result.samples.push_back({input, rep, static_cast<int>(k), inv->cycles[k]});
+          result.samples.push_back({input, rep, static_cast<int>(k), Scaled(inv->cycles[k], scale)});
       }
       if (reference) {
         auto expected = reference->Run(tensors);
@@ -288,8 +401,10 @@ class Runner {
     if (!profile) return std::unexpected(profile.error());
     for (size_t i = 0; i < profile->size(); ++i) {
       const auto& e = (*profile)[i];
-      result.ops.push_back({static_cast<int>(i), e.opcode, agent::engine::OpcodeName(e.opcode), e.calls, e.cycles});
+      result.ops.push_back({static_cast<int>(i), e.opcode, agent::engine::OpcodeName(e.opcode), e.calls, Scaled(e.cycles, scale)});
     }
+    result.flash_bytes = (*board)->firmware_flash_bytes();
+    EstimateEnergy(kind, result);
     auto mem = s.GetMemory();
     if (!mem) return std::unexpected(mem.error());
     result.memory = store::MemoryRow{mem->arena_bytes, mem->arena_used, mem->stack_bytes, mem->stack_used, mem->static_bytes};
@@ -314,6 +429,7 @@ class Runner {
   store::Store& store_;
   int64_t run_id_ = 0;
   std::map<std::string, std::unique_ptr<board::Board>> boards_;
+  std::mutex mu_;  // the store, the progress stream and the run's counters
 };
 
 }  // namespace

@@ -9,10 +9,24 @@
 
 namespace hil::board {
 
+// How a board's raw counter values become stored figures: multiply by `factor`, store under `unit`
+// and `source` ("instructions" / "qemu-icount" for SysTick ticks under QEMU's -icount).
+struct CycleScale {
+  double factor = 1.0;
+  std::string unit;
+  std::string source;
+};
+
 class Board {
  public:
   virtual ~Board() = default;
   virtual link::AgentSession& session() = 0;
+  // The agent's counter as reported (HELLO/INVOKE cycle source), as the figure to store.
+  virtual CycleScale Scale(uint8_t cycle_source) const {
+    return {1.0, link::CycleUnit(cycle_source), link::CycleSourceLabel(cycle_source)};
+  }
+  // Bytes of the agent firmware image in flash; 0 for an agent that is a host process.
+  virtual uint64_t firmware_flash_bytes() const { return 0; }
   // kOk while the board can still answer; otherwise an Error that says why not ("board posix-host#1:
   // agent process 4242 exited with status 1: cannot create a pty").
   virtual Result<void> CheckAlive() = 0;

@@ -44,6 +44,9 @@ class QemuBoard final : public Board {
   Result<void> CheckAlive() override;
   std::string Describe() const override;
   const std::string& instance_id() const override { return options_.instance_id; }
+  // SysTick ticks under -icount become exact instruction counts ("instructions" / "qemu-icount").
+  CycleScale Scale(uint8_t cycle_source) const override;
+  uint64_t firmware_flash_bytes() const override { return flash_bytes_; }
 
   // system_reset through QMP, then HELLO on a fresh session.
   Result<void> Reset();
