@@ -2,6 +2,8 @@
 // or field at fault, and a store whose earlier runs survive every failure.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -179,6 +181,43 @@ TEST_F(HilCli, HeavyLinkDamageFailsClearly) {
   EXPECT_THAT(r.output, ::testing::ContainsRegex("board posix-host#1: no (HELLO|reply to [A-Z_]+)"));
   EXPECT_THAT(r.output, HasSubstr("faulty:tty:/dev/pts/"));
   ExpectSeedRunIntact();
+}
+
+// A board that keeps failing after a restart is marked unhealthy; the jobs of its kind that no
+// healthy instance is left to run are stored as errors that say so, and the run ends (exit 2).
+TEST_F(HilCli, BoardThatCannotRecoverIsMarkedUnhealthyAndItsJobsAreStoredAsErrors) {
+  const auto suite = Write("sick.yaml",
+                           "name: sick\nmodels:\n  - {generate: 'fc:16,units=4', seed: 3}\n  - {generate: 'fc:8,units=2', seed: 4}\n"
+                           "  - {generate: 'fc:8,units=3', seed: 5}\nboards: [posix-host]\n");
+  const auto farm = Write("farm.yaml", "name: one\ninstances:\n  - {id: posix-host#9, kind: posix-host}\n");
+  auto r = Hil(Run(suite) + " --farm " + farm + " --inject-faults seed=2,drop=1 --timeout-ms 50 --attempts 2");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("after recovery from: "));
+  EXPECT_THAT(r.output, HasSubstr("board posix-host#9 marked unhealthy"));
+  EXPECT_THAT(r.output, HasSubstr("no healthy board of kind posix-host left (unhealthy: posix-host#9)"));
+  EXPECT_THAT(r.output, HasSubstr("3 jobs: 0 pass, 0 fail, 3 error"));
+}
+
+// One emulated board over its UART and over RTT through the gdbstub: both pass, the link appears in
+// the environment, and the instruction counts are the same figure.
+TEST_F(HilCli, UartAndRttGiveTheSameCountsOnAnEmulatedBoard) {
+  auto r = Hil(Run(HIL_SOURCE_DIR "/suites/links.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::vector<std::string> medians;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("kws-s1 ", 0) != 0) continue;
+    std::istringstream cols(line);
+    std::string model, board, status, median;
+    cols >> model >> board >> status >> median;
+    EXPECT_EQ(status, "pass") << line;
+    medians.push_back(median);
+  }
+  ASSERT_EQ(medians.size(), 2u) << r.output;
+  EXPECT_EQ(medians[0], medians[1]);
+  EXPECT_THAT(r.output, HasSubstr("instructions:qemu-icount"));
+  auto env = Hil("results --db " + db_ + " --run 1");
+  EXPECT_THAT(env.output, HasSubstr("rtt:gdb:127.0.0.1:"));
 }
 
 TEST_F(HilCli, UsageErrorsExit2) {

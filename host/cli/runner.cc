@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -87,6 +88,11 @@ std::string Mismatch(int input, int output, const std::vector<uint8_t>& board, c
                      board.size(), first, static_cast<int8_t>(board[first]), static_cast<int8_t>(host[first]));
 }
 
+// Codes that say the board or its link failed, not the model: worth a recovery and a retry.
+bool IsBoardFault(Status code) {
+  return code == Status::kTimeout || code == Status::kBadState || code == Status::kBadFrame || code == Status::kInternal;
+}
+
 uint64_t Scaled(uint64_t value, const board::CycleScale& scale) {
   return scale.factor == 1.0 ? value : static_cast<uint64_t>(std::llround(static_cast<double>(value) * scale.factor));
 }
@@ -158,7 +164,8 @@ class Runner {
           }
         }
         if (!job) return;
-        auto status = RunJob(*job, inst, jobs.size(), done);
+        bool unhealthy = false;
+        auto status = RunJob(*job, inst, jobs.size(), done, unhealthy);
         std::lock_guard<std::mutex> lock(mu_);
         if (!status) {
           if (!store_failure) store_failure = status.error();  // the store itself failed
@@ -166,12 +173,25 @@ class Runner {
         }
         if (*status == store::kFail) ++fails;
         else if (*status != store::kPass) ++errors;
+        if (unhealthy) {
+          unhealthy_.insert(inst.id);
+          return;  // its remaining jobs go to other instances of the kind
+        }
       }
     };
     std::vector<std::thread> threads;
     for (const auto* inst : workers) threads.emplace_back(work, std::cref(*inst));
     for (auto& t : threads) t.join();
     if (store_failure) return std::unexpected(*store_failure);
+    // Jobs no healthy board was left to run are stored as errors, naming the boards that failed.
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (claimed[i]) continue;
+      std::string sick;
+      for (const auto& id : unhealthy_) sick += (sick.empty() ? "" : ", ") + id;
+      auto r = StoreUnrunnable(jobs[i], "no healthy board of kind " + jobs[i].board_kind + " left (unhealthy: " + sick + ")");
+      if (!r) return std::unexpected(r.error());
+      ++errors;
+    }
 
     for (const auto& [id, b] : boards_)
       if (b) RecordLinkStats(*b);
@@ -259,12 +279,27 @@ class Runner {
     return std::unique_ptr<board::Board>(std::move(*b));
   }
 
-  // The started board for the instance, reusing a live one. Called only by the instance's worker.
-  Result<board::Board*> BoardFor(const board::BoardInstance& inst) {
+  // The link a job asks for on an instance: the suite's `link:` setting, else the farm instance's
+  // transport, else the kind's. For a POSIX agent `uart` means its pty, the UART it stands in for.
+  Result<std::string> LinkFor(const board::BoardInstance& inst, const Settings& settings) const {
+    const board::BoardKind& kind = kinds_.at(inst.kind);
+    const std::string base = inst.transport.empty() ? kind.transport : inst.transport;
+    if (settings.link.empty()) return base;
+    if (kind.qemu.contains("machine")) return settings.link;
+    if (settings.link == "uart") return base == "unix" || base == "tcp" ? base : std::string("pty");
+    return Fail(Status::kBadArgument, "board " + inst.id + ": link '" + settings.link + "' is not offered by a POSIX agent (uart)");
+  }
+
+  // The started board for the instance on `link`, reusing a live one on the same link. Called only
+  // by the instance's worker.
+  Result<board::Board*> BoardFor(const board::BoardInstance& inst, const std::string& link) {
     std::unique_ptr<board::Board>& slot = boards_.at(inst.id);
-    if (slot && slot->CheckAlive()) return slot.get();
+    if (slot && slot->link_kind() == link && slot->CheckAlive()) return slot.get();
+    if (slot) RecordLinkStats(*slot);
     slot.reset();
-    auto b = StartBoard(inst, kinds_.at(inst.kind));
+    board::BoardInstance on_link = inst;
+    on_link.transport = link;
+    auto b = StartBoard(on_link, kinds_.at(inst.kind));
     if (!b) return std::unexpected(b.error());
     slot = std::move(*b);
     return slot.get();
@@ -273,6 +308,27 @@ class Runner {
   void SetEnvironment(const std::vector<std::pair<std::string, std::string>>& facts) {
     std::lock_guard<std::mutex> lock(mu_);
     (void)store_.SetEnvironment(run_id_, facts);
+  }
+
+  // A job stored as an error without a board: its kind has no healthy instance left.
+  Result<void> StoreUnrunnable(const Job& job, const std::string& why) {
+    const ModelSpec& spec = suite_.models[job.model_index];
+    store::JobInfo info;
+    info.ordinal = job.ordinal;
+    info.model_name = spec.name;
+    info.model_sha256 = blobs_[job.model_index].sha256;
+    info.model_bytes = blobs_[job.model_index].bytes.size();
+    info.board_kind = job.board_kind;
+    info.warmup = job.settings.warmup;
+    info.iterations = job.settings.iterations;
+    info.repetitions = job.settings.repetitions;
+    auto id = store_.BeginJob(run_id_, info);
+    if (!id) return std::unexpected(id.error());
+    store::JobResult r;
+    r.status = store::kError;
+    r.error = why;
+    Progress(fmt::format("[-] {} on {}: error: {}", spec.name, job.board_kind, why));
+    return store_.FinishJob(*id, r);
   }
 
   // Link health for the environment table: how much retransmission the results cost.
@@ -287,7 +343,9 @@ class Runner {
   }
 
   // Runs one job and stores it. Returns its status; an Error only when the store fails.
-  Result<std::string> RunJob(const Job& job, const board::BoardInstance& instance, size_t total, size_t& done) {
+  // Runs one job on `instance` and stores it. Returns its status; an Error only when the store
+  // fails. Sets `unhealthy` when the board could not be recovered.
+  Result<std::string> RunJob(const Job& job, const board::BoardInstance& instance, size_t total, size_t& done, bool& unhealthy) {
     const ModelSpec& spec = suite_.models[job.model_index];
     const ModelBlob& blob = blobs_[job.model_index];
     const board::BoardInstance* inst = &instance;
@@ -312,6 +370,28 @@ class Runner {
 
     store::JobResult result;
     auto ok = Execute(job, *inst, kind, blob, result);
+    if (!ok && IsBoardFault(ok.error().code)) {
+      // The board hung, died or garbled the link: recover it (reset, then restart where the board
+      // can; otherwise start it anew) and give the job one more try. A board that cannot be brought
+      // back, or fails again, is marked unhealthy and takes no more jobs.
+      std::string cause = ok.error().message;
+      auto& b = boards_.at(inst->id);
+      Result<void> recovered = Fail(Status::kBadState, "board " + inst->id + " is gone");
+      if (b) {
+        if (auto alive = b->CheckAlive(); !alive) cause += "; " + alive.error().message;
+        RecordLinkStats(*b);
+        recovered = b->Recover();
+        if (!recovered) b.reset();
+      }
+      result = store::JobResult{};
+      ok = Execute(job, *inst, kind, blob, result);  // starts the board anew when it was dropped
+      if (!ok) {
+        unhealthy = IsBoardFault(ok.error().code);
+        ok = Fail(ok.error().code, ok.error().message + " (after recovery from: " + cause + ")");
+      } else {
+        SetEnvironment({{"recovered." + inst->id + "." + std::to_string(job.ordinal), cause}});
+      }
+    }
     if (!ok) {
       result.status = store::kError;
       result.error = ok.error().message;
@@ -321,6 +401,7 @@ class Runner {
         RecordLinkStats(*b);
         b.reset();
       }
+      if (unhealthy) result.error += "; board " + inst->id + " marked unhealthy";
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (auto r = store_.FinishJob(*job_id, result); !r) return std::unexpected(r.error());
@@ -346,7 +427,9 @@ class Runner {
       if (!ref) return std::unexpected(ref.error());
       reference = std::move(*ref);
     }
-    auto board = BoardFor(inst);
+    auto link_kind = LinkFor(inst, job.settings);
+    if (!link_kind) return std::unexpected(link_kind.error());
+    auto board = BoardFor(inst, *link_kind);
     if (!board) return std::unexpected(board.error());
     link::AgentSession& s = (*board)->session();
     auto loaded = s.LoadModel(blob.bytes);
@@ -430,6 +513,7 @@ class Runner {
   int64_t run_id_ = 0;
   std::map<std::string, std::unique_ptr<board::Board>> boards_;
   std::mutex mu_;  // the store, the progress stream and the run's counters
+  std::set<std::string> unhealthy_;
 };
 
 }  // namespace

@@ -79,9 +79,15 @@ class Parser {
   }
 
   Result<Settings> ParseSettings(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsMap()) return Bad(node, field, "expected a mapping with warmup, iterations, repetitions");
-    if (auto ok = CheckKeys(node, field, {"warmup", "iterations", "repetitions"}); !ok) return std::unexpected(ok.error());
+    if (!node.IsMap()) return Bad(node, field, "expected a mapping with warmup, iterations, repetitions, link");
+    if (auto ok = CheckKeys(node, field, {"warmup", "iterations", "repetitions", "link"}); !ok) return std::unexpected(ok.error());
     Settings s;
+    if (node["link"]) {
+      auto v = String(node["link"], field + ".link");
+      if (!v) return std::unexpected(v.error());
+      if (*v != "uart" && *v != "rtt") return Bad(node["link"], field + ".link", "expected uart or rtt, got '" + *v + "'");
+      s.link = *v;
+    }
     if (node["warmup"]) {
       auto v = Integer(node["warmup"], field + ".warmup", 0, 65535);
       if (!v) return std::unexpected(v.error());

@@ -26,7 +26,7 @@ inputs:
 boards: [posix-host, other]
 settings:
   - {warmup: 2, iterations: 20, repetitions: 3}
-  - {warmup: 0, iterations: 5}
+  - {warmup: 0, iterations: 5, link: rtt}
 checks: {outputs: host-reference}
 )";
 
@@ -117,6 +117,16 @@ TEST(ParseSuite, BadTypeNamesFieldLineAndValue) {
   ASSERT_FALSE(suite);
   EXPECT_EQ(suite.error().code, Status::kBadArgument);
   EXPECT_THAT(suite.error().message, HasSubstr("s.yaml:5: settings.iterations: expected an integer in 1..1000000, got 'ten'"));
+}
+
+TEST(ParseSuite, LinkIsUartOrRtt) {
+  auto good = ParseSuite(kGood, "s.yaml", ".");
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_EQ(good->settings[0].link, "");
+  EXPECT_EQ(good->settings[1].link, "rtt");
+  auto bad = ParseSuite("name: x\nmodels: [a]\nboards: [b]\nsettings: {link: swo}\n", "s.yaml", ".");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("s.yaml:4: settings.link: expected uart or rtt, got 'swo'"));
 }
 
 TEST(ParseSuite, OutOfRangeIsRejected) {

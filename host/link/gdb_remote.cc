@@ -1,6 +1,8 @@
 #include "hil/link/gdb_remote.h"
 
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -41,6 +43,10 @@ Result<std::unique_ptr<GdbRemoteClient>> GdbRemoteClient::Connect(const std::str
         if (fd < 0) continue;
         if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
           freeaddrinfo(found);
+          // Every exchange is a few small packets and one-byte acks: without TCP_NODELAY, Nagle's
+          // algorithm and delayed ACKs hold each of them for tens of milliseconds.
+          int one = 1;
+          setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
           std::unique_ptr<GdbRemoteClient> c(new GdbRemoteClient(fd, where, options));
           // The stop reason tells whether the target is halted; servers stop it on attach.
           auto reason = c->Transact("?", deadline);

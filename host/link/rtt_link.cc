@@ -104,7 +104,7 @@ std::expected<size_t, Error> RttLink::Read(std::span<std::byte> into, Deadline d
     if (deadline.Expired()) return Fail(Status::kTimeout, description_ + ": nothing to read");
     // Back off while idle so a waiting host does not keep the emulated core stopped.
     std::this_thread::sleep_for(wait);
-    wait = std::min(wait * 2, std::chrono::microseconds(5000));
+    wait = std::min(wait * 2, std::chrono::microseconds(100000));
   }
 }
 
@@ -141,7 +141,7 @@ std::expected<void, Error> RttLink::Write(std::span<const std::byte> bytes, Dead
     if (*wrote == 0) {
       if (deadline.Expired()) return Fail(Status::kTimeout, description_ + ": the target does not drain the down ring");
       std::this_thread::sleep_for(wait);
-      wait = std::min(wait * 2, std::chrono::microseconds(5000));
+      wait = std::min(wait * 2, std::chrono::microseconds(100000));
     } else {
       wait = idle_wait_;
     }

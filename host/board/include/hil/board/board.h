@@ -25,6 +25,11 @@ class Board {
   virtual CycleScale Scale(uint8_t cycle_source) const {
     return {1.0, link::CycleUnit(cycle_source), link::CycleSourceLabel(cycle_source)};
   }
+  // Brings a board that stopped answering back (reset, then restart, for boards that can), with a
+  // fresh session. The default cannot: the caller then starts the board anew.
+  virtual Result<void> Recover() { return Fail(Status::kBadState, "board " + instance_id() + ": cannot recover in place"); }
+  // The link in use: "uart", "rtt", "pty", "unix", "tcp".
+  virtual std::string link_kind() const = 0;
   // Bytes of the agent firmware image in flash; 0 for an agent that is a host process.
   virtual uint64_t firmware_flash_bytes() const { return 0; }
   // kOk while the board can still answer; otherwise an Error that says why not ("board posix-host#1:

@@ -41,6 +41,7 @@ class PosixBoard final : public Board {
   Result<void> CheckAlive() override;
   std::string Describe() const override;
   const std::string& instance_id() const override { return options_.instance_id; }
+  std::string link_kind() const override { return options_.transport; }
 
   pid_t pid() const { return pid_; }
   const link::AgentInfo& hello() const { return hello_; }

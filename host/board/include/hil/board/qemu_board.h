@@ -51,7 +51,8 @@ class QemuBoard final : public Board {
   // system_reset through QMP, then HELLO on a fresh session.
   Result<void> Reset();
   // Reset; when the agent still does not answer, restart QEMU. Errors when neither brings it back.
-  Result<void> Recover();
+  Result<void> Recover() override;
+  std::string link_kind() const override { return options_.link; }
 
   const link::AgentInfo& hello() const { return hello_; }
   // Instructions per SysTick tick under -icount (1e9 / clock_hz * 2^-shift); 0 without icount.

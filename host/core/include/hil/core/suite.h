@@ -12,7 +12,7 @@
 //     - path: ../models/x.tflite   # ... or a .tflite file, relative to the suite file
 //   inputs: {random: {seed: 42, count: 2}}
 //   boards: [posix-host]        # board kinds (boards/<kind>.yaml)
-//   settings: {warmup: 2, iterations: 20, repetitions: 1}   # or a list of such maps
+//   settings: {warmup: 2, iterations: 20, repetitions: 1, link: uart}   # or a list of such maps
 //   checks: {outputs: host-reference}                        # or `none`
 #pragma once
 
@@ -45,6 +45,7 @@ struct Settings {
   int warmup = 1;        // untimed runs before each timed batch, 0..65535
   int iterations = 10;   // timed runs per input and repetition, 1..1000000
   int repetitions = 1;   // timed batches per input, 1..1000
+  std::string link;      // "uart" or "rtt" (the debug probe's RTT rings); empty: the board's default
 };
 
 struct BoardRef {
