@@ -164,9 +164,9 @@ TEST_F(HilCli, LightLinkDamageIsRecovered) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("outputs==host-reference: pass (2 compared)"));
   auto env = Hil("results --db " + db_ + " --run 1");
-  EXPECT_THAT(env.output, HasSubstr("link.posix-host#1: posix-host#1 (pid"));
-  EXPECT_THAT(env.output, HasSubstr("faulty:tty:/dev/pts/"));  // the damage really was in the path
-  EXPECT_THAT(env.output, ::testing::ContainsRegex("link_stats.posix-host#1: [0-9]+ requests, [1-9][0-9]* retransmissions"));
+  // Either POSIX instance of the default farm may take the job; the damage was in its path.
+  EXPECT_THAT(env.output, ::testing::ContainsRegex("link.posix-host#[12]: posix-host#[12] \\(pid [0-9]+, faulty:(tty:/dev/pts/|unix:)"));
+  EXPECT_THAT(env.output, ::testing::ContainsRegex("link_stats.posix-host#[12]: [0-9]+ requests, [1-9][0-9]* retransmissions"));
 }
 
 // Damage beyond what retransmission can cover ends in a clear error naming the board and link, exit
@@ -178,8 +178,8 @@ TEST_F(HilCli, HeavyLinkDamageFailsClearly) {
   auto r = Hil(Run(suite) + " --inject-faults seed=2,corrupt=0.2 --timeout-ms 50 --attempts 3");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_THAT(r.output, ::testing::ContainsRegex("board posix-host#1: no (HELLO|reply to [A-Z_]+)"));
-  EXPECT_THAT(r.output, HasSubstr("faulty:tty:/dev/pts/"));
+  EXPECT_THAT(r.output, ::testing::ContainsRegex("board posix-host#[12]: no (HELLO|reply to [A-Z_]+)"));
+  EXPECT_THAT(r.output, ::testing::ContainsRegex("faulty:(tty:/dev/pts/|unix:)"));
   ExpectSeedRunIntact();
 }
 
