@@ -86,7 +86,7 @@ Result<void> QemuBoard::Launch() {
     gdb_port_ = FreeTcpPort();
     argv.insert(argv.end(), {"-gdb", "tcp:127.0.0.1:" + std::to_string(gdb_port_)});
   }
-  if (auto s = qemu_.Start(argv, "qemu-system-arm"); !s) return Wrap(s.error(), who);
+  if (auto s = qemu_.Start(argv, "qemu-system-arm", /*die_with_parent=*/true); !s) return Wrap(s.error(), who);
   // "char device redirected to /dev/pts/3 (label serial0)"
   static const std::regex kPty(R"(redirected to (/dev/pts/\d+))");
   auto line = qemu_.WaitForLine([](const std::string& l) { return std::regex_search(l, kPty); },

@@ -7,15 +7,63 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
 extern char** environ;
 
 namespace hil::board {
+namespace {
 
-Result<void> Subprocess::Start(const std::vector<std::string>& argv, const std::string& package_hint) {
+// Live children, for KillAll() from a signal handler: fixed slots, no allocation, no locks.
+constexpr int kMaxChildren = 128;
+std::atomic<pid_t> g_children[kMaxChildren];
+
+void Register(pid_t pid) {
+  for (auto& slot : g_children) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, pid)) return;
+  }
+}
+
+void Unregister(pid_t pid) {
+  for (auto& slot : g_children) {
+    pid_t expected = pid;
+    if (slot.compare_exchange_strong(expected, 0)) return;
+  }
+}
+
+// The executable argv[0] names: itself when it has a '/', else the first match in PATH; empty when
+// there is none.
+std::string FindProgram(const std::string& name) {
+  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : std::string();
+  const char* path = getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+void Subprocess::KillAll() noexcept {
+  for (auto& slot : g_children) {
+    const pid_t pid = slot.load();
+    if (pid > 0) kill(pid, SIGKILL);
+  }
+}
+
+Result<void> Subprocess::Start(const std::vector<std::string>& argv, const std::string& package_hint, bool die_with_parent) {
   if (argv.empty()) return Fail(Status::kBadArgument, "empty command line");
   if (pid_ > 0 && !exited_) return Fail(Status::kBadState, program_ + " is still running");
   if (out_fd_ >= 0) close(out_fd_);
@@ -40,10 +88,25 @@ Result<void> Subprocess::Start(const std::vector<std::string>& argv, const std::
   posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   std::vector<std::string> copy = argv;
+  const std::string program = FindProgram(argv[0]);
+  if (program.empty()) {
+    close(out[0]);
+    close(out[1]);
+    close(err[0]);
+    close(err[1]);
+    posix_spawn_file_actions_destroy(&actions);
+    return Fail(Status::kNotFound, "cannot run " + argv[0] + ": not installed" +
+                                       (package_hint.empty() ? "" : " (Debian package " + package_hint + ")"));
+  }
+  copy[0] = program;
+  if (die_with_parent && access("/usr/bin/setpriv", X_OK) == 0) {
+    // setpriv sets PR_SET_PDEATHSIG and then execs the program in place: the same pid.
+    copy.insert(copy.begin(), {"/usr/bin/setpriv", "--pdeathsig", "KILL", "--"});
+  }
   std::vector<char*> args;
   for (auto& a : copy) args.push_back(a.data());
   args.push_back(nullptr);
-  const int rc = posix_spawnp(&pid_, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  const int rc = posix_spawn(&pid_, copy[0].c_str(), &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
   close(err[1]);
@@ -51,12 +114,9 @@ Result<void> Subprocess::Start(const std::vector<std::string>& argv, const std::
     close(out[0]);
     close(err[0]);
     pid_ = -1;
-    if (rc == ENOENT) {
-      return Fail(Status::kNotFound, "cannot run " + argv[0] + ": not installed" +
-                                         (package_hint.empty() ? "" : " (Debian package " + package_hint + ")"));
-    }
     return Fail(Status::kInternal, "cannot run " + argv[0] + ": " + strerror(rc));
   }
+  Register(pid_);
   out_fd_ = out[0];
   err_fd_ = err[0];
   fcntl(out_fd_, F_SETFL, O_NONBLOCK);
@@ -97,6 +157,7 @@ bool Subprocess::Running() {
   if (r == pid_) {
     exited_ = true;
     status_ = status;
+    Unregister(pid_);
     Drain(0);
     return false;
   }
@@ -114,7 +175,8 @@ std::string Subprocess::ExitText() {
   if (Running()) return "is running";
   std::string what;
   if (WIFEXITED(status_)) what = "exited with status " + std::to_string(WEXITSTATUS(status_));
-  else if (WIFSIGNALED(status_)) what = std::string("was killed by signal ") + strsignal(WTERMSIG(status_));
+  else if (WIFSIGNALED(status_))
+    what = "was killed by signal " + std::to_string(WTERMSIG(status_)) + " (" + strsignal(WTERMSIG(status_)) + ")";
   else what = "stopped";
   std::string last = LastLine();
   return last.empty() ? what : what + ": " + last;
@@ -137,6 +199,7 @@ void Subprocess::Stop(std::chrono::milliseconds grace) {
     }
     exited_ = true;
     status_ = status;
+    Unregister(pid_);
   }
   if (out_fd_ >= 0) close(out_fd_);
   if (err_fd_ >= 0) close(err_fd_);

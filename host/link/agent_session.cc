@@ -135,6 +135,7 @@ Result<AgentInfo> AgentSession::Hello() {
   info_.cycle_source_name = CycleSourceLabel(info_.cycle_source);
   info_.agent_name = h.agent_name;
   info_.board_id = h.board_id;
+  info_.max_iterations = h.max_iterations;
   hello_ = true;
   return info_;
 }
@@ -217,7 +218,7 @@ Result<InvokeResult> AgentSession::Invoke(int warmup, int iterations) {
   if (auto h = EnsureHello(); !h) return std::unexpected(h.error());
   if (warmup < 0 || warmup > 0xFFFF || iterations < 1)
     return Problem(Status::kBadArgument, "INVOKE warmup " + std::to_string(warmup) + ", iterations " + std::to_string(iterations));
-  const int per_reply = std::min<int>(protocol::MaxIterationsPerInvoke(info_.max_payload), kAgentMaxIterationsPerInvoke);
+  const int per_reply = std::min<int>(protocol::MaxIterationsPerInvoke(info_.max_payload), info_.max_iterations);
   if (per_reply < 1) return Problem(Status::kBadState, "agent max_payload too small for INVOKE");
   InvokeResult result;
   int done = 0;

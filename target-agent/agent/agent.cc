@@ -130,6 +130,7 @@ Status Agent::Hello(Writer& w) {
   h.cycle_source = port_.cycle_source;
   strncpy(h.agent_name, port_.agent_name, protocol::kMaxNameBytes);
   strncpy(h.board_id, port_.board_id, protocol::kMaxNameBytes);
+  h.max_iterations = kMaxIterations;
   h.Encode(w);
   return Status::kOk;
 }

@@ -140,6 +140,7 @@ TEST_F(AgentTest, HelloDescribesTheAgent) {
   EXPECT_EQ(h.max_payload, kMaxPayload);
   EXPECT_EQ(h.cycle_source, protocol::CycleSource::kDwtCyccnt);
   EXPECT_STREQ(h.board_id, "test-board");
+  EXPECT_EQ(h.max_iterations, kMaxIterations);
 }
 
 TEST_F(AgentTest, RepeatedSequenceIsAnsweredFromCacheNotRunAgain) {

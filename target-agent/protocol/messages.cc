@@ -40,6 +40,7 @@ void HelloResponse::Encode(Writer& w) const {
   w.U8(static_cast<uint8_t>(cycle_source));
   w.Str(agent_name);
   w.Str(board_id);
+  w.U16(max_iterations);
 }
 
 bool HelloResponse::Decode(Reader& r) {
@@ -52,6 +53,7 @@ bool HelloResponse::Decode(Reader& r) {
   cycle_source = static_cast<CycleSource>(r.U8());
   r.Str(agent_name, sizeof agent_name);
   r.Str(board_id, sizeof board_id);
+  max_iterations = r.U16();
   return r.done();
 }
 

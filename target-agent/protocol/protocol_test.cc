@@ -204,6 +204,7 @@ TEST(Messages, Hello) {
   m.cycle_source = CycleSource::kQemuIcount;
   strcpy(m.agent_name, "tinyhil-agent");
   strcpy(m.board_id, "mps2-an386");
+  m.max_iterations = 256;
   HelloResponse b = RoundTrip(m);
   EXPECT_EQ(b.engine_version, 9u);
   EXPECT_EQ(b.clock_hz, 25000000u);
@@ -213,6 +214,7 @@ TEST(Messages, Hello) {
   EXPECT_EQ(b.cycle_source, CycleSource::kQemuIcount);
   EXPECT_STREQ(b.agent_name, "tinyhil-agent");
   EXPECT_STREQ(b.board_id, "mps2-an386");
+  EXPECT_EQ(b.max_iterations, 256);
 }
 
 TEST(Messages, LoadBeginChunkEnd) {

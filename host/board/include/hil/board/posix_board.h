@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hil/board/board.h"
+#include "hil/board/subprocess.h"
 #include "hil/link/link.h"
 
 namespace hil::board {
@@ -43,31 +44,24 @@ class PosixBoard final : public Board {
   const std::string& instance_id() const override { return options_.instance_id; }
   std::string link_kind() const override { return options_.transport; }
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return agent_.pid(); }
   const link::AgentInfo& hello() const { return hello_; }
   // SIGTERM, then SIGKILL after `grace`; idempotent.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(500));
 
  private:
   explicit PosixBoard(const PosixBoardOptions& options) : options_(options) {}
-  std::string StderrTail();
-  std::string ExitText(int status) const;
 
   PosixBoardOptions options_;
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
-  int stderr_fd_ = -1;
-  std::string stderr_text_;
+  Subprocess agent_;
   std::string endpoint_;
-  bool exited_ = false;
-  int exit_status_ = 0;
   std::unique_ptr<link::Link> link_;
   std::unique_ptr<link::AgentSession> session_;
   link::AgentInfo hello_;
 };
 
-// Sends SIGKILL to every agent process a PosixBoard started and has not yet stopped. Async-signal-safe:
-// for the hil tool's SIGINT/SIGTERM handler, so an interrupted run leaves no agents behind.
+// Kills every agent and emulator this process started (SIGKILL); async-signal-safe, for the
+// SIGINT/SIGTERM handler. Same as Subprocess::KillAll().
 void KillAllAgents() noexcept;
 
 }  // namespace hil::board

@@ -21,9 +21,12 @@ class Subprocess {
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
 
-  // Starts argv[0] (searched in PATH when it has no '/'), stdin from /dev/null. Errors: kNotFound
-  // (no such program, naming it and the Debian package when given), kInternal.
-  Result<void> Start(const std::vector<std::string>& argv, const std::string& package_hint = "");
+  // Starts argv[0] (searched in PATH when it has no '/'), stdin from /dev/null. With
+  // `die_with_parent` the child gets SIGKILL when this process dies, even by SIGKILL (through
+  // util-linux's setpriv --pdeathsig), so no emulator or agent outlives a killed hil. Errors:
+  // kNotFound (no such program, naming it and the Debian package when given), kInternal.
+  Result<void> Start(const std::vector<std::string>& argv, const std::string& package_hint = "",
+                     bool die_with_parent = false);
 
   // Reads the child's stdout and stderr until a line satisfies `match` (returned) or the deadline
   // passes (kTimeout) or the child exits (kBadState, quoting its last stderr line).
@@ -32,12 +35,13 @@ class Subprocess {
 
   // Running? Collects the exit status when it has exited.
   bool Running();
-  // "exited with status 1: <last stderr line>" once the child has exited.
+  // "exited with status 1: <last line>" or "was killed by signal 9 (Killed)" once it has exited.
   std::string ExitText();
   // Everything the child printed so far (both streams, most recent 64 KiB).
   const std::string& output() { Drain(0); return output_; }
   std::string LastLine();
   pid_t pid() const { return pid_; }
+  const std::string& program() const { return program_; }
 
   // SIGTERM, then SIGKILL after `grace`; idempotent.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(500));
@@ -50,6 +54,10 @@ class Subprocess {
   };
   static Result<Completed> Run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                                const std::string& package_hint = "");
+
+  // SIGKILL to every child started through Subprocess and still running. Async-signal-safe (a
+  // lock-free table of pids), for a SIGINT/SIGTERM handler.
+  static void KillAll() noexcept;
 
  private:
   // Reads what is available (waiting up to timeout_ms for the first bytes); appends complete lines

@@ -43,6 +43,7 @@ struct AgentInfo {
   std::string cycle_source_name;  // "host-monotonic", "dwt", "systick", "qemu-icount", "none"
   std::string agent_name;
   std::string board_id;
+  uint16_t max_iterations = 0;  // per INVOKE, as the agent advertises
 };
 
 struct LoadedModel {
@@ -77,10 +78,6 @@ struct SessionStats {
   uint64_t bad_frames = 0;        // received frames dropped by the decoder (COBS, CRC, length)
   uint64_t stale_responses = 0;   // valid frames for another sequence number (late duplicates)
 };
-
-// The per-INVOKE iteration limit the agent enforces besides the reply size
-// (hil::agent::kMaxIterations; not advertised in HELLO in protocol version 1).
-inline constexpr uint16_t kAgentMaxIterationsPerInvoke = 256;
 
 class AgentSession {
  public:

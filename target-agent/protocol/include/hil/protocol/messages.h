@@ -59,6 +59,7 @@ struct HelloResponse {
   CycleSource cycle_source = CycleSource::kNone;
   char agent_name[kMaxNameBytes + 1] = {};
   char board_id[kMaxNameBytes + 1] = {};
+  uint16_t max_iterations = 0;  // most timed runs one INVOKE accepts (the reply size may limit further)
   void Encode(Writer& w) const;
   bool Decode(Reader& r);
 };

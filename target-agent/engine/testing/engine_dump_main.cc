@@ -1,0 +1,221 @@
+// hil-engine-dump: runs one model once on the engine and writes every operator's output, named as
+// TFLite Micro's reference dumps are, for comparison with tools/tflite_ref (differential_test.py).
+//   hil-engine-dump MODEL.tflite INPUT.bin DIR
+// INPUT.bin holds the raw bytes of every model input, concatenated in input order.
+// Writes DIR/opNNN_<OP>_t<tensor>.bin per operator and DIR/final_output.bin (all outputs, in order).
+// Exit codes: 0 success, 1 a failure (named on stderr), 2 usage.
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <sys/stat.h>
+
+#include "hil/engine/interpreter.h"
+
+namespace hil::agent::engine {
+namespace {
+
+constexpr size_t kArenaBytes = 4u << 20;
+
+// 16-byte aligned, as Interpreter::Load requires for constant tensors read in place.
+struct AlignedBlob {
+  std::unique_ptr<uint8_t[]> storage;
+  uint8_t* data = nullptr;
+  size_t bytes = 0;
+};
+
+bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return false;
+  out->assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  return true;
+}
+
+bool WriteFile(const std::string& path, const uint8_t* data, size_t bytes) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  const bool ok = std::fwrite(data, 1, bytes, f) == bytes;
+  return std::fclose(f) == 0 && ok;
+}
+
+struct DumpContext {
+  const Interpreter* interp;
+  std::string dir;
+  // Output tensor id of each operator: the public API does not expose it, the reference names its
+  // files after it, so it is read from the model (OperatorOutputTensors below).
+  std::vector<int> output_tensor;
+  std::vector<bool> seen;
+  bool failed = false;
+};
+
+void Observe(void* context, int op_index, const TensorView& out) {
+  auto* ctx = static_cast<DumpContext*>(context);
+  if (op_index < 0 || op_index >= static_cast<int>(ctx->seen.size())) {
+    std::fprintf(stderr, "hil-engine-dump: observer got operator index %d\n", op_index);
+    ctx->failed = true;
+    return;
+  }
+  ctx->seen[op_index] = true;
+  char name[512];
+  std::snprintf(name, sizeof name, "%s/op%03d_%s_t%d.bin", ctx->dir.c_str(), op_index,
+                OpcodeName(ctx->interp->opcode(op_index)), ctx->output_tensor[op_index]);
+  if (out.data == nullptr || !WriteFile(name, out.data, out.bytes)) {
+    std::fprintf(stderr, "hil-engine-dump: cannot write %s: %s\n", name, std::strerror(errno));
+    ctx->failed = true;
+  }
+}
+
+// Bounds-checked reads of the few flatbuffer fields needed: Model.subgraphs[0].operators[i].outputs[0].
+class Fb {
+ public:
+  Fb(const uint8_t* p, size_t n) : p_(p), n_(n) {}
+  bool U32(size_t at, uint32_t* v) const {
+    if (at > n_ || n_ - at < 4) return false;
+    std::memcpy(v, p_ + at, 4);
+    return true;
+  }
+  // Absolute position of the table referenced by field `id` of the table at `table`, 0 if absent.
+  bool Field(size_t table, int id, size_t* pos) const {
+    uint32_t soff;
+    if (!U32(table, &soff)) return false;
+    const int64_t vt = static_cast<int64_t>(table) - static_cast<int32_t>(soff);
+    if (vt < 0 || static_cast<size_t>(vt) + 4 > n_) return false;
+    uint16_t vt_size;
+    std::memcpy(&vt_size, p_ + vt, 2);
+    const size_t slot = 4 + 2 * static_cast<size_t>(id);
+    if (slot + 2 > vt_size || static_cast<size_t>(vt) + slot + 2 > n_) {
+      *pos = 0;
+      return true;
+    }
+    uint16_t off;
+    std::memcpy(&off, p_ + vt + slot, 2);
+    *pos = off == 0 ? 0 : table + off;
+    return true;
+  }
+  bool Deref(size_t at, size_t* target) const {
+    uint32_t rel;
+    if (!U32(at, &rel)) return false;
+    *target = at + rel;
+    return *target < n_;
+  }
+
+ private:
+  const uint8_t* p_;
+  size_t n_;
+};
+
+bool OperatorOutputTensors(const uint8_t* model, size_t bytes, std::vector<int>* out) {
+  Fb fb(model, bytes);
+  size_t root, f, subgraphs, sg, ops;
+  uint32_t count;
+  if (!fb.Deref(0, &root) || !fb.Field(root, 2, &f) || f == 0 || !fb.Deref(f, &subgraphs)) return false;
+  if (!fb.U32(subgraphs, &count) || count < 1 || !fb.Deref(subgraphs + 4, &sg)) return false;
+  if (!fb.Field(sg, 3, &f) || f == 0 || !fb.Deref(f, &ops) || !fb.U32(ops, &count)) return false;
+  for (uint32_t i = 0; i < count; ++i) {
+    size_t op, outs;
+    uint32_t n, t;
+    if (!fb.Deref(ops + 4 + 4 * static_cast<size_t>(i), &op) || !fb.Field(op, 2, &f) || f == 0 ||
+        !fb.Deref(f, &outs) || !fb.U32(outs, &n) || n < 1 || !fb.U32(outs + 4, &t))
+      return false;
+    out->push_back(static_cast<int32_t>(t));
+  }
+  return true;
+}
+
+int Run(const std::string& model_path, const std::string& input_path, const std::string& dir) {
+  std::vector<uint8_t> file;
+  if (!ReadFile(model_path, &file) || file.empty()) {
+    std::fprintf(stderr, "hil-engine-dump: cannot read the model %s\n", model_path.c_str());
+    return 1;
+  }
+  AlignedBlob blob;
+  blob.storage.reset(new uint8_t[file.size() + 16]);
+  blob.data = blob.storage.get() + ((16 - reinterpret_cast<uintptr_t>(blob.storage.get()) % 16) % 16);
+  blob.bytes = file.size();
+  std::memcpy(blob.data, file.data(), file.size());
+
+  std::vector<uint8_t> input;
+  if (!ReadFile(input_path, &input)) {
+    std::fprintf(stderr, "hil-engine-dump: cannot read the input %s\n", input_path.c_str());
+    return 1;
+  }
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    std::fprintf(stderr, "hil-engine-dump: cannot create %s: %s\n", dir.c_str(), std::strerror(errno));
+    return 1;
+  }
+
+  std::unique_ptr<uint8_t[]> arena(new uint8_t[kArenaBytes]);
+  auto interp = std::make_unique<Interpreter>();
+  const Status st = interp->Load(blob.data, blob.bytes, arena.get(), kArenaBytes);
+  if (st != Status::kOk) {
+    std::fprintf(stderr, "hil-engine-dump: %s: Load: %s: %s\n", model_path.c_str(), StatusName(st),
+                 interp->ErrorDetail());
+    return 1;
+  }
+  std::vector<int> output_tensor;
+  if (!OperatorOutputTensors(blob.data, blob.bytes, &output_tensor) ||
+      static_cast<int>(output_tensor.size()) != interp->operator_count()) {
+    std::fprintf(stderr, "hil-engine-dump: %s: cannot read the operators' output tensors\n", model_path.c_str());
+    return 1;
+  }
+
+  size_t need = 0;
+  for (int i = 0; i < interp->input_count(); ++i) need += interp->input(i).bytes;
+  if (input.size() != need) {
+    std::fprintf(stderr, "hil-engine-dump: input %s has %zu bytes, the model's inputs need %zu\n",
+                 input_path.c_str(), input.size(), need);
+    return 1;
+  }
+  size_t pos = 0;
+  for (int i = 0; i < interp->input_count(); ++i) {
+    const TensorView in = interp->input(i);
+    std::memcpy(in.data, input.data() + pos, in.bytes);
+    pos += in.bytes;
+  }
+
+  DumpContext ctx{interp.get(), dir, std::move(output_tensor), std::vector<bool>(interp->operator_count(), false)};
+  interp->SetOpObserver(Observe, &ctx);
+  const Status run = interp->Invoke(nullptr);
+  interp->SetOpObserver(nullptr, nullptr);
+  if (run != Status::kOk) {
+    std::fprintf(stderr, "hil-engine-dump: %s: Invoke: %s: %s\n", model_path.c_str(), StatusName(run),
+                 interp->ErrorDetail());
+    return 1;
+  }
+  if (ctx.failed) return 1;
+  for (int i = 0; i < interp->operator_count(); ++i) {
+    if (!ctx.seen[i]) {
+      std::fprintf(stderr, "hil-engine-dump: observer not called for operator %d\n", i);
+      return 1;
+    }
+  }
+  std::vector<uint8_t> final_output;
+  for (int i = 0; i < interp->output_count(); ++i) {
+    const TensorView out = interp->output(i);
+    final_output.insert(final_output.end(), out.data, out.data + out.bytes);
+  }
+  const std::string final_path = dir + "/final_output.bin";
+  if (!WriteFile(final_path, final_output.data(), final_output.size())) {
+    std::fprintf(stderr, "hil-engine-dump: cannot write %s\n", final_path.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace hil::agent::engine
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: hil-engine-dump MODEL.tflite INPUT.bin DIR\n");
+    return 2;
+  }
+  return hil::agent::engine::Run(argv[1], argv[2], argv[3]);
+}
