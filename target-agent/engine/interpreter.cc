@@ -471,45 +471,85 @@ Status PerChannel(LoadCtx& c, int op, const TensorDesc& in, const TensorDesc& fi
   return Status::kOk;
 }
 
-Status PrepareConv(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
+// Padding, strides, dilation and fused activation of a windowed operator's options table.
+struct WindowOptions {
+  int padding = 0;
+  int act = 0;
+  int32_t stride_h = 0, stride_w = 0, dilation_h = 1, dilation_w = 1;
+};
+
+// Reads the options of CONV_2D or DEPTHWISE_CONV_2D (padding, stride_w and stride_h are fields 0-2 in
+// both; the activation and dilation fields differ) and fetches the int8 input, filter and output,
+// all 4-D.
+Status WindowedOperands(LoadCtx& c, int op, fb::Table& opt_table, int options_type, int act_field, int dilation_field,
+                        WindowOptions* w, TensorDesc* in, TensorDesc* f, TensorDesc* out) {
   fb::Table o;
-  Status st = OptionsTable(c, op, kOptConv, &o, &opt_table);
+  Status st = OptionsTable(c, op, options_type, &o, &opt_table);
   if (st != Status::kOk) return st;
   bool bad = false;
-  const int padding = o.U8(0, 0, &bad);
-  const int32_t stride_w = o.I32(1, 0, &bad), stride_h = o.I32(2, 0, &bad);
-  const int act = o.U8(3, 0, &bad);
-  const int32_t dil_w = o.I32(4, 1, &bad), dil_h = o.I32(5, 1, &bad);
+  w->padding = o.U8(0, 0, &bad);
+  w->stride_w = o.I32(1, 0, &bad);
+  w->stride_h = o.I32(2, 0, &bad);
+  w->act = o.U8(act_field, 0, &bad);
+  w->dilation_w = o.I32(dilation_field, 1, &bad);
+  w->dilation_h = o.I32(dilation_field + 1, 1, &bad);
   if (bad) return Fail(c, op, "malformed options");
-  TensorDesc in, f, out, b;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Input(c, op, 1, &f)) != Status::kOk ||
-      (st = Output(c, op, 0, &out)) != Status::kOk)
+  if ((st = Input(c, op, 0, in)) != Status::kOk || (st = Input(c, op, 1, f)) != Status::kOk ||
+      (st = Output(c, op, 0, out)) != Status::kOk)
     return st;
-  if (!IsQuantInt8(in) || !IsQuantInt8(out) || f.type != TensorType::kInt8 || f.n_scales < 1)
+  if (!IsQuantInt8(*in) || !IsQuantInt8(*out) || f->type != TensorType::kInt8 || f->n_scales < 1)
     return Fail(c, op, "needs int8 quantized input, filter and output");
-  if (in.rank != 4 || f.rank != 4 || out.rank != 4) return Fail(c, op, "needs 4-D tensors");
-  ConvOp k{};
-  Conv2dParams& p = k.p;
-  p.batches = in.dims[0]; p.in_h = in.dims[1]; p.in_w = in.dims[2]; p.in_c = in.dims[3];
-  p.out_c = f.dims[0]; p.filter_h = f.dims[1]; p.filter_w = f.dims[2]; p.filter_in_c = f.dims[3];
-  if (p.in_c % p.filter_in_c != 0 || p.out_c % (p.in_c / p.filter_in_c) != 0) return Fail(c, op, "bad channel groups");
-  p.stride_h = stride_h; p.stride_w = stride_w; p.dilation_h = dil_h; p.dilation_w = dil_w;
-  if (!Window(padding, p.in_h, p.filter_h, stride_h, dil_h, &p.out_h, &p.pad_h) ||
-      !Window(padding, p.in_w, p.filter_w, stride_w, dil_w, &p.out_w, &p.pad_w))
+  if (in->rank != 4 || f->rank != 4 || out->rank != 4) return Fail(c, op, "needs 4-D tensors");
+  return Status::kOk;
+}
+
+// The part CONV_2D and DEPTHWISE_CONV_2D share once the kernel's params know their input, filter
+// and channel shapes: the output window from padding, strides and dilation, the output shape check,
+// the bias, the zero-point offsets, the fused activation, then the per-channel multipliers (filter
+// channel axis `channel_axis`). Stores the op's params and its scratch size.
+size_t ScratchBytesOf(const Conv2dParams& p) { return Conv2dS8ScratchBytes(p); }
+size_t ScratchBytesOf(const DepthwiseConv2dParams& p) { return DepthwiseConv2dS8ScratchBytes(p); }
+
+template <class Op>
+Status FinishWindowed(LoadCtx& c, int op, OpRec& r, Op& k, const WindowOptions& w, const TensorDesc& in,
+                      const TensorDesc& f, const TensorDesc& out, int channel_axis) {
+  auto& p = k.p;
+  p.stride_h = w.stride_h;
+  p.stride_w = w.stride_w;
+  p.dilation_h = w.dilation_h;
+  p.dilation_w = w.dilation_w;
+  if (!Window(w.padding, p.in_h, p.filter_h, p.stride_h, p.dilation_h, &p.out_h, &p.pad_h) ||
+      !Window(w.padding, p.in_w, p.filter_w, p.stride_w, p.dilation_w, &p.out_w, &p.pad_w))
     return Fail(c, op, "bad padding, stride or dilation");
   if (out.dims[0] != p.batches || out.dims[1] != p.out_h || out.dims[2] != p.out_w || out.dims[3] != p.out_c)
     return Fail(c, op, "output shape does not match");
+  Status st;
   if (r.n_in > 2 && c.s->InIndex(r, 2) >= 0) {
+    TensorDesc b;
     if ((st = Input(c, op, 2, &b)) != Status::kOk) return st;
     if (!BiasOk(*c.s, b, p.out_c)) return Fail(c, op, "bias must be int32 of out channels, 4-byte aligned");
   }
   p.input_offset = -in.zero_point();
   p.output_offset = out.zero_point();
-  if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
+  if ((st = ActivationRange(c, op, w.act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
   c.Store(r, k);
-  r.scratch_bytes = static_cast<uint32_t>(Conv2dS8ScratchBytes(p));
-  return PerChannel(c, op, in, f, out, p.out_c, 0);
+  r.scratch_bytes = static_cast<uint32_t>(ScratchBytesOf(p));
+  return PerChannel(c, op, in, f, out, p.out_c, channel_axis);
+}
+
+Status PrepareConv(LoadCtx& c, int op, fb::Table& opt_table) {
+  OpRec& r = c.s->ops[op];
+  WindowOptions w;
+  TensorDesc in, f, out;
+  // Conv2DOptions: padding 0, stride_w 1, stride_h 2, fused activation 3, dilation_w 4, dilation_h 5.
+  Status st = WindowedOperands(c, op, opt_table, kOptConv, /*act_field=*/3, /*dilation_field=*/4, &w, &in, &f, &out);
+  if (st != Status::kOk) return st;
+  ConvOp k{};
+  Conv2dParams& p = k.p;
+  p.batches = in.dims[0]; p.in_h = in.dims[1]; p.in_w = in.dims[2]; p.in_c = in.dims[3];
+  p.out_c = f.dims[0]; p.filter_h = f.dims[1]; p.filter_w = f.dims[2]; p.filter_in_c = f.dims[3];
+  if (p.in_c % p.filter_in_c != 0 || p.out_c % (p.in_c / p.filter_in_c) != 0) return Fail(c, op, "bad channel groups");
+  return FinishWindowed(c, op, r, k, w, in, f, out, 0);
 }
 
 Status EvalConv(const EngineState& s, const OpRec& r) {
@@ -523,44 +563,20 @@ Status EvalConv(const EngineState& s, const OpRec& r) {
 
 Status PrepareDepthwise(LoadCtx& c, int op, fb::Table& opt_table) {
   OpRec& r = c.s->ops[op];
-  fb::Table o;
-  Status st = OptionsTable(c, op, kOptDepthwise, &o, &opt_table);
+  WindowOptions w;
+  TensorDesc in, f, out;
+  // DepthwiseConv2DOptions: padding 0, stride_w 1, stride_h 2, depth_multiplier 3 (derived from the
+  // shapes instead), fused activation 4, dilation_w 5, dilation_h 6.
+  Status st = WindowedOperands(c, op, opt_table, kOptDepthwise, /*act_field=*/4, /*dilation_field=*/5, &w, &in, &f, &out);
   if (st != Status::kOk) return st;
-  bool bad = false;
-  const int padding = o.U8(0, 0, &bad);
-  const int32_t stride_w = o.I32(1, 0, &bad), stride_h = o.I32(2, 0, &bad);
-  const int act = o.U8(4, 0, &bad);
-  const int32_t dil_w = o.I32(5, 1, &bad), dil_h = o.I32(6, 1, &bad);
-  if (bad) return Fail(c, op, "malformed options");
-  TensorDesc in, f, out, b;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Input(c, op, 1, &f)) != Status::kOk ||
-      (st = Output(c, op, 0, &out)) != Status::kOk)
-    return st;
-  if (!IsQuantInt8(in) || !IsQuantInt8(out) || f.type != TensorType::kInt8 || f.n_scales < 1)
-    return Fail(c, op, "needs int8 quantized input, filter and output");
-  if (in.rank != 4 || f.rank != 4 || out.rank != 4 || f.dims[0] != 1) return Fail(c, op, "needs 4-D tensors");
+  if (f.dims[0] != 1) return Fail(c, op, "needs 4-D tensors");
   DepthwiseOp k{};
   DepthwiseConv2dParams& p = k.p;
   p.batches = in.dims[0]; p.in_h = in.dims[1]; p.in_w = in.dims[2]; p.in_c = in.dims[3];
   p.filter_h = f.dims[1]; p.filter_w = f.dims[2]; p.out_c = f.dims[3];
   if (p.out_c % p.in_c != 0) return Fail(c, op, "output channels are not a multiple of input channels");
   p.depth_multiplier = p.out_c / p.in_c;
-  p.stride_h = stride_h; p.stride_w = stride_w; p.dilation_h = dil_h; p.dilation_w = dil_w;
-  if (!Window(padding, p.in_h, p.filter_h, stride_h, dil_h, &p.out_h, &p.pad_h) ||
-      !Window(padding, p.in_w, p.filter_w, stride_w, dil_w, &p.out_w, &p.pad_w))
-    return Fail(c, op, "bad padding, stride or dilation");
-  if (out.dims[0] != p.batches || out.dims[1] != p.out_h || out.dims[2] != p.out_w || out.dims[3] != p.out_c)
-    return Fail(c, op, "output shape does not match");
-  if (r.n_in > 2 && c.s->InIndex(r, 2) >= 0) {
-    if ((st = Input(c, op, 2, &b)) != Status::kOk) return st;
-    if (!BiasOk(*c.s, b, p.out_c)) return Fail(c, op, "bias must be int32 of out channels, 4-byte aligned");
-  }
-  p.input_offset = -in.zero_point();
-  p.output_offset = out.zero_point();
-  if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
-  c.Store(r, k);
-  r.scratch_bytes = static_cast<uint32_t>(DepthwiseConv2dS8ScratchBytes(p));
-  return PerChannel(c, op, in, f, out, p.out_c, 3);
+  return FinishWindowed(c, op, r, k, w, in, f, out, 3);
 }
 
 Status EvalDepthwise(const EngineState& s, const OpRec& r) {
