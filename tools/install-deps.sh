@@ -5,9 +5,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 list="$here/packages/debian.txt"
 wanted=$(sed 's/#.*//' "$list" | tr -s ' \t' '\n' | sed '/^$/d')
+# Names an installed package provides count as present (NodeSource's nodejs provides npm and
+# conflicts with Debian's npm package).
+provided=$(dpkg-query -W -f='${Status}\t${Provides}\n' 2>/dev/null | awk -F'\t' '$1 ~ /install ok installed/ {print $2}' |
+           tr ',' '\n' | sed 's/(.*//; s/^ *//; s/ *$//; /^$/d' | sort -u)
 missing=()
 for p in $wanted; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && ! grep -qxF "$p" <<<"$provided"; then
     missing+=("$p")
   fi
 done

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <set>
 
+#include "hil/board/probe_selector.h"
+
 namespace hil::board {
 namespace {
 
@@ -71,6 +73,27 @@ Result<std::vector<std::string>> StrList(const std::string& file, const YAML::No
 }
 
 const std::set<std::string> kTransports = {"pty", "unix", "tcp", "uart", "serial", "rtt"};
+
+// The physical-board fields of a farm instance (probe, serial_port, link, flasher, power_monitor).
+Result<void> CheckPhysicalField(const std::string& file, const YAML::Node& n, const std::string& field,
+                                const std::string& key, const std::string& value) {
+  if (key == "probe") {
+    auto s = ParseProbeSelector(value);
+    if (!s) return Bad(file, n, field, s.error().message);
+  } else if (key == "link") {
+    if (value != "uart" && value != "rtt") return Bad(file, n, field, "expected uart or rtt, got '" + value + "'");
+  } else if (key == "flasher") {
+    if (value != "openocd" && value != "pyocd") return Bad(file, n, field, "expected openocd or pyocd, got '" + value + "'");
+  } else if (key == "serial_port") {
+    if (value.find_first_of(" \t") != std::string::npos) return Bad(file, n, field, "expected a tty path or a USB serial number, got '" + value + "'");
+  } else if (key == "power_monitor") {
+    const std::string name = value.substr(0, value.find(':'));
+    if (name != "lpm01a" && name != "ppk2")
+      return Bad(file, n, field, "expected lpm01a or ppk2 (optionally :<USB serial>), got '" + value + "'");
+    if (value.size() == name.size() + 1) return Bad(file, n, field, "empty USB serial after '" + name + ":'");
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -190,8 +213,15 @@ Result<Farm> LoadFarm(const std::string& path, const std::map<std::string, Board
           auto l = StrList(path, it->second, field + ".args");
           if (!l) return std::unexpected(l.error());
           b.args = *l;
+        } else if (key == "probe" || key == "serial_port" || key == "link" || key == "flasher" || key == "power_monitor") {
+          auto s = Str(path, it->second, field + "." + key);
+          if (!s) return std::unexpected(s.error());
+          if (auto v = CheckPhysicalField(path, it->second, field + "." + key, key, *s); !v) return std::unexpected(v.error());
+          (key == "probe" ? b.probe : key == "serial_port" ? b.serial_port : key == "link" ? b.link
+           : key == "flasher" ? b.flasher : b.power_monitor) = *s;
         } else {
-          return Bad(path, it->first, field + "." + key, "unknown field (expected id, kind, transport, args)");
+          return Bad(path, it->first, field + "." + key,
+                     "unknown field (expected id, kind, transport, args, probe, serial_port, link, flasher, power_monitor)");
         }
       }
       if (b.kind.empty()) return Bad(path, n, field + ".kind", "missing");
@@ -203,6 +233,10 @@ Result<Farm> LoadFarm(const std::string& path, const std::map<std::string, Board
       if (b.id.empty()) b.id = b.kind + "#" + std::to_string(i + 1);
       if (!b.transport.empty() && !kTransports.contains(b.transport))
         return Bad(path, n["transport"], field + ".transport", "expected pty, unix, tcp, uart, serial or rtt");
+      if (b.link == "uart" && b.serial_port.empty())
+        return Bad(path, n["link"], field + ".link", "uart needs serial_port (a tty path or the adapter's USB serial number)");
+      if (b.link == "rtt" && b.flasher.empty())
+        return Bad(path, n["link"], field + ".link", "rtt needs flasher (openocd or pyocd) to reach the control block");
       if (!ids.insert(b.id).second) return Bad(path, n, field + ".id", "duplicate instance id '" + b.id + "'");
       farm.instances.push_back(b);
     }

@@ -20,6 +20,13 @@
 //   name: default
 //   instances:
 //     - {id: posix-host#1, kind: posix-host}            # optional: transport, args
+//     - id: nucleo-l4r5zi#1                             # a physical board (all optional):
+//       kind: nucleo-l4r5zi
+//       probe: "0483:374b:066DFF535254887767184931"     # probe selector vid:pid[:serial] (probe_selector.h)
+//       serial_port: /dev/ttyACM0                       # a tty path, or the USB serial number of the adapter
+//       link: uart                                      # uart (needs serial_port) | rtt (needs flasher)
+//       flasher: openocd                                # openocd | pyocd
+//       power_monitor: "ppk2:C2B5A8F1E3D4"              # lpm01a | ppk2, optionally :serial
 #pragma once
 
 #include <cstdint>
@@ -55,6 +62,12 @@ struct BoardInstance {
   std::string transport;   // empty: the kind's
   std::vector<std::string> args;
   int line = 0;
+  // Physical boards; empty for emulated and POSIX boards. Validated by LoadFarm.
+  std::string probe;          // probe selector text, "vid:pid[:serial]"
+  std::string serial_port;    // "/dev/ttyACM0" (starts with '/') or a USB serial number
+  std::string link;           // "uart" | "rtt"; empty: the kind's transport
+  std::string flasher;        // "openocd" | "pyocd"
+  std::string power_monitor;  // "lpm01a" | "ppk2", optionally ":<USB serial>"
 };
 
 struct Farm {

@@ -1,0 +1,58 @@
+// An X-NUCLEO-LPM01A on a pty: answers the ASCII commands ("PowerShield > ack <command>"), and
+// after "start" streams a known trace in ascii_dec with "event <n> ris|fal" lines for the D7
+// timestamp GPIO and periodic "TimeStamp:" lines, then the last value as an idle tail until
+// "stop", which it answers with "Acquisition completed".
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hil/power/testing/fake_device.h"
+
+namespace hil::power::testing {
+
+class FakeLpm01a final : public FakeDevice {
+ public:
+  struct Trace {
+    std::vector<std::string> values;  // ascii_dec lines as the instrument prints them, e.g. "2500-06"
+    // D7 edges: before value index i, an "event <n> <edge>" line ("ris" or "fal").
+    std::vector<std::pair<size_t, std::string>> events;
+    size_t timestamp_every = 0;  // a "TimeStamp:" line every N values; 0 for none
+    std::string idle_value;      // streamed after the trace until "stop"; empty for the last value
+  };
+  struct Faults : DeviceFaults {
+    std::string refuse;                       // answer this command with "error" + "Error detail:"
+    std::vector<std::pair<size_t, std::string>> inject;  // extra lines before value index i
+    bool no_completion = false;               // never say "Acquisition completed"
+  };
+
+  static Result<std::unique_ptr<FakeLpm01a>> Start(Trace trace, Faults faults);
+  static Result<std::unique_ptr<FakeLpm01a>> Start(Trace trace) { return Start(std::move(trace), Faults{}); }
+  ~FakeLpm01a() override { Stop(); }
+
+  // Commands received, in order, without line endings.
+  std::vector<std::string> commands() const;
+
+ private:
+  FakeLpm01a(PtyPair pty, Trace trace, Faults faults)
+      : FakeDevice(std::move(pty), faults), trace_(std::move(trace)), faults_(std::move(faults)) {}
+  void OnInput(std::string_view bytes) override;
+  size_t Produce() override;
+  size_t trace_size() const override { return trace_.values.size(); }
+  void EmitUpTo(size_t end);
+
+  Trace trace_;
+  Faults faults_;
+  std::string in_;
+  mutable std::mutex mu_;
+  std::vector<std::string> commands_;
+  bool streaming_ = false;
+  size_t next_ = 0;
+  int event_count_ = 0;
+  std::chrono::steady_clock::time_point last_idle_;
+};
+
+}  // namespace hil::power::testing
