@@ -111,8 +111,10 @@ TEST(QemuBoard, ResetThroughQmpStartsTheAgentAfresh) {
 
 TEST(QemuBoard, RecoverRestartsAHungEmulator) {
   QemuBoardOptions o = Options("mps2-an386");
-  o.session.response_timeout = 300ms;
-  o.session.max_attempts = 2;
+  // Short enough to notice the hang quickly, long enough for a restarted emulator to say HELLO on a
+  // loaded 2-core machine (300 ms x 2 failed there once).
+  o.session.response_timeout = 1000ms;
+  o.session.max_attempts = 3;
   auto b = QemuBoard::Start(o);
   ASSERT_TRUE(b.has_value()) << b.error().message;
   const pid_t before = (*b)->pid();

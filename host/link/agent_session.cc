@@ -309,6 +309,18 @@ Result<MemoryInfo> AgentSession::GetMemory() {
   return MemoryInfo{resp.arena_bytes, resp.arena_used, resp.stack_bytes, resp.stack_used, resp.static_bytes};
 }
 
+Result<uint8_t> AgentSession::SetKernel(uint8_t variant) {
+  if (auto h = EnsureHello(); !h) return std::unexpected(h.error());
+  // The agent re-plans a loaded model: quick, but give it the compute deadline.
+  const uint8_t payload[1] = {variant};
+  auto reply = Request(T(MessageType::kSetKernel), std::span(payload, 1), options_.execute_timeout);
+  if (!reply) return std::unexpected(reply.error());
+  protocol::SetKernelResponse resp;
+  protocol::Reader r(reply->data(), reply->size());
+  if (!resp.Decode(r)) return Problem(Status::kBadFrame, "malformed SET_KERNEL reply");
+  return resp.variant;
+}
+
 Result<void> AgentSession::Reset() {
   auto reply = Request(T(MessageType::kReset), {}, options_.response_timeout);
   if (!reply) return std::unexpected(reply.error());

@@ -85,6 +85,7 @@ void Agent::Handle(const protocol::Header& header, const uint8_t* payload) {
     case MessageType::kGetMemory:
       status = r.done() ? GetMemory(w) : Fail(Status::kBadLength, "GET_MEMORY takes no payload");
       break;
+    case MessageType::kSetKernel: status = SetKernel(r, w); break;
     case MessageType::kReset:
       reset_after = true;
       break;
@@ -112,6 +113,7 @@ void Agent::Handle(const protocol::Header& header, const uint8_t* payload) {
   }
   if (reset_after) {
     interpreter_.Reset();
+    (void)interpreter_.SetKernelVariant(engine::KernelVariant::kRef);  // RESET drops all state
     loading_ = false;
     load_received_ = 0;
     profile_.Clear();
@@ -318,6 +320,20 @@ Status Agent::GetProfile(Reader& r, Writer& w) {
     w.U32(profile_.calls[op]);
     w.U64(profile_.cycles[op]);
   }
+  return Status::kOk;
+}
+
+// The engine re-plans a loaded model for the new variant; inputs are restored from the staged copy
+// before every run, so the host need not send them again.
+Status Agent::SetKernel(Reader& r, Writer& w) {
+  protocol::SetKernelRequest req;
+  if (!req.Decode(r)) return Fail(Status::kBadLength, "malformed SET_KERNEL");
+  const Status s = interpreter_.SetKernelVariant(static_cast<engine::KernelVariant>(req.variant));
+  if (s != Status::kOk) return Fail(s, "%s", interpreter_.ErrorDetail()[0] ? interpreter_.ErrorDetail() : StatusName(s));
+  protocol::SetKernelResponse resp;
+  resp.variant = static_cast<uint8_t>(interpreter_.kernel_variant_in_effect());
+  resp.Encode(w);
+  profile_.Clear();
   return Status::kOk;
 }
 

@@ -216,6 +216,21 @@ TEST_F(AgentTest, GarbageModelIsRejectedByTheVerifier) {
   EXPECT_EQ(AsError(Request(MessageType::kInvoke, {0, 0, 1, 0})).status, Status::kBadState);
 }
 
+TEST_F(AgentTest, SetKernelSelectsAutoAndRefusesVariantsNotBuilt) {
+  // The host build has no DSP or MVE kernels: auto resolves to ref, dsp is refused with the core.
+  Reply r = Request(MessageType::kSetKernel, {3});
+  EXPECT_EQ(r.header.type, uint8_t(MessageType::kSetKernel) | protocol::kResponseBit);
+  ASSERT_EQ(r.payload.size(), 1u);
+  EXPECT_EQ(r.payload[0], 0);
+  auto e = AsError(Request(MessageType::kSetKernel, {1}));
+  EXPECT_EQ(e.status, Status::kNotFound);
+  EXPECT_STREQ(e.message, "kernel variant dsp is not built for this core (host)");
+  EXPECT_EQ(e.request_type, uint8_t(MessageType::kSetKernel));
+  EXPECT_EQ(AsError(Request(MessageType::kSetKernel, {9})).status, Status::kBadArgument);
+  EXPECT_EQ(AsError(Request(MessageType::kSetKernel, {})).status, Status::kBadLength);
+  EXPECT_EQ(Request(MessageType::kSetKernel, {0}).payload, std::vector<uint8_t>{0});
+}
+
 TEST_F(AgentTest, RequestsBeforeLoadAndUnknownTypesAreErrors) {
   EXPECT_EQ(AsError(Request(MessageType::kSetInput, {0, 0, 0, 0, 0, 1})).status, Status::kBadState);
   EXPECT_EQ(AsError(Request(MessageType::kGetOutput, {0, 0, 0, 0, 0, 16, 0, 0, 0})).status, Status::kBadState);

@@ -163,6 +163,7 @@ struct EngineState {
   TensorView outputs[kMaxIo];
   Interpreter::OpObserver observer = nullptr;
   void* observer_context = nullptr;
+  KernelVariant variant = KernelVariant::kRef;  // resolved (never kAuto)
   OpRec ops[kMaxOperators];
 
   uint8_t* Resolve(uint32_t loc) const {
@@ -507,8 +508,37 @@ Status WindowedOperands(LoadCtx& c, int op, fb::Table& opt_table, int options_ty
 // and channel shapes: the output window from padding, strides and dilation, the output shape check,
 // the bias, the zero-point offsets, the fused activation, then the per-channel multipliers (filter
 // channel axis `channel_axis`). Stores the op's params and its scratch size.
-size_t ScratchBytesOf(const Conv2dParams& p) { return Conv2dS8ScratchBytes(p); }
-size_t ScratchBytesOf(const DepthwiseConv2dParams& p) { return DepthwiseConv2dS8ScratchBytes(p); }
+// Scratch is sized for the selected variant only (SetKernelVariant re-plans).
+size_t ScratchBytesOf(const Conv2dParams& p, KernelVariant v) {
+#if defined(__ARM_FEATURE_MVE)
+  if (v == KernelVariant::kMve) return Conv2dS8MveScratchBytes(p);
+#endif
+#if defined(__ARM_FEATURE_DSP)
+  if (v == KernelVariant::kDsp) return Conv2dS8DspScratchBytes(p);
+#endif
+  (void)v;
+  return Conv2dS8ScratchBytes(p);
+}
+size_t ScratchBytesOf(const DepthwiseConv2dParams& p, KernelVariant v) {
+#if defined(__ARM_FEATURE_MVE)
+  if (v == KernelVariant::kMve) return DepthwiseConv2dS8MveScratchBytes(p);
+#endif
+#if defined(__ARM_FEATURE_DSP)
+  if (v == KernelVariant::kDsp) return DepthwiseConv2dS8DspScratchBytes(p);
+#endif
+  (void)v;
+  return DepthwiseConv2dS8ScratchBytes(p);
+}
+size_t ScratchBytesOf(const FullyConnectedParams& p, KernelVariant v) {
+#if defined(__ARM_FEATURE_MVE)
+  if (v == KernelVariant::kMve) return FullyConnectedS8MveScratchBytes(p);
+#endif
+#if defined(__ARM_FEATURE_DSP)
+  if (v == KernelVariant::kDsp) return FullyConnectedS8DspScratchBytes(p);
+#endif
+  (void)v;
+  return FullyConnectedS8ScratchBytes(p);
+}
 
 template <class Op>
 Status FinishWindowed(LoadCtx& c, int op, OpRec& r, Op& k, const WindowOptions& w, const TensorDesc& in,
@@ -533,7 +563,7 @@ Status FinishWindowed(LoadCtx& c, int op, OpRec& r, Op& k, const WindowOptions& 
   p.output_offset = out.zero_point();
   if ((st = ActivationRange(c, op, w.act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
   c.Store(r, k);
-  r.scratch_bytes = static_cast<uint32_t>(ScratchBytesOf(p));
+  r.scratch_bytes = static_cast<uint32_t>(ScratchBytesOf(p, c.s->variant));
   return PerChannel(c, op, in, f, out, p.out_c, channel_axis);
 }
 
@@ -552,14 +582,17 @@ Status PrepareConv(LoadCtx& c, int op, fb::Table& opt_table) {
   return FinishWindowed(c, op, r, k, w, in, f, out, 0);
 }
 
-Status EvalConv(const EngineState& s, const OpRec& r) {
+template <Status (*Kernel)(const Conv2dParams&, const QuantParams&, const int8_t*, const int8_t*, const int32_t*,
+                           void*, int8_t*)>
+Status EvalConvWith(const EngineState& s, const OpRec& r) {
   const ConvOp* k = s.Params<ConvOp>(r);
   const int32_t* m = reinterpret_cast<const int32_t*>(k + 1);
   const QuantParams q{m, m + k->p.out_c};
-  return Conv2dS8(k->p, q, reinterpret_cast<const int8_t*>(s.In(r, 0)), reinterpret_cast<const int8_t*>(s.In(r, 1)),
+  return Kernel(k->p, q, reinterpret_cast<const int8_t*>(s.In(r, 0)), reinterpret_cast<const int8_t*>(s.In(r, 1)),
                   reinterpret_cast<const int32_t*>(s.In(r, 2)), s.Resolve(r.scratch),
                   reinterpret_cast<int8_t*>(s.Out(r, 0)));
 }
+Status EvalConv(const EngineState& s, const OpRec& r) { return EvalConvWith<Conv2dS8>(s, r); }
 
 Status PrepareDepthwise(LoadCtx& c, int op, fb::Table& opt_table) {
   OpRec& r = c.s->ops[op];
@@ -579,14 +612,17 @@ Status PrepareDepthwise(LoadCtx& c, int op, fb::Table& opt_table) {
   return FinishWindowed(c, op, r, k, w, in, f, out, 3);
 }
 
-Status EvalDepthwise(const EngineState& s, const OpRec& r) {
+template <Status (*Kernel)(const DepthwiseConv2dParams&, const QuantParams&, const int8_t*, const int8_t*,
+                           const int32_t*, void*, int8_t*)>
+Status EvalDepthwiseWith(const EngineState& s, const OpRec& r) {
   const DepthwiseOp* k = s.Params<DepthwiseOp>(r);
   const int32_t* m = reinterpret_cast<const int32_t*>(k + 1);
   const QuantParams q{m, m + k->p.out_c};
-  return DepthwiseConv2dS8(k->p, q, reinterpret_cast<const int8_t*>(s.In(r, 0)),
+  return Kernel(k->p, q, reinterpret_cast<const int8_t*>(s.In(r, 0)),
                            reinterpret_cast<const int8_t*>(s.In(r, 1)), reinterpret_cast<const int32_t*>(s.In(r, 2)),
                            s.Resolve(r.scratch), reinterpret_cast<int8_t*>(s.Out(r, 0)));
 }
+Status EvalDepthwise(const EngineState& s, const OpRec& r) { return EvalDepthwiseWith<DepthwiseConv2dS8>(s, r); }
 
 // ---- FULLY_CONNECTED ----
 Status PrepareFullyConnected(LoadCtx& c, int op, fb::Table& opt_table) {
@@ -627,15 +663,35 @@ Status PrepareFullyConnected(LoadCtx& c, int op, fb::Table& opt_table) {
   if (!QuantizeMultiplier(real, &p.multiplier, &shift)) return Fail(c, op, "invalid requantization scale");
   p.shift = shift;
   if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
-  r.scratch_bytes = static_cast<uint32_t>(FullyConnectedS8ScratchBytes(p));
+  r.scratch_bytes = static_cast<uint32_t>(ScratchBytesOf(p, c.s->variant));
   return c.Store(r, p);
 }
 
-Status EvalFullyConnected(const EngineState& s, const OpRec& r) {
-  return FullyConnectedS8(*s.Params<FullyConnectedParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)),
+template <Status (*Kernel)(const FullyConnectedParams&, const int8_t*, const int8_t*, const int32_t*, void*, int8_t*)>
+Status EvalFullyConnectedWith(const EngineState& s, const OpRec& r) {
+  return Kernel(*s.Params<FullyConnectedParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)),
                           reinterpret_cast<const int8_t*>(s.In(r, 1)), reinterpret_cast<const int32_t*>(s.In(r, 2)),
                           s.Resolve(r.scratch), reinterpret_cast<int8_t*>(s.Out(r, 0)));
 }
+Status EvalFullyConnected(const EngineState& s, const OpRec& r) { return EvalFullyConnectedWith<FullyConnectedS8>(s, r); }
+
+// Optimised variants: evaluation functions per variant, null where an op has none (the reference
+// kernel runs).
+using EvalFn = Status (*)(const EngineState&, const OpRec&);
+#if defined(__ARM_FEATURE_DSP)
+constexpr EvalFn kConvDsp = EvalConvWith<Conv2dS8Dsp>;
+constexpr EvalFn kDepthwiseDsp = EvalDepthwiseWith<DepthwiseConv2dS8Dsp>;
+constexpr EvalFn kFullyConnectedDsp = EvalFullyConnectedWith<FullyConnectedS8Dsp>;
+#else
+constexpr EvalFn kConvDsp = nullptr, kDepthwiseDsp = nullptr, kFullyConnectedDsp = nullptr;
+#endif
+#if defined(__ARM_FEATURE_MVE)
+constexpr EvalFn kConvMve = EvalConvWith<Conv2dS8Mve>;
+constexpr EvalFn kDepthwiseMve = EvalDepthwiseWith<DepthwiseConv2dS8Mve>;
+constexpr EvalFn kFullyConnectedMve = EvalFullyConnectedWith<FullyConnectedS8Mve>;
+#else
+constexpr EvalFn kConvMve = nullptr, kDepthwiseMve = nullptr, kFullyConnectedMve = nullptr;
+#endif
 
 // ---- AVERAGE_POOL_2D / MAX_POOL_2D ----
 Status PreparePool(LoadCtx& c, int op, fb::Table& opt_table) {
@@ -1064,12 +1120,20 @@ struct OpEntry {
   uint16_t opcode;
   Kind kind;
   Status (*prepare)(LoadCtx&, int, fb::Table&);
-  Status (*eval)(const EngineState&, const OpRec&);
+  Status (*eval)(const EngineState&, const OpRec&);        // reference kernel
+  Status (*eval_dsp)(const EngineState&, const OpRec&) = nullptr;  // null: reference
+  Status (*eval_mve)(const EngineState&, const OpRec&) = nullptr;  // null: DSP variant, else reference
+  EvalFn For(KernelVariant v) const {
+    if (v == KernelVariant::kMve && eval_mve != nullptr) return eval_mve;
+    if ((v == KernelVariant::kMve || v == KernelVariant::kDsp) && eval_dsp != nullptr) return eval_dsp;
+    return eval;
+  }
 };
 const OpEntry kOps[] = {
-    {kConv2d, Kind::kConv, PrepareConv, EvalConv},
-    {kDepthwiseConv2d, Kind::kDepthwise, PrepareDepthwise, EvalDepthwise},
-    {kFullyConnected, Kind::kFullyConnected, PrepareFullyConnected, EvalFullyConnected},
+    {kConv2d, Kind::kConv, PrepareConv, EvalConv, kConvDsp, kConvMve},
+    {kDepthwiseConv2d, Kind::kDepthwise, PrepareDepthwise, EvalDepthwise, kDepthwiseDsp, kDepthwiseMve},
+    {kFullyConnected, Kind::kFullyConnected, PrepareFullyConnected, EvalFullyConnected, kFullyConnectedDsp,
+     kFullyConnectedMve},
     {kAveragePool2d, Kind::kAvgPool, PreparePool, EvalAvgPool},
     {kMaxPool2d, Kind::kMaxPool, PreparePool, EvalMaxPool},
     {kAdd, Kind::kAdd, PrepareAdd, EvalAdd},
@@ -1125,6 +1189,7 @@ void Interpreter::Reset() {
   State* s = new (storage_) State();
   s->observer = observer;
   s->observer_context = ctx;
+  s->variant = variant_ == KernelVariant::kAuto ? BestKernelVariant() : variant_;
   state_ready_ = true;
   error_[0] = '\0';
 }
@@ -1447,7 +1512,96 @@ Status Interpreter::Load(const uint8_t* model, size_t model_bytes, uint8_t* aren
     s->outputs[i] = MakeView(*s, d);
   }
   s->loaded = true;
+  model_ = model;
+  model_bytes_ = model_bytes;
+  arena_ = arena;
+  arena_bytes_ = arena_bytes;
   return Status::kOk;
+}
+
+const char* KernelVariantName(KernelVariant v) {
+  switch (v) {
+    case KernelVariant::kRef: return "ref";
+    case KernelVariant::kDsp: return "dsp";
+    case KernelVariant::kMve: return "mve";
+    case KernelVariant::kAuto: return "auto";
+  }
+  return "unknown";
+}
+
+bool KernelVariantBuilt(KernelVariant v) {
+  switch (v) {
+    case KernelVariant::kRef:
+    case KernelVariant::kAuto: return true;
+#if defined(__ARM_FEATURE_DSP)
+    case KernelVariant::kDsp: return true;
+#endif
+#if defined(__ARM_FEATURE_MVE)
+    case KernelVariant::kMve: return true;
+#endif
+    default: return false;
+  }
+}
+
+KernelVariant BestKernelVariant() {
+  if (KernelVariantBuilt(KernelVariant::kMve)) return KernelVariant::kMve;
+  if (KernelVariantBuilt(KernelVariant::kDsp)) return KernelVariant::kDsp;
+  return KernelVariant::kRef;
+}
+
+const char* EngineArchName() {
+#if defined(__ARM_ARCH_8_1M_MAIN__)
+  return "armv8.1-m.main";
+#elif defined(__ARM_ARCH_8M_MAIN__)
+  return "armv8-m.main";
+#elif defined(__ARM_ARCH_8M_BASE__)
+  return "armv8-m.base";
+#elif defined(__ARM_ARCH_7EM__)
+  return "armv7e-m";
+#elif defined(__ARM_ARCH_7M__)
+  return "armv7-m";
+#elif defined(__ARM_ARCH_6M__)
+  return "armv6-m";
+#elif defined(__arm__)
+  return "arm";
+#else
+  return "host";
+#endif
+}
+
+Status Interpreter::SetKernelVariant(KernelVariant variant) {
+  Detail err(error_, sizeof error_);
+  if (static_cast<uint8_t>(variant) > static_cast<uint8_t>(KernelVariant::kAuto)) {
+    err << "unknown kernel variant " << static_cast<int>(variant) << " (0 ref, 1 dsp, 2 mve, 3 auto)";
+    return Status::kBadArgument;
+  }
+  if (!KernelVariantBuilt(variant)) {
+    err << "kernel variant " << KernelVariantName(variant) << " is not built for this core (" << EngineArchName() << ")";
+    return Status::kNotFound;
+  }
+  const KernelVariant previous = variant_;
+  const bool was_loaded = loaded();
+  variant_ = variant;
+  if (!state_ready_) Reset();
+  state()->variant = variant == KernelVariant::kAuto ? BestKernelVariant() : variant;
+  err.Clear();
+  if (!was_loaded) return Status::kOk;
+  const uint8_t* model = model_;
+  const size_t model_bytes = model_bytes_;
+  uint8_t* arena = arena_;
+  const size_t arena_bytes = arena_bytes_;
+  const Status st = Load(model, model_bytes, arena, arena_bytes);
+  if (st == Status::kOk) return st;
+  char why[sizeof error_];
+  std::memcpy(why, error_, sizeof why);
+  variant_ = previous;
+  Load(model, model_bytes, arena, arena_bytes);  // planned before with this variant
+  Detail again(error_, sizeof error_);
+  again << "kernel variant " << KernelVariantName(variant) << ": " << why;
+  return st;
+}
+KernelVariant Interpreter::kernel_variant_in_effect() const {
+  return variant_ == KernelVariant::kAuto ? BestKernelVariant() : variant_;
 }
 
 Status Interpreter::Invoke(OpProfile* profile) {
@@ -1459,17 +1613,17 @@ Status Interpreter::Invoke(OpProfile* profile) {
   const State* s = state();
   for (int i = 0; i < s->n_ops; ++i) {
     const OpRec& r = s->ops[i];
-    const OpEntry& e = EntryFor(r.kind);
+    const EvalFn eval = EntryFor(r.kind).For(s->variant);
     Status st;
     if (profile != nullptr) {
       const uint64_t start = PortCycles();
-      st = e.eval(*s, r);
+      st = eval(*s, r);
       const uint64_t end = PortCycles();
       profile->opcode[i] = r.opcode;
       profile->calls[i] += 1;
       profile->cycles[i] += end - start;
     } else {
-      st = e.eval(*s, r);
+      st = eval(*s, r);
     }
     if (st != Status::kOk) {
       err << OpcodeName(r.opcode) << " at operator " << i << " failed";

@@ -59,6 +59,35 @@ TEST(InterpreterTest, InvokeBeforeLoadIsBadState) {
   EXPECT_EQ(interp.input(0).data, nullptr);
 }
 
+TEST(InterpreterTest, KernelVariantsOnTheHost) {
+  // The host build has only the reference kernels: auto is ref, dsp and mve are refused by name,
+  // and a refusal or a re-plan leaves the loaded model runnable with the same results.
+  EXPECT_STREQ(EngineArchName(), "host");
+  EXPECT_TRUE(KernelVariantBuilt(KernelVariant::kRef));
+  EXPECT_FALSE(KernelVariantBuilt(KernelVariant::kDsp));
+  EXPECT_EQ(BestKernelVariant(), KernelVariant::kRef);
+  EXPECT_STREQ(KernelVariantName(KernelVariant::kMve), "mve");
+  Loaded l;
+  ASSERT_EQ(l.Load(testing::TinyFullyConnected()), Status::kOk);
+  const size_t used = l.interp.arena_used();
+  EXPECT_EQ(l.interp.SetKernelVariant(KernelVariant::kDsp), Status::kNotFound);
+  EXPECT_STREQ(l.interp.ErrorDetail(), "kernel variant dsp is not built for this core (host)");
+  EXPECT_EQ(l.interp.SetKernelVariant(static_cast<KernelVariant>(4)), Status::kBadArgument);
+  EXPECT_TRUE(l.interp.loaded());
+  ASSERT_EQ(l.interp.SetKernelVariant(KernelVariant::kAuto), Status::kOk) << l.interp.ErrorDetail();
+  EXPECT_EQ(l.interp.kernel_variant(), KernelVariant::kAuto);
+  EXPECT_EQ(l.interp.kernel_variant_in_effect(), KernelVariant::kRef);
+  ASSERT_TRUE(l.interp.loaded());
+  EXPECT_EQ(l.interp.arena_used(), used);
+  const int8_t x[4] = {3, -1, 0, 5};
+  std::memcpy(l.interp.input(0).data, x, 4);
+  ASSERT_EQ(l.interp.Invoke(nullptr), Status::kOk);
+  EXPECT_EQ(reinterpret_cast<const int8_t*>(l.interp.output(0).data)[2], 22);
+  // The selection persists across Reset and Load.
+  l.interp.Reset();
+  EXPECT_EQ(l.interp.kernel_variant(), KernelVariant::kAuto);
+}
+
 TEST(InterpreterTest, ResetDropsModel) {
   Loaded l;
   ASSERT_EQ(l.Load(testing::TinyFullyConnected()), Status::kOk);

@@ -15,6 +15,7 @@ const char* MessageTypeName(uint8_t type) {
     case MessageType::kGetProfile: return "GET_PROFILE";
     case MessageType::kGetMemory: return "GET_MEMORY";
     case MessageType::kReset: return "RESET";
+    case MessageType::kSetKernel: return "SET_KERNEL";
     default: return "UNKNOWN";
   }
 }
@@ -188,6 +189,12 @@ bool GetMemoryResponse::Decode(Reader& r) {
   static_bytes = r.U32();
   return r.done();
 }
+
+void SetKernelRequest::Encode(Writer& w) const { w.U8(variant); }
+bool SetKernelRequest::Decode(Reader& r) { variant = r.U8(); return r.done(); }
+
+void SetKernelResponse::Encode(Writer& w) const { w.U8(variant); }
+bool SetKernelResponse::Decode(Reader& r) { variant = r.U8(); return r.done(); }
 
 void ErrorResponse::Encode(Writer& w) const {
   w.U16(static_cast<uint16_t>(status));

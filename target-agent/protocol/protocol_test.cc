@@ -347,6 +347,21 @@ TEST(Messages, ProfileMemoryError) {
   EXPECT_STREQ(MessageTypeName(0xFF), "ERROR");
 }
 
+TEST(Messages, SetKernel) {
+  size_t size = 0;
+  EXPECT_EQ(RoundTrip(SetKernelRequest{2}, &size).variant, 2);
+  EXPECT_EQ(size, 1u);
+  EXPECT_EQ(RoundTrip(SetKernelResponse{1}, &size).variant, 1);
+  EXPECT_EQ(size, 1u);
+  EXPECT_EQ(uint8_t(MessageType::kSetKernel), 0x0B);
+  EXPECT_STREQ(MessageTypeName(0x0B), "SET_KERNEL");
+  EXPECT_STREQ(MessageTypeName(0x8B), "SET_KERNEL");
+  uint8_t two[2] = {1, 0};
+  Reader r(two, 2);
+  SetKernelRequest extra;
+  EXPECT_FALSE(extra.Decode(r));  // trailing byte
+}
+
 TEST(Messages, TrailingBytesAreMalformed) {
   uint8_t buf[16] = {1, 0, 2, 0, 9};
   Reader r(buf, 5);

@@ -17,4 +17,16 @@ size_t DepthwiseConv2dS8ScratchBytes(const DepthwiseConv2dParams& p);
 Status DepthwiseConv2dS8(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
                          const int8_t* filter, const int32_t* bias, void* scratch, int8_t* output);
 
+// Cortex-M DSP-extension variant (depthwise_conv2d_s8_dsp.cc), defined only when __ARM_FEATURE_DSP:
+// the same contract and byte-identical outputs; no scratch. Depth multipliers other than 1 go to
+// DepthwiseConv2dS8.
+size_t DepthwiseConv2dS8DspScratchBytes(const DepthwiseConv2dParams& p);
+Status DepthwiseConv2dS8Dsp(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
+                            const int8_t* filter, const int32_t* bias, void* scratch, int8_t* output);
+
+// Helium/MVE variant (depthwise_conv2d_s8_mve.cc), defined only when __ARM_FEATURE_MVE; no scratch.
+size_t DepthwiseConv2dS8MveScratchBytes(const DepthwiseConv2dParams& p);
+Status DepthwiseConv2dS8Mve(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
+                            const int8_t* filter, const int32_t* bias, void* scratch, int8_t* output);
+
 }  // namespace hil::agent::engine

@@ -1,4 +1,5 @@
 // Kernels and fixed-point arithmetic on small hand-computed cases.
+#include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -48,6 +49,32 @@ TEST(QuantTest, QuantizeMultiplier) {
   ASSERT_TRUE(QuantizeMultiplier(1.0 - 1.0 / (1LL << 40), &q, &s));
   EXPECT_EQ(q, 1 << 30);
   EXPECT_EQ(s, 1);
+}
+
+TEST(QuantTest, FastMultiplyByQuantizedMultiplierEqualsTheReference) {
+  std::mt19937 rng(7);
+  const int32_t edges[] = {0, 1, -1, 2, -2, 3, -3, INT32_MAX, INT32_MIN, INT32_MIN + 1, INT32_MAX - 1, 1 << 30, -(1 << 30),
+                           (1 << 30) + 1, -(1 << 30) - 1, 12345, -12345, 0x55555555, -0x55555555};
+  const int32_t multipliers[] = {0, 1, 1 << 30, (1 << 30) + 1, INT32_MAX, INT32_MAX - 1, 1518500250, 1073741825};
+  for (int shift = -31; shift <= 30; ++shift) {
+    for (int32_t m : multipliers)
+      for (int32_t x : edges)
+        ASSERT_EQ(MultiplyByQuantizedMultiplierFast(x, m, shift), MultiplyByQuantizedMultiplier(x, m, shift))
+            << x << " " << m << " " << shift;
+    for (int i = 0; i < 20000; ++i) {
+      const int32_t x = static_cast<int32_t>(rng());
+      const int32_t m = static_cast<int32_t>(rng() >> 1);
+      // Small accumulators too, where ties of the rounding shifts are likely.
+      const int32_t small = static_cast<int32_t>(rng() % 4097) - 2048;
+      ASSERT_EQ(MultiplyByQuantizedMultiplierFast(x, m, shift), MultiplyByQuantizedMultiplier(x, m, shift))
+          << x << " " << m << " " << shift;
+      ASSERT_EQ(MultiplyByQuantizedMultiplierFast(small, m, shift), MultiplyByQuantizedMultiplier(small, m, shift))
+          << small << " " << m << " " << shift;
+      const int32_t pow_m = 1 << (30 - (i % 8));  // exact ties of the doubling high multiply
+      ASSERT_EQ(MultiplyByQuantizedMultiplierFast(small, pow_m, shift), MultiplyByQuantizedMultiplier(small, pow_m, shift))
+          << small << " " << pow_m << " " << shift;
+    }
+  }
 }
 
 TEST(QuantTest, RoundingHelpers) {

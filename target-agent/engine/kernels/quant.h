@@ -41,6 +41,20 @@ inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int 
   return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(WrapShl(x, left), multiplier), right);
 }
 
+// MultiplyByQuantizedMultiplier for the multipliers QuantizeMultiplier produces (0 <= multiplier <
+// 2^31, so SaturatingRoundingDoublingHighMul never saturates; -31 <= shift <= 30), with the same
+// result for every x in fewer instructions, for the optimised kernels: the reference's nudge-then-
+// truncate-toward-zero equals floor((a*b + 2^30) / 2^31) for products of either sign (for a*b = -m,
+// trunc((-m + 1 - 2^30) / 2^31) = -floor((m + 2^30 - 1) / 2^31) = floor((-m + 2^30) / 2^31)), which
+// is one 64-bit add and shift with no branch. kernels_test compares it with the reference.
+inline int32_t MultiplyByQuantizedMultiplierFast(int32_t x, int32_t multiplier, int shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  const int64_t ab = static_cast<int64_t>(WrapShl(x, left)) * multiplier;
+  const int32_t high = static_cast<int32_t>((ab + (INT64_C(1) << 30)) >> 31);
+  return RoundingDivideByPOT(high, right);
+}
+
 inline int32_t MultiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, int32_t multiplier, int left_shift) {
   return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, multiplier), -left_shift);
 }

@@ -99,6 +99,10 @@ class AgentSession {
   Result<std::vector<OpProfileEntry>> GetProfile();
   Result<MemoryInfo> GetMemory();
   Result<void> Reset();
+  // SET_KERNEL: selects the agent's kernel variant (0 ref, 1 dsp, 2 mve, 3 auto) and returns the one
+  // in effect. A loaded model stays loaded (the agent re-plans it). Errors: the agent's kNotFound
+  // ("kernel variant mve is not built for this core (armv7e-m)"), kBadArgument, or link errors.
+  Result<uint8_t> SetKernel(uint8_t variant);
 
   // One raw request: sends `payload` as `type` with a new sequence number and returns the response
   // payload. An ERROR response becomes an Error with the agent's status and message.

@@ -90,6 +90,7 @@ class Agent {
   Status GetOutput(protocol::Reader& r, protocol::Writer& w);
   Status GetProfile(protocol::Reader& r, protocol::Writer& w);
   Status GetMemory(protocol::Writer& w);
+  Status SetKernel(protocol::Reader& r, protocol::Writer& w);
   Status Fail(Status status, const char* format, ...);
   void Send(uint8_t type, uint16_t sequence, const uint8_t* payload, size_t size);
 

@@ -30,6 +30,24 @@ struct TensorView {
   uint8_t* data = nullptr;
 };
 
+// Which implementation of the operators that have optimised variants (CONV_2D, DEPTHWISE_CONV_2D,
+// FULLY_CONNECTED) runs. Every variant's outputs are byte-identical to the portable reference kernels';
+// only the accumulation loops differ. Wire values of the protocol's SET_KERNEL message.
+enum class KernelVariant : uint8_t {
+  kRef = 0,   // portable C++ reference kernels (the default)
+  kDsp = 1,   // Cortex-M DSP extension (SMLAD): built when __ARM_FEATURE_DSP (M4, M7, M33, M55)
+  kMve = 2,   // Helium/MVE: built when __ARM_FEATURE_MVE (M55)
+  kAuto = 3,  // the best variant built for this core (request only; never "in effect")
+};
+// "ref", "dsp", "mve", "auto" or "unknown".
+const char* KernelVariantName(KernelVariant v);
+// Whether `v` is compiled into this build (kRef and kAuto always are).
+bool KernelVariantBuilt(KernelVariant v);
+// The best built variant: kMve, else kDsp, else kRef.
+KernelVariant BestKernelVariant();
+// The architecture this engine was compiled for ("armv7e-m", "armv8.1-m.main", "host", ...).
+const char* EngineArchName();
+
 // Cycle counter read around every operator. Implemented by the port and chosen at link time, so no
 // virtual call sits inside the measured window. Units are the port's cycle source.
 uint64_t PortCycles();
@@ -73,6 +91,18 @@ class Interpreter {
   // does): write the inputs again before every Invoke. Outputs stay valid until the next Invoke.
   Status Invoke(OpProfile* profile);
 
+  // Selects the kernel variant (kAuto resolves to BestKernelVariant()); ops without that variant use
+  // the reference kernel. Persists across Load and Reset. When a model is loaded, its arena is
+  // re-planned at once, because scratch is sized for the selected variant only (so the reference
+  // plan keeps TFLite Micro's arena size): inputs must be written again, arena_used() may change.
+  // Returns kOk; kBadArgument for a value outside KernelVariant; kNotFound when the variant is not
+  // compiled for this core (ErrorDetail(): "kernel variant mve is not built for this core
+  // (armv7e-m)"); or, when the re-plan fails (kArenaTooSmall, ...), that status with the previous
+  // variant restored and the model re-planned as before.
+  Status SetKernelVariant(KernelVariant variant);
+  KernelVariant kernel_variant() const { return variant_; }       // as requested (may be kAuto)
+  KernelVariant kernel_variant_in_effect() const;                  // kAuto resolved
+
   // Debug hook (tests, `hil inspect`): when set, called after every operator, outside the measured
   // cycle window, with the operator's index and a view of its first output. The view's data points
   // into the arena and is valid only during the call (the planner reuses memory). Null clears it.
@@ -89,6 +119,12 @@ class Interpreter {
   alignas(8) unsigned char storage_[8192];
   char error_[160] = {};
   bool state_ready_ = false;  // storage_ holds a constructed State
+  KernelVariant variant_ = KernelVariant::kRef;
+  // The last successful Load's arguments, for the re-plan of SetKernelVariant.
+  const uint8_t* model_ = nullptr;
+  size_t model_bytes_ = 0;
+  uint8_t* arena_ = nullptr;
+  size_t arena_bytes_ = 0;
   State* state();
   const State* state() const;
 };

@@ -23,6 +23,7 @@ enum class MessageType : uint8_t {
   kGetProfile = 0x08,
   kGetMemory = 0x09,
   kReset = 0x0A,
+  kSetKernel = 0x0B,
   kError = 0xFF,
 };
 
@@ -173,6 +174,20 @@ struct GetMemoryResponse {
   uint32_t stack_bytes = 0;
   uint32_t stack_used = 0;
   uint32_t static_bytes = 0;
+  void Encode(Writer& w) const;
+  bool Decode(Reader& r);
+};
+
+// SET_KERNEL: which kernel variant runs (0 ref, 1 dsp, 2 mve, 3 auto = the best one built for the
+// core; engine::KernelVariant). The response carries the variant in effect (never 3).
+struct SetKernelRequest {
+  uint8_t variant = 0;
+  void Encode(Writer& w) const;
+  bool Decode(Reader& r);
+};
+
+struct SetKernelResponse {
+  uint8_t variant = 0;
   void Encode(Writer& w) const;
   bool Decode(Reader& r);
 };

@@ -1,0 +1,93 @@
+// DEPTHWISE_CONV_2D with the Cortex-M DSP extension, for depth multiplier 1: four channels at a time
+// held in registers across the window, SXTB16/SXTAB16 to widen (offset added) and SMLABB/SMLATT to
+// accumulate. Requantisation: the portable kernel's results (MultiplyByQuantizedMultiplierFast).
+// Other depth multipliers take the portable kernel.
+#include "kernels/depthwise_conv2d_s8.h"
+
+#if defined(__ARM_FEATURE_DSP)
+
+#include "kernels/dsp_dot.h"
+#include "kernels/quant.h"
+
+namespace hil::agent::engine {
+
+namespace {
+inline int8_t Requantize(const DepthwiseConv2dParams& p, const QuantParams& q, const int32_t* bias, int32_t oc,
+                         uint32_t acc) {
+  if (bias != nullptr) acc += static_cast<uint32_t>(bias[oc]);
+  int32_t v = MultiplyByQuantizedMultiplierFast(static_cast<int32_t>(acc), q.multiplier[oc], q.shift[oc]);
+  v = WrapAdd(v, p.output_offset);
+  return static_cast<int8_t>(Clamp(v, p.act_min, p.act_max));
+}
+}  // namespace
+
+size_t DepthwiseConv2dS8DspScratchBytes(const DepthwiseConv2dParams&) { return 0; }
+
+Status DepthwiseConv2dS8Dsp(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
+                            const int8_t* filter, const int32_t* bias, void* scratch, int8_t* output) {
+  if (p.depth_multiplier != 1) return DepthwiseConv2dS8(p, q, input, filter, bias, scratch, output);
+  const int32_t channels = p.in_c;
+  const int32_t off2 = dsp::PairOf(p.input_offset);
+  const size_t row_bytes = static_cast<size_t>(p.in_w) * channels;
+  for (int32_t b = 0; b < p.batches; ++b) {
+    const int8_t* input_b = input + static_cast<size_t>(b) * p.in_h * row_bytes;
+    for (int32_t oy = 0; oy < p.out_h; ++oy) {
+      const int32_t in_y0 = oy * p.stride_h - p.pad_h;
+      int32_t fy0 = 0, fy1 = p.filter_h;  // taps inside the input: [fy0, fy1)
+      while (fy0 < fy1 && in_y0 + p.dilation_h * fy0 < 0) ++fy0;
+      while (fy1 > fy0 && in_y0 + p.dilation_h * (fy1 - 1) >= p.in_h) --fy1;
+      for (int32_t ox = 0; ox < p.out_w; ++ox) {
+        const int32_t in_x0 = ox * p.stride_w - p.pad_w;
+        int32_t fx0 = 0, fx1 = p.filter_w;
+        while (fx0 < fx1 && in_x0 + p.dilation_w * fx0 < 0) ++fx0;
+        while (fx1 > fx0 && in_x0 + p.dilation_w * (fx1 - 1) >= p.in_w) --fx1;
+        int8_t* out = output + ((static_cast<size_t>(b) * p.out_h + oy) * p.out_w + ox) * channels;
+        int32_t c = 0;
+        for (; c + 4 <= channels; c += 4) {
+          int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+          for (int32_t fy = fy0; fy < fy1; ++fy) {
+            const int8_t* in = input_b + static_cast<size_t>(in_y0 + p.dilation_h * fy) * row_bytes +
+                               static_cast<size_t>(in_x0 + p.dilation_w * fx0) * channels + c;
+            const int8_t* f = filter + (static_cast<size_t>(fy) * p.filter_w + fx0) * channels + c;
+            for (int32_t fx = fx0; fx < fx1; ++fx) {
+              const int32_t wi = dsp::Load32(in);
+              const int32_t wf = dsp::Load32(f);
+              in += static_cast<size_t>(p.dilation_w) * channels;
+              f += channels;
+              const int32_t x02 = __sxtab16(off2, wi);
+              const int32_t x13 = dsp::Sxtab16Ror8(off2, wi);
+              const int32_t f02 = __sxtb16(wf);
+              const int32_t f13 = dsp::Sxtb16Ror8(wf);
+              a0 = __smlabb(f02, x02, a0);
+              a2 = __smlatt(f02, x02, a2);
+              a1 = __smlabb(f13, x13, a1);
+              a3 = __smlatt(f13, x13, a3);
+            }
+          }
+          out[c] = Requantize(p, q, bias, c, static_cast<uint32_t>(a0));
+          out[c + 1] = Requantize(p, q, bias, c + 1, static_cast<uint32_t>(a1));
+          out[c + 2] = Requantize(p, q, bias, c + 2, static_cast<uint32_t>(a2));
+          out[c + 3] = Requantize(p, q, bias, c + 3, static_cast<uint32_t>(a3));
+        }
+        for (; c < channels; ++c) {
+          uint32_t acc = 0;
+          for (int32_t fy = fy0; fy < fy1; ++fy) {
+            for (int32_t fx = fx0; fx < fx1; ++fx) {
+              const int32_t iy = in_y0 + p.dilation_h * fy;
+              const int32_t ix = in_x0 + p.dilation_w * fx;
+              const int32_t x = input_b[static_cast<size_t>(iy) * row_bytes + static_cast<size_t>(ix) * channels + c];
+              const int32_t w = filter[(static_cast<size_t>(fy) * p.filter_w + fx) * channels + c];
+              acc += static_cast<uint32_t>(w * (x + p.input_offset));
+            }
+          }
+          out[c] = Requantize(p, q, bias, c, acc);
+        }
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace hil::agent::engine
+
+#endif  // __ARM_FEATURE_DSP
