@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -23,8 +27,9 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-Result Hil(const std::string& args) {
-  const std::string cmd = std::string(HIL_EXE) + " " + args + " 2>&1";
+// `env` is prepended to the command line ("NAME=value "); `merge_stderr` false discards stderr.
+Result Hil(const std::string& args, const std::string& env = "", bool merge_stderr = true) {
+  const std::string cmd = env + std::string(HIL_EXE) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -249,6 +254,251 @@ TEST_F(HilCli, ModelGenWritesAFile) {
   EXPECT_TRUE(std::filesystem::exists(out));
   EXPECT_GT(std::filesystem::file_size(out), 1000u);
   EXPECT_EQ(Hil("model gen no-such-model --seed 1 -o " + out).exit_code, 2);
+}
+
+// CI outputs: JUnit XML valid against the schema in the tree, JSON, and the stored run as CSV.
+TEST_F(HilCli, RunWritesJUnitAndJsonAndResultsExportCsv) {
+  if (std::system("xmllint --version >/dev/null 2>&1") != 0) FAIL() << "xmllint is missing: apt-get install libxml2-utils";
+  const auto junit = (dir_ / "out.xml").string(), json = (dir_ / "out.json").string();
+  auto r = Hil(Run(HIL_SOURCE_DIR "/suites/posix-smoke.yaml") + " --junit " + junit + " --json " + json);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string cmd = "xmllint --noout --schema " HIL_SOURCE_DIR "/tests/junit.xsd " + junit;
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::ifstream in(junit);
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(xml, HasSubstr("tests=\"4\" failures=\"0\" errors=\"0\""));  // 2 jobs + 2 output checks
+  EXPECT_THAT(xml, HasSubstr("kws-s1 on posix-host#"));
+  const auto doc = nlohmann::json::parse(std::ifstream(json));
+  EXPECT_EQ(doc["run"]["id"], 1);
+  EXPECT_EQ(doc["summary"]["pass"], 2);
+  EXPECT_EQ(doc["jobs"].size(), 2u);
+  EXPECT_GT(doc["jobs"][0]["stats"]["median"].get<double>(), 0);
+  EXPECT_TRUE(doc["environment"].contains("suite_sha256"));
+
+  auto csv = Hil("results --db " + db_ + " --run 1 --format csv", "", false);
+  EXPECT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_EQ(std::count(csv.output.begin(), csv.output.end(), '\n'), 3);
+  EXPECT_THAT(csv.output, HasSubstr("run_id,job_id,model,"));
+  auto js = Hil("results --db " + db_ + " --run 1 --format json", "", false);
+  EXPECT_EQ(nlohmann::json::parse(js.output)["jobs"][1]["model"], "fc-small");
+  EXPECT_EQ(Hil("results --db " + db_ + " --format json").exit_code, 2);  // needs --run
+  EXPECT_EQ(Hil("results --db " + db_ + " --run 1 --format yaml").exit_code, 2);
+
+  // --json - puts the document alone on stdout; --quiet leaves only the summary line.
+  auto quiet = Hil(Run(HIL_SOURCE_DIR "/suites/posix-smoke.yaml") + " --json -", "", false);
+  ASSERT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(quiet.output)["run"]["id"], 2);
+  auto q = Hil(Run(HIL_SOURCE_DIR "/suites/posix-smoke.yaml") + " --quiet");
+  EXPECT_EQ(q.exit_code, 0);
+  EXPECT_EQ(q.output, "2 jobs: 2 pass, 0 fail, 0 error (run 3 in " + db_ + ")\n");
+}
+
+// A job that got much slower than its base is a regression: the run fails (exit 1), the job is
+// marked, and compare shows it; a faster one is not flagged.
+TEST_F(HilCli, RegressionsAgainstABaselineAndTheLastRunOnTheBranch) {
+  auto suite = [&](const std::string& model, const std::string& against) {
+    return Write("reg.yaml", "name: reg\nmodels:\n  - {name: m, generate: '" + model + "', seed: 3}\nboards: [posix-host]\n"
+                             "settings: {warmup: 1, iterations: 15}\nchecks: {outputs: none}\n"
+                             "regressions: {against: " + against + ", threshold_pct: 10}\n");
+  };
+  const std::string small = "fc:16,units=4", big = "conv2d:32x32x16,oc=32,k=3x3,s=1,pad=same,act=relu";
+  const std::string branch = "HIL_GIT_BRANCH=topic ";
+  // No base yet: nothing to compare, the run passes.
+  auto r1 = Hil(Run(suite(small, "last-run")), branch);
+  ASSERT_EQ(r1.exit_code, 0) << r1.output;
+  EXPECT_THAT(r1.output, HasSubstr("nothing to compare with: no earlier finished run of reg on branch topic"));
+  // Slower than run 1 on the same branch.
+  auto r2 = Hil(Run(suite(big, "last-run")), branch);
+  EXPECT_EQ(r2.exit_code, 1) << r2.output;
+  EXPECT_THAT(r2.output, HasSubstr("regression: m on posix-host#"));
+  EXPECT_THAT(r2.output, HasSubstr("against run 1 (the last of reg on branch topic)"));
+  EXPECT_THAT(r2.output, HasSubstr("1 job: 0 pass, 1 fail"));
+  // Another branch has no base.
+  EXPECT_EQ(Hil(Run(suite(big, "last-run")), "HIL_GIT_BRANCH=other ").exit_code, 0);
+
+  // Named baselines.
+  auto missing = Hil(Run(suite(big, "baseline:nightly")), branch);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.output, HasSubstr("reg.yaml:7: regressions.against: no baseline 'nightly'"));
+  EXPECT_EQ(Hil("baseline set nightly 99 --db " + db_).exit_code, 2);
+  auto set = Hil("baseline set nightly 1 --db " + db_);
+  EXPECT_EQ(set.exit_code, 0) << set.output;
+  auto show = Hil("baseline show --db " + db_);
+  EXPECT_THAT(show.output, HasSubstr("nightly: run 1 (reg, started "));
+  EXPECT_EQ(Hil("baseline show nope --db " + db_).exit_code, 2);
+  auto r4 = Hil(Run(suite(big, "baseline:nightly")), branch);
+  EXPECT_EQ(r4.exit_code, 1) << r4.output;
+  EXPECT_THAT(r4.output, HasSubstr("against baseline nightly (run 1)"));
+  auto stored = Hil("results --db " + db_ + " --run 4");
+  EXPECT_THAT(stored.output, HasSubstr("regression: median "));
+  EXPECT_THAT(stored.output, HasSubstr("regressions: compared with baseline nightly (run 1) at threshold 10%: 1 regression"));
+  // Faster than the baseline: an improvement, not a failure.
+  ASSERT_EQ(Hil("baseline set nightly 4 --db " + db_).exit_code, 0);
+  EXPECT_EQ(Hil(Run(suite(small, "baseline:nightly")), branch).exit_code, 0);
+
+  auto cmp = Hil("compare 1 2 --db " + db_);
+  EXPECT_EQ(cmp.exit_code, 1) << cmp.output;
+  EXPECT_THAT(cmp.output, HasSubstr("MEDIAN A (run 1)"));
+  EXPECT_THAT(cmp.output, HasSubstr("1 regression, 0 improvements"));
+  auto same = Hil("compare 2 4 --db " + db_ + " --threshold 1000");
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+  EXPECT_EQ(Hil("compare 1 77 --db " + db_).exit_code, 2);
+}
+
+// A job beyond its board kind's budget fails (exit 1), naming the limit; limits it cannot measure
+// on that board are said to be so.
+TEST_F(HilCli, BudgetsFailJobsAndNameTheLimit) {
+  const auto suite = Write("budget.yaml", "name: b\nmodels:\n  - {name: m, generate: 'fc:16,units=4', seed: 3}\nboards: [posix-host]\n"
+                                          "settings: {warmup: 0, iterations: 3}\n"
+                                          "budgets:\n  posix-host: {latency_us: 0.001, ram_peak_bytes: 100000000, flash_bytes: 1000}\n");
+  auto r = Hil(Run(suite));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, ::testing::ContainsRegex("budget: FAIL latency_us [0-9.]+ > 0.001 \\(budgets.posix-host.latency_us\\)"));
+  EXPECT_THAT(r.output, HasSubstr("(not measured here: flash_bytes)"));
+  EXPECT_THAT(r.output, HasSubstr("1 job: 0 pass, 1 fail"));
+  const auto fits = Write("fits.yaml", "name: b\nmodels:\n  - {name: m, generate: 'fc:16,units=4', seed: 3}\nboards: [posix-host]\n"
+                                       "settings: {warmup: 0, iterations: 3}\nbudgets:\n  all: {latency_us: 1000000, ram_peak_bytes: 100000000}\n");
+  auto ok = Hil(Run(fits));
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_THAT(ok.output, HasSubstr("budget: pass (2 limits)"));
+}
+
+// A real hil process stopped mid-run: by SIGINT it marks the run interrupted itself; by SIGKILL the
+// next open of the store finds the process gone and marks it. Either way `--resume` runs only the
+// jobs that were not finished, and the run ends complete with each job once.
+class HilInterrupt : public HilCli {
+ protected:
+  std::string LongSuite() {
+    std::string text = "name: long\nmodels:\n";
+    for (int i = 1; i <= 12; ++i) text += "  - {name: m" + std::to_string(i) + ", generate: kws, seed: " + std::to_string(i) + "}\n";
+    text += "boards: [posix-host]\ninputs: {random: {seed: 1, count: 1}}\nsettings: {warmup: 0, iterations: 60}\n";
+    return Write("long.yaml", text);
+  }
+  // Starts `hil run SUITE`, waits for its first finished job, sends `signal`, returns the exit status.
+  int RunAndKill(const std::string& suite, int signal) {
+    const std::string log = (dir_ / "stderr.txt").string();
+    const pid_t pid = fork();
+    if (pid == 0) {
+      FILE* f = freopen(log.c_str(), "w", stderr);
+      (void)f;
+      if (!freopen("/dev/null", "w", stdout)) _exit(127);
+      execl(HIL_EXE, HIL_EXE, "run", suite.c_str(), "--db", db_.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    for (;;) {
+      std::ifstream in(log);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (text.find("[1/12]") != std::string::npos) break;
+      if (std::chrono::steady_clock::now() > deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    kill(pid, signal);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  void ExpectInterruptedThenResumed() {
+    auto runs = Hil("results --db " + db_);
+    EXPECT_THAT(runs.output, ::testing::ContainsRegex(" 1 +long +interrupted +[0-9]+ ")) << runs.output;
+    auto partial = Hil("results --db " + db_ + " --run 1 --format json", "", false);
+    const auto doc = nlohmann::json::parse(partial.output);
+    EXPECT_LT(doc["summary"]["pass"].get<int>(), 12) << "the run finished before the signal";
+    auto resumed = Hil("run --resume 1 --db " + db_);
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+    EXPECT_THAT(resumed.output, HasSubstr("resuming run 1: "));
+    EXPECT_THAT(resumed.output, HasSubstr("12 jobs: 12 pass, 0 fail, 0 error (run 1 in"));
+    auto again = Hil("run --resume 1 --db " + db_);
+    EXPECT_EQ(again.exit_code, 2);
+    EXPECT_THAT(again.output, HasSubstr("run 1 finished (pass): nothing to resume"));
+  }
+};
+
+TEST_F(HilInterrupt, SigintMarksTheRunInterruptedAndResumeFinishesIt) {
+  const int code = RunAndKill(LongSuite(), SIGINT);
+  EXPECT_EQ(code, 128 + SIGINT);
+  std::ifstream in(dir_ / "stderr.txt");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr("run 1 marked interrupted (hil run --resume 1 finishes it)"));
+  ExpectInterruptedThenResumed();
+}
+
+TEST_F(HilInterrupt, SigkillLeavesARunThatTheNextOpenMarksInterrupted) {
+  const int code = RunAndKill(LongSuite(), SIGKILL);
+  EXPECT_EQ(code, 128 + SIGKILL);
+  ExpectInterruptedThenResumed();
+}
+
+TEST_F(HilInterrupt, ResumeRefusesAChangedSuite) {
+  const auto suite = LongSuite();
+  ASSERT_EQ(RunAndKill(suite, SIGINT), 128 + SIGINT);
+  std::ofstream(suite, std::ios::app) << "# edited\n";
+  auto r = Hil("run --resume 1 --db " + db_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("changed since the run began"));
+}
+
+// On a terminal the progress keeps a status line (jobs done of total, elapsed, ETA, each board's
+// job) redrawn in place; piped, it is plain lines. `script` (bsdutils) gives hil a terminal.
+TEST_F(HilCli, ProgressHasALiveStatusLineOnATerminalOnly) {
+  if (std::system("script --version >/dev/null 2>&1") != 0) FAIL() << "script is missing: apt-get install bsdutils";
+  const std::string inner = std::string(HIL_EXE) + " " + Run(HIL_SOURCE_DIR "/suites/posix-smoke.yaml");
+  Result tty;
+  {
+    FILE* p = popen(("script -qec '" + inner + "' /dev/null 2>&1").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) tty.output.append(buf.data(), n);
+    tty.exit_code = pclose(p) == 0 ? 0 : 1;
+  }
+  EXPECT_EQ(tty.exit_code, 0) << tty.output;
+  EXPECT_THAT(tty.output, ::testing::ContainsRegex("\r\x1b\\[K\\[1/2\\] [0-9]+m[0-9]{2}s ETA [0-9]+m[0-9]{2}s \\| posix-host#"));
+  EXPECT_THAT(tty.output, HasSubstr("2 jobs: 2 pass"));
+  auto piped = Hil(Run(HIL_SOURCE_DIR "/suites/posix-smoke.yaml"));
+  EXPECT_EQ(piped.exit_code, 0);
+  EXPECT_THAT(piped.output, ::testing::Not(HasSubstr("\x1b[K")));
+  EXPECT_THAT(piped.output, ::testing::ContainsRegex("\\[2/2\\] [a-z-]+-s?[0-9a-z]* on posix-host#[12]: pass"));
+}
+
+// Inputs from files: a folder of samples with labels checks top-1 accuracy; a file of the wrong
+// size is a job error naming it; a missing one stops the run before it starts.
+TEST_F(HilCli, LabelledSamplesCheckTopOneAccuracy) {
+  std::filesystem::create_directories(dir_ / "samples");
+  std::string labels, wrong;
+  for (int i = 0; i < 4; ++i) {
+    std::string bytes(16, '\0');
+    for (int k = 0; k < 16; ++k) bytes[k] = static_cast<char>((i * 37 + k * 11) & 0xff);
+    Write("samples/s" + std::to_string(i) + ".bin", bytes);
+    labels += "s" + std::to_string(i) + ".bin 2\n";
+    wrong += "s" + std::to_string(i) + ".bin 99\n";  // no class 99: never right
+  }
+  Write("labels.txt", labels);
+  Write("wrong.txt", wrong);
+  auto suite = [&](const std::string& labels_file, const std::string& top1) {
+    return Write("top1.yaml", "name: t\nmodels:\n  - {name: m, generate: 'fc:16,units=4', seed: 3}\nboards: [posix-host]\n"
+                              "inputs: {folder: samples, labels: " + labels_file + "}\nsettings: {warmup: 0, iterations: 2}\n"
+                              "checks: {outputs: host-reference, top1: " + top1 + "}\n");
+  };
+  auto ok = Hil(Run(suite("labels.txt", "0")));
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_THAT(ok.output, ::testing::ContainsRegex("top1: pass \\([0-4] of 4 = "));
+  EXPECT_THAT(ok.output, HasSubstr("outputs==host-reference: pass (4 compared)"));
+  auto bad = Hil(Run(suite("wrong.txt", "0.5")));
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_THAT(bad.output, HasSubstr("top1: FAIL (0 of 4 = 0.0%, needs 50.0%)"));
+
+  Write("samples/short.bin", std::string(5, 'x'));
+  const auto raw = Write("raw.yaml", "name: r\nmodels:\n  - {name: m, generate: 'fc:16,units=4', seed: 3}\nboards: [posix-host]\n"
+                                     "inputs: {files: [samples/s0.bin, samples/short.bin]}\n");
+  auto size = Hil(Run(raw));
+  EXPECT_EQ(size.exit_code, 2) << size.output;
+  EXPECT_THAT(size.output, HasSubstr("samples/short.bin: 5 bytes, but model m takes 16 bytes in input 0"));
+  const auto missing = Write("missing.yaml", "name: r\nmodels:\n  - {name: m, generate: 'fc:16,units=4', seed: 3}\nboards: [posix-host]\n"
+                                             "inputs: {files: [samples/none.bin]}\n");
+  auto gone = Hil(Run(missing));
+  EXPECT_EQ(gone.exit_code, 2);
+  EXPECT_THAT(gone.output, HasSubstr(missing + ":5: inputs.files[0]: cannot read " + (dir_ / "samples/none.bin").string()));
 }
 
 }  // namespace

@@ -1,15 +1,20 @@
 // hil: the TinyHIL command line. Thin: parses arguments and calls the modules.
-//   hil run SUITE.yaml [--db PATH] [--farm FILE] [--build-dir DIR] [--boards DIR]
+//   hil run SUITE.yaml|--resume RUN [--db PATH] [--farm FILE] [--build-dir DIR] [--boards DIR] [--junit FILE] [--json FILE|-] [--quiet]
 //   hil boards [--farm FILE] [--boards DIR]
-//   hil results [--db PATH] [--run ID [--ops]]
+//   hil results [--db PATH] [--run ID [--ops] [--format table|json|csv]]
+//   hil compare RUN_A RUN_B [--db PATH] [--threshold PCT]
+//   hil baseline set NAME RUN | hil baseline show [NAME]
 //   hil model gen NAME --seed N -o FILE
 // Exit codes: 0 pass, 1 a check failed, 2 usage or infrastructure error.
 #include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "hil/board/board_kind.h"
 #include "hil/board/posix_board.h"
@@ -17,8 +22,11 @@
 #include "hil/core/sha256.h"
 #include "hil/model/tflite_io.h"
 #include "hil/model/zoo.h"
+#include "hil/report/compare.h"
+#include "hil/report/export.h"
 #include "hil/report/summary_table.h"
 #include "hil/store/sqlite_store.h"
+#include "hil/web/commands.h"
 
 #ifndef HIL_SOURCE_DIR
 #define HIL_SOURCE_DIR "."
@@ -33,13 +41,40 @@ using hil::cli::kExitCheckFailed;
 using hil::cli::kExitError;
 using hil::cli::kExitPass;
 
-// Interrupted: kill the agents we started (they would outlive us on a pty), then leave. The run
-// stays "running" in the store; every finished job is already committed.
+// Interrupted: kill the agents we started (they would outlive us on a pty), mark the run
+// "interrupted" in the store, then leave; every finished job is already committed. The store is
+// written by a watcher thread, not in the handler (SQLite is not async-signal-safe): the handler
+// hands the signal over through a pipe. A second signal, or one outside a run, leaves at once; a
+// run left "running" that way (or by SIGKILL) is marked when the store is next opened.
+int g_signal_pipe[2] = {-1, -1};
+std::atomic<int> g_signals{0};
+std::atomic<int64_t> g_run_id{0};
+
 void OnSignal(int signal) {
+  if (g_signals.fetch_add(1) == 0 && g_signal_pipe[1] >= 0) {
+    const unsigned char s = static_cast<unsigned char>(signal);
+    if (write(g_signal_pipe[1], &s, 1) == 1) return;
+  }
   hil::board::KillAllAgents();
   static const char kMsg[] = "hil: interrupted; agents stopped\n";
   (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
   _exit(128 + signal);
+}
+
+void WatchSignals(std::string db_path) {
+  unsigned char s = 0;
+  while (read(g_signal_pipe[0], &s, 1) != 1) {
+  }
+  hil::board::KillAllAgents();
+  std::string what = "agents stopped";
+  if (const int64_t run = g_run_id.load(); run > 0) {
+    auto store = hil::store::SqliteStore::Open(db_path);
+    if (store && (*store)->MarkInterrupted(run)) what += "; run " + std::to_string(run) + " marked interrupted (hil run --resume " +
+                                                        std::to_string(run) + " finishes it)";
+    else what += "; run " + std::to_string(run) + " could not be marked interrupted";
+  }
+  std::cerr << "hil: interrupted; " << what << std::endl;
+  _exit(128 + s);
 }
 
 int Error(const std::string& message) {
@@ -64,13 +99,118 @@ std::string DefaultBuildDir() {
   return HIL_BINARY_DIR;
 }
 
-int CmdRun(hil::cli::RunOptions options) {
-  options.progress = &std::cerr;
+hil::Result<std::unique_ptr<hil::store::SqliteStore>> OpenExisting(const std::string& db_path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec))
+    return hil::Fail(hil::Status::kNotFound, "store " + db_path + ": no such file (run `hil run` first)");
+  return hil::store::SqliteStore::Open(db_path);
+}
+
+// What `hil run` writes besides the terminal table.
+struct RunOutputs {
+  std::string junit_path;
+  std::string json_path;  // "-": stdout, instead of the table
+  bool quiet = false;
+};
+
+bool WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  return bool(out);
+}
+
+// A stored run in one of the machine-readable formats ("json", "csv", "junit").
+hil::Result<std::string> ExportRun(hil::store::SqliteStore& store, int64_t run_id, const std::string& format) {
+  auto jobs = store.ListJobs(run_id);
+  if (!jobs) return std::unexpected(jobs.error());
+  auto runs = store.ListRuns();
+  if (!runs) return std::unexpected(runs.error());
+  hil::store::RunRow run;
+  for (const auto& r : *runs)
+    if (r.id == run_id) run = r;
+  auto env = store.Environment(run_id);
+  if (!env) return std::unexpected(env.error());
+  if (format == "json") return hil::report::RunJson(run, *env, *jobs);
+  if (format == "csv") return hil::report::JobsCsv(run, *jobs);
+  return hil::report::JUnitXml(run, *env, *jobs);
+}
+
+int CmdRun(hil::cli::RunOptions options, const RunOutputs& outputs) {
+  options.progress = outputs.quiet ? nullptr : &std::cerr;
+  options.progress_tty = isatty(STDERR_FILENO) != 0;
+  if (options.resume_run_id > 0) {
+    auto store = OpenExisting(options.db_path);
+    if (!store) return Error(store.error().message);
+    auto runs = (*store)->ListRuns();
+    if (!runs) return Error(runs.error().message);
+    const hil::store::RunRow* found = nullptr;
+    for (const auto& r : *runs)
+      if (r.id == options.resume_run_id) found = &r;
+    if (!found) return Error("store " + options.db_path + ": no run " + std::to_string(options.resume_run_id));
+    if (found->status == hil::store::kPass || found->status == hil::store::kFail || found->status == hil::store::kError)
+      return Error("run " + std::to_string(found->id) + " finished (" + found->status + "): nothing to resume");
+    if (options.suite_path.empty()) options.suite_path = found->suite_path;
+  } else if (options.suite_path.empty()) {
+    return Error("run: a suite file is required (or --resume RUN)");
+  }
+  if (pipe(g_signal_pipe) == 0) std::thread(WatchSignals, options.db_path).detach();
+  options.on_run_started = [](int64_t id) { g_run_id = id; };
   auto outcome = hil::cli::RunSuite(options);
   if (!outcome) return Error(outcome.error().message);
-  std::cout << hil::report::SummaryTable(outcome->jobs, {.color = isatty(STDOUT_FILENO) != 0});
+  int exit_code = outcome->exit_code;
+  if (!outputs.junit_path.empty() || !outputs.json_path.empty()) {
+    auto store = hil::store::SqliteStore::Open(options.db_path);
+    if (!store) return Error(store.error().message);
+    for (const auto& [format, path] : {std::pair{std::string("junit"), outputs.junit_path}, std::pair{std::string("json"), outputs.json_path}}) {
+      if (path.empty()) continue;
+      auto text = ExportRun(**store, outcome->run_id, format);
+      if (!text) return Error(text.error().message);
+      if (path == "-") std::cout << *text;
+      else if (!WriteText(path, *text)) exit_code = Error("cannot write " + format + " to " + path);
+    }
+  }
+  if (outputs.json_path == "-") return exit_code;  // stdout carries the JSON alone
+  if (!outputs.quiet) std::cout << hil::report::SummaryTable(outcome->jobs, {.color = isatty(STDOUT_FILENO) != 0});
   std::cout << hil::report::SummaryLine(outcome->jobs) << " (run " << outcome->run_id << " in " << options.db_path << ")\n";
-  return outcome->exit_code;
+  return exit_code;
+}
+
+
+int CmdCompare(const std::string& db_path, int64_t base_run, int64_t candidate_run, double threshold_pct) {
+  auto store = OpenExisting(db_path);
+  if (!store) return Error(store.error().message);
+  auto base = (*store)->ListJobs(base_run);
+  if (!base) return Error(base.error().message);
+  auto candidate = (*store)->ListJobs(candidate_run);
+  if (!candidate) return Error(candidate.error().message);
+  const auto rows = hil::report::CompareJobs(*base, *candidate, threshold_pct);
+  std::cout << hil::report::CompareTable(rows, base_run, candidate_run, threshold_pct);
+  for (const auto& r : rows)
+    if (r.base && r.candidate && r.comparison.verdict == hil::Verdict::kRegression) return kExitCheckFailed;
+  return kExitPass;
+}
+
+int CmdBaseline(const std::string& db_path, bool set, const std::string& name, int64_t run_id) {
+  auto store = OpenExisting(db_path);
+  if (!store) return Error(store.error().message);
+  if (set) {
+    if (auto r = (*store)->SetBaseline(name, run_id); !r) return Error(r.error().message);
+    std::cout << "baseline " << name << " = run " << run_id << "\n";
+    return kExitPass;
+  }
+  auto all = (*store)->Baselines();
+  if (!all) return Error(all.error().message);
+  bool found = false;
+  for (const auto& b : *all) {
+    if (!name.empty() && b.name != name) continue;
+    found = true;
+    std::cout << b.name << ": run " << b.run_id << " (" << b.suite_name << ", started " << b.run_started_at << "; set "
+              << b.set_at << ")\n";
+  }
+  if (!name.empty() && !found) return Error("store " + db_path + ": no baseline '" + name + "'");
+  if (name.empty() && !found) std::cout << "no baselines (set one with `hil baseline set NAME RUN`)\n";
+  return kExitPass;
 }
 
 int CmdBoards(const std::string& boards_dir, const std::string& farm_arg) {
@@ -94,11 +234,16 @@ int CmdBoards(const std::string& boards_dir, const std::string& farm_arg) {
   return kExitPass;
 }
 
-int CmdResults(const std::string& db_path, int64_t run_id, bool ops) {
-  std::error_code ec;
-  if (!std::filesystem::exists(db_path, ec)) return Error("store " + db_path + ": no such file (run `hil run` first)");
-  auto store = hil::store::SqliteStore::Open(db_path);
+int CmdResults(const std::string& db_path, int64_t run_id, bool ops, const std::string& format) {
+  auto store = OpenExisting(db_path);
   if (!store) return Error(store.error().message);
+  if (format != "table") {
+    if (run_id <= 0) return Error("--format " + format + " needs --run ID");
+    auto text = ExportRun(**store, run_id, format);
+    if (!text) return Error(text.error().message);
+    std::cout << *text;
+    return kExitPass;
+  }
   if (run_id <= 0) {
     auto runs = (*store)->ListRuns();
     if (!runs) return Error(runs.error().message);
@@ -146,7 +291,8 @@ int main(int argc, char** argv) {
   run.boards_dir = DefaultBoardsDir();
   run.build_dir = DefaultBuildDir();
   auto* cmd_run = app.add_subcommand("run", "Run a suite: every model on every board kind, checked and stored");
-  cmd_run->add_option("suite", run.suite_path, "Suite file (suites/*.yaml)")->required();
+  cmd_run->add_option("suite", run.suite_path, "Suite file (suites/*.yaml); with --resume, default: the run's");
+  cmd_run->add_option("--resume", run.resume_run_id, "Finish interrupted run RUN: run only the jobs it did not finish");
   cmd_run->add_option("--db", run.db_path, "SQLite result store")->capture_default_str();
   cmd_run->add_option("--farm", run.farm_path, "Farm file (default: <boards>/farms/default.yaml)");
   cmd_run->add_option("--build-dir", run.build_dir, "Build folder with target-agent/ports/posix/hil-agent-posix")->capture_default_str();
@@ -158,6 +304,10 @@ int main(int argc, char** argv) {
   cmd_run->add_option("--attempts", run.max_attempts, "Attempts per request before giving up")->capture_default_str();
   cmd_run->add_option("--inject-faults", run.inject_faults,
                       "Testing aid: damage every board link, e.g. seed=1,drop=0.001,corrupt=0.001,duplicate=0.001");
+  RunOutputs run_outputs;
+  cmd_run->add_option("--junit", run_outputs.junit_path, "Write JUnit XML (one testcase per job and per check) to FILE");
+  cmd_run->add_option("--json", run_outputs.json_path, "Write the run as JSON to FILE ('-': to stdout, instead of the table)");
+  cmd_run->add_flag("--quiet,-q", run_outputs.quiet, "No progress lines and no table: the summary line only");
 
   std::string boards_dir = DefaultBoardsDir(), farm_path;
   auto* cmd_boards = app.add_subcommand("boards", "List board kinds and the farm's instances");
@@ -171,6 +321,35 @@ int main(int argc, char** argv) {
   cmd_results->add_option("--run", run_id, "Run id");
   bool results_ops = false;
   cmd_results->add_flag("--ops", results_ops, "With --run: per-operator profile of each job");
+  std::string results_format = "table";
+  cmd_results->add_option("--format", results_format, "With --run: table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+
+  std::string compare_db = "results/hil.db";
+  int64_t compare_a = 0, compare_b = 0;
+  double compare_threshold = 5.0;
+  auto* cmd_compare = app.add_subcommand("compare", "Compare two runs per model x board: medians, delta, significance");
+  cmd_compare->add_option("run_a", compare_a, "Base run id")->required();
+  cmd_compare->add_option("run_b", compare_b, "Candidate run id")->required();
+  cmd_compare->add_option("--db", compare_db, "SQLite result store")->capture_default_str();
+  cmd_compare->add_option("--threshold", compare_threshold, "Relative change (%) below which nothing is flagged")
+      ->check(CLI::Range(0.0, 1000.0))
+      ->capture_default_str();
+
+  std::string baseline_db = "results/hil.db", baseline_name;
+  int64_t baseline_run = 0;
+  auto* cmd_baseline = app.add_subcommand("baseline", "Named baselines that suites' `regressions:` compare with");
+  cmd_baseline->require_subcommand(1);
+  auto* cmd_baseline_set = cmd_baseline->add_subcommand("set", "Point NAME at RUN");
+  cmd_baseline_set->add_option("name", baseline_name, "Baseline name")->required();
+  cmd_baseline_set->add_option("run", baseline_run, "Run id")->required();
+  cmd_baseline_set->add_option("--db", baseline_db, "SQLite result store")->capture_default_str();
+  auto* cmd_baseline_show = cmd_baseline->add_subcommand("show", "List baselines, or the one named");
+  cmd_baseline_show->add_option("name", baseline_name, "Baseline name");
+  cmd_baseline_show->add_option("--db", baseline_db, "SQLite result store")->capture_default_str();
+
+  hil::web::RegisterWebCommands(app, DefaultBoardsDir());  // hil report, hil serve
 
   auto* cmd_model = app.add_subcommand("model", "Model tools");
   cmd_model->require_subcommand(1);
@@ -204,10 +383,12 @@ int main(int argc, char** argv) {
     if (*cmd_run) {
       run.response_timeout = std::chrono::milliseconds(timeout_ms);
       run.execute_timeout = std::chrono::milliseconds(execute_timeout_ms);
-      return CmdRun(run);
+      return CmdRun(run, run_outputs);
     }
     if (*cmd_boards) return CmdBoards(boards_dir, farm_path);
-    if (*cmd_results) return CmdResults(results_db, run_id, results_ops);
+    if (*cmd_results) return CmdResults(results_db, run_id, results_ops, results_format);
+    if (*cmd_compare) return CmdCompare(compare_db, compare_a, compare_b, compare_threshold);
+    if (*cmd_baseline) return CmdBaseline(baseline_db, cmd_baseline_set->parsed(), baseline_name, baseline_run);
     if (*cmd_gen) return CmdModelGen(gen_name, gen_seed, gen_out);
   } catch (const std::exception& e) {  // a library threw past its adapter: still a clean exit code
     return Error(std::string("internal error: ") + e.what());

@@ -31,6 +31,7 @@
 #include "hil/link/testing/faulty_link.h"
 #include "hil/model/tflite_io.h"
 #include "hil/model/zoo.h"
+#include "hil/report/compare.h"
 #include "hil/store/sqlite_store.h"
 
 #ifndef HIL_VERSION
@@ -69,6 +70,23 @@ Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite) {
     blobs.push_back(std::move(b));
   }
   return blobs;
+}
+
+// Reads the suite's input files (none for random inputs); errors name the suite file, line and field.
+Result<std::vector<std::vector<uint8_t>>> ResolveInputs(const Suite& suite) {
+  std::vector<std::vector<uint8_t>> out;
+  const bool folder = suite.inputs.source == InputSpec::Source::kFolder;
+  for (size_t i = 0; i < suite.inputs.files.size(); ++i) {
+    const std::string& file = suite.inputs.files[i];
+    auto bytes = model::ReadFileBytes(file);
+    if (!bytes || bytes->empty()) {
+      const std::string field = folder ? "inputs.labels (" + suite.inputs.labels_file + ")" : "inputs.files[" + std::to_string(i) + "]";
+      return Fail(Status::kNotFound, suite.file + ":" + std::to_string(suite.inputs.line) + ": " + field + ": cannot read " + file +
+                                         (bytes ? ": empty" : ": " + bytes.error()));
+    }
+    out.push_back(std::move(*bytes));
+  }
+  return out;
 }
 
 std::string Known(const std::map<std::string, board::BoardKind>& kinds) {
@@ -119,20 +137,121 @@ void EstimateEnergy(const board::BoardKind& kind, store::JobResult& result) {
                                      reference.empty() ? "" : " (" + reference + ")");
 }
 
+// Checks a finished job against its board kind's budget: appends "budget: pass (N limits)" or
+// "budget: FAIL ..." naming each limit exceeded to the job's checks, and fails the job.
+void CheckBudget(const Suite& suite, const store::JobInfo& info, store::JobResult& result) {
+  const Budget* b = BudgetFor(suite, info.board_kind);
+  if (!b || result.status == store::kError) return;
+  const std::string field = "budgets." + b->kind;
+  std::vector<std::string> over, not_measured;
+  int checked = 0;
+  std::vector<uint64_t> values;
+  for (const auto& s : result.samples) values.push_back(s.value);
+  const double median = Summarize(values).median;
+  auto limit = [&](bool measurable, double value, double max, const std::string& key, const std::string& shown) {
+    if (!measurable) {
+      not_measured.push_back(key);
+      return;
+    }
+    ++checked;
+    if (value > max) over.push_back(fmt::format("{} {} > {} ({}.{})", key, shown, max, field, key));
+  };
+  if (b->latency_us) {
+    double us = -1;
+    if (result.unit == "ns") us = median / 1000.0;
+    else if ((result.unit == "cycles" || result.unit == "instructions") && info.clock_hz) us = median * 1e6 / static_cast<double>(info.clock_hz);
+    limit(us >= 0 && !values.empty(), us, *b->latency_us, "latency_us", fmt::format("{:.1f}", us));
+  }
+  if (b->latency_instructions)
+    limit(result.unit == "instructions" && !values.empty(), median, static_cast<double>(*b->latency_instructions), "latency_instructions",
+          fmt::format("{:.0f}", median));
+  if (b->latency_cycles)
+    limit(result.unit == "cycles" && !values.empty(), median, static_cast<double>(*b->latency_cycles), "latency_cycles", fmt::format("{:.0f}", median));
+  if (b->ram_peak_bytes) {
+    const double ram = result.memory ? static_cast<double>(uint64_t{result.memory->arena_used} + result.memory->stack_used +
+                                                           result.memory->static_bytes)
+                                     : 0;
+    limit(result.memory.has_value(), ram, static_cast<double>(*b->ram_peak_bytes), "ram_peak_bytes", fmt::format("{:.0f}", ram));
+  }
+  if (b->flash_bytes) {
+    const double flash = static_cast<double>(result.flash_bytes + info.model_bytes);
+    limit(result.flash_bytes != 0, flash, static_cast<double>(*b->flash_bytes), "flash_bytes", fmt::format("{:.0f}", flash));
+  }
+  if (b->energy_uj) limit(result.energy_uj.has_value(), result.energy_uj.value_or(0), *b->energy_uj, "energy_uj",
+                          fmt::format("{:.3f}", result.energy_uj.value_or(0)));
+  std::string text;
+  if (over.empty()) {
+    text = fmt::format("budget: pass ({} limit{})", checked, checked == 1 ? "" : "s");
+  } else {
+    text = "budget: FAIL";
+    for (size_t i = 0; i < over.size(); ++i) text += (i ? ", " : " ") + over[i];
+    result.status = store::kFail;
+  }
+  if (!not_measured.empty()) {
+    text += " (not measured here:";
+    for (const auto& k : not_measured) text += " " + k;
+    text += ")";
+  }
+  result.check += (result.check.empty() ? "" : "; ") + text;
+}
+
+// Where a run's time goes, summed over the board workers (microseconds).
+struct Timing {
+  std::atomic<int64_t> board_start{0}, upload{0}, invoke{0}, io{0}, reference{0}, store{0};
+};
+
+template <class F>
+auto Time(std::atomic<int64_t>& total_us, F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = f();
+  total_us += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
 class Runner {
  public:
-  Runner(const RunOptions& options, const Suite& suite, std::vector<ModelBlob> blobs,
-         std::map<std::string, board::BoardKind> kinds, board::Farm farm, store::Store& store)
-      : options_(options), suite_(suite), blobs_(std::move(blobs)), kinds_(std::move(kinds)), farm_(std::move(farm)), store_(store) {}
+  Runner(const RunOptions& options, const Suite& suite, std::vector<ModelBlob> blobs, std::vector<std::vector<uint8_t>> inputs,
+         std::map<std::string, board::BoardKind> kinds, board::Farm farm, store::SqliteStore& store)
+      : options_(options),
+        suite_(suite),
+        blobs_(std::move(blobs)),
+        input_blobs_(std::move(inputs)),
+        kinds_(std::move(kinds)),
+        farm_(std::move(farm)),
+        store_(store) {}
 
   ~Runner() { boards_.clear(); }
 
   Result<RunOutcome> Run() {
-    auto run = store_.BeginRun({suite_.name, suite_.file});
-    if (!run) return std::unexpected(run.error());
-    run_id_ = *run;
-    (void)store_.SetEnvironment(run_id_, HostEnvironment());
     const std::vector<Job> jobs = PlanJobs(suite_);
+    std::vector<bool> claimed(jobs.size(), false);
+    int fails = 0, errors = 0;
+    size_t done = 0;
+    if (options_.resume_run_id > 0) {
+      // Jobs the interrupted run finished stay as they are; the rest are planned again.
+      run_id_ = options_.resume_run_id;
+      if (auto r = store_.ResumeRun(run_id_); !r) return std::unexpected(r.error());
+      auto finished = store_.ListJobs(run_id_);
+      if (!finished) return std::unexpected(finished.error());
+      for (const auto& j : *finished) {
+        if (j.info.ordinal >= 0 && static_cast<size_t>(j.info.ordinal) < jobs.size()) claimed[j.info.ordinal] = true;
+        if (j.status == store::kFail) ++fails;
+        else if (j.status != store::kPass) ++errors;
+        ++done;
+      }
+      Progress(fmt::format("resuming run {}: {} of {} jobs finished before, {} to run", run_id_, done, jobs.size(), jobs.size() - done));
+      (void)store_.SetEnvironment(run_id_, {{"resumed", fmt::format("{} of {} jobs re-planned", jobs.size() - done, jobs.size())}});
+    } else {
+      auto run = store_.BeginRun({suite_.name, suite_.file});
+      if (!run) return std::unexpected(run.error());
+      run_id_ = *run;
+    }
+    started_ = std::chrono::steady_clock::now();
+    total_jobs_ = jobs.size();
+    done_before_ = done;
+    if (options_.on_run_started) options_.on_run_started(run_id_);
+    (void)store_.SetEnvironment(run_id_, HostEnvironment());
+    (void)store_.SetEnvironment(run_id_, SuiteEnvironment());
 
     // One worker per farm instance of a kind the suite uses; each takes the next job of its kind,
     // so boards of different kinds (and several of one kind) run at the same time. A worker only
@@ -146,10 +265,7 @@ class Runner {
         boards_[inst.id];  // every slot exists before the threads start: no insertion later
       }
     }
-    std::vector<bool> claimed(jobs.size(), false);
     std::optional<Error> store_failure;
-    int fails = 0, errors = 0;
-    size_t done = 0;
     auto work = [&](const board::BoardInstance& inst) {
       for (;;) {
         const Job* job = nullptr;
@@ -163,9 +279,14 @@ class Runner {
             }
           }
         }
-        if (!job) return;
+        if (!job) {
+          BoardState(inst.id, "done", false);
+          return;
+        }
         bool unhealthy = false;
+        BoardState(inst.id, suite_.models[job->model_index].name, false);
         auto status = RunJob(*job, inst, jobs.size(), done, unhealthy);
+        BoardState(inst.id, "idle", true);
         std::lock_guard<std::mutex> lock(mu_);
         if (!status) {
           if (!store_failure) store_failure = status.error();  // the store itself failed
@@ -182,6 +303,7 @@ class Runner {
     std::vector<std::thread> threads;
     for (const auto* inst : workers) threads.emplace_back(work, std::cref(*inst));
     for (auto& t : threads) t.join();
+    EndStatus();
     if (store_failure) return std::unexpected(*store_failure);
     // Jobs no healthy board was left to run are stored as errors, naming the boards that failed.
     for (size_t i = 0; i < jobs.size(); ++i) {
@@ -196,6 +318,24 @@ class Runner {
     for (const auto& [id, b] : boards_)
       if (b) RecordLinkStats(*b);
     boards_.clear();  // tear the agents down before reporting
+    auto regressions = CheckRegressions();
+    if (!regressions) return std::unexpected(regressions.error());
+    fails += *regressions;
+    {
+      // Wall time, and where the boards' workers spent theirs: INVOKE is the boards computing;
+      // everything else is the farm's overhead (starting boards, uploads, host reference, store).
+      using namespace std::chrono;
+      const double wall = duration<double>(steady_clock::now() - options_.started).count();
+      const double before = duration<double>(started_ - options_.started).count();
+      auto sec = [](const std::atomic<int64_t>& us) { return static_cast<double>(us.load()) / 1e6; };
+      const std::string text = fmt::format(
+          "wall {:.1f} s ({:.1f} s before the boards: suite, models); board workers: invoke {:.1f} s, model upload {:.1f} s, "
+          "board start {:.1f} s, other link traffic {:.1f} s, host reference {:.1f} s, store {:.2f} s",
+          wall, before, sec(timing_.invoke), sec(timing_.upload), sec(timing_.board_start), sec(timing_.io), sec(timing_.reference),
+          sec(timing_.store));
+      (void)store_.SetEnvironment(run_id_, {{"timing", text}});
+      Progress("timing: " + text);
+    }
     RunOutcome out;
     out.run_id = run_id_;
     out.status = errors ? store::kError : fails ? store::kFail : store::kPass;
@@ -208,6 +348,79 @@ class Runner {
   }
 
  private:
+  // Facts about the suite and the repository it lives in: the suite file's hash, and the git commit
+  // and branch (HIL_GIT_BRANCH overrides the branch, for CI checkouts on a detached HEAD).
+  std::vector<std::pair<std::string, std::string>> SuiteEnvironment() {
+    std::vector<std::pair<std::string, std::string>> facts;
+    if (!suite_.sha256.empty()) facts.emplace_back("suite_sha256", suite_.sha256);
+    std::string dir = std::filesystem::path(suite_.file).parent_path().string();
+    if (dir.empty()) dir = ".";
+    const std::string commit = GitOutput(dir, "rev-parse --short=12 HEAD");
+    if (!commit.empty()) facts.emplace_back("suite_git_commit", commit);
+    if (const char* env = std::getenv("HIL_GIT_BRANCH"); env && *env) git_branch_ = env;
+    else git_branch_ = GitOutput(dir, "rev-parse --abbrev-ref HEAD");
+    if (!git_branch_.empty()) facts.emplace_back("git_branch", git_branch_);
+    return facts;
+  }
+
+  // Compares this run with the suite's `regressions:` base and marks slower jobs. Returns how many
+  // jobs turned from pass to fail.
+  Result<int> CheckRegressions() {
+    const RegressionRule& rule = suite_.regressions;
+    if (!rule.enabled) return 0;
+    std::optional<int64_t> base;
+    std::string against;
+    if (!rule.baseline.empty()) {
+      auto b = store_.BaselineRun(rule.baseline);
+      if (!b) return std::unexpected(b.error());
+      base = *b;
+      if (base) against = fmt::format("baseline {} (run {})", rule.baseline, *base);
+    } else if (!git_branch_.empty()) {
+      auto b = store_.LastRunOnBranch(suite_.name, git_branch_, run_id_);
+      if (!b) return std::unexpected(b.error());
+      base = *b;
+      if (base) against = fmt::format("run {} (the last of {} on branch {})", *base, suite_.name, git_branch_);
+    }
+    if (!base) {
+      const std::string why = !rule.baseline.empty() ? "baseline " + rule.baseline + " is gone"
+                              : git_branch_.empty()  ? "no git branch known (not in a repository; set HIL_GIT_BRANCH)"
+                                                     : "no earlier finished run of " + suite_.name + " on branch " + git_branch_;
+      Progress("regressions: nothing to compare with: " + why);
+      (void)store_.SetEnvironment(run_id_, {{"regressions", "not checked: " + why}});
+      return 0;
+    }
+    auto base_jobs = store_.ListJobs(*base);
+    if (!base_jobs) return std::unexpected(base_jobs.error());
+    auto jobs = store_.ListJobs(run_id_);
+    if (!jobs) return std::unexpected(jobs.error());
+    int marked = 0, found = 0;
+    for (const auto& row : report::CompareJobs(*base_jobs, *jobs, rule.threshold_pct)) {
+      if (!row.base || !row.candidate || row.comparison.verdict != Verdict::kRegression) continue;
+      ++found;
+      const std::string detail = report::RegressionDetail(row, against);
+      if (auto r = store_.MarkRegression(row.candidate->id, detail); !r) return std::unexpected(r.error());
+      if (row.candidate->status == store::kPass) ++marked;
+      Progress(fmt::format("regression: {} on {}: {}", row.model_name, row.candidate->info.board_instance, detail));
+    }
+    (void)store_.SetEnvironment(
+        run_id_, {{"regressions", fmt::format("compared with {} at threshold {}%: {} regression{}", against, rule.threshold_pct, found,
+                                              found == 1 ? "" : "s")}});
+    if (found == 0) Progress("regressions: none against " + against);
+    return marked;
+  }
+
+  static std::string GitOutput(const std::string& dir, const std::string& args) {
+    const std::string cmd = "git -C '" + dir + "' " + args + " 2>/dev/null";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return "";
+    char buf[256] = {};
+    std::string out;
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    if (pclose(p) != 0) return "";
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out == "HEAD" ? "" : out;  // a detached HEAD has no branch
+  }
+
   std::string AgentPath(const board::BoardKind& kind) const {
     const std::string rel = kind.agent.empty() ? "target-agent/ports/posix/hil-agent-posix" : kind.agent;
     if (std::filesystem::path(rel).is_absolute()) return rel;
@@ -299,7 +512,7 @@ class Runner {
     slot.reset();
     board::BoardInstance on_link = inst;
     on_link.transport = link;
-    auto b = StartBoard(on_link, kinds_.at(inst.kind));
+    auto b = Time(timing_.board_start, [&] { return StartBoard(on_link, kinds_.at(inst.kind)); });
     if (!b) return std::unexpected(b.error());
     slot = std::move(*b);
     return slot.get();
@@ -338,8 +551,45 @@ class Runner {
                                                                   st.requests, st.retransmissions, st.bad_frames, st.stale_responses)}});
   }
 
+  // Progress lines; on a terminal (options_.progress_tty) they scroll above a status line redrawn in
+  // place: jobs done of total, elapsed time, ETA, and what each board is doing.
   void Progress(const std::string& line) {
-    if (options_.progress) *options_.progress << line << std::endl;
+    if (!options_.progress) return;
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    if (!options_.progress_tty || status_ended_) {
+      *options_.progress << line << std::endl;
+      return;
+    }
+    *options_.progress << "\r\x1b[K" << line << "\n" << StatusLine() << std::flush;
+  }
+
+  void BoardState(const std::string& instance, const std::string& state, bool finished_a_job) {
+    if (!options_.progress) return;
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    board_state_[instance] = state;
+    if (finished_a_job) ++done_here_;
+    if (options_.progress_tty && !status_ended_) *options_.progress << "\r\x1b[K" << StatusLine() << std::flush;
+  }
+
+  // Called with progress_mu_ held.
+  std::string StatusLine() const {
+    using namespace std::chrono;
+    const double elapsed = duration<double>(steady_clock::now() - started_).count();
+    auto mmss = [](double sec) { return fmt::format("{}m{:02}s", static_cast<int>(sec) / 60, static_cast<int>(sec) % 60); };
+    const size_t finished = done_before_ + done_here_;
+    std::string line = fmt::format("[{}/{}] {}", finished, total_jobs_, mmss(elapsed));
+    if (done_here_ > 0 && finished < total_jobs_)
+      line += " ETA " + mmss(elapsed / static_cast<double>(done_here_) * static_cast<double>(total_jobs_ - finished));
+    for (const auto& [id, state] : board_state_) line += " | " + id + " " + state;
+    if (line.size() > 200) line = line.substr(0, 197) + "...";
+    return line;
+  }
+
+  void EndStatus() {
+    if (!options_.progress || !options_.progress_tty) return;
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    *options_.progress << "\r\x1b[K" << std::flush;
+    status_ended_ = true;  // later lines (regressions, timing) print plainly
   }
 
   // Runs one job and stores it. Returns its status; an Error only when the store fails.
@@ -364,7 +614,7 @@ class Runner {
     Result<int64_t> job_id = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      job_id = store_.BeginJob(run_id_, info);
+      job_id = Time(timing_.store, [&] { return store_.BeginJob(run_id_, info); });
     }
     if (!job_id) return std::unexpected(job_id.error());
 
@@ -403,8 +653,9 @@ class Runner {
       }
       if (unhealthy) result.error += "; board " + inst->id + " marked unhealthy";
     }
+    CheckBudget(suite_, info, result);
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto r = store_.FinishJob(*job_id, result); !r) return std::unexpected(r.error());
+    if (auto r = Time(timing_.store, [&] { return store_.FinishJob(*job_id, result); }); !r) return std::unexpected(r.error());
     ++done;
     std::string line = fmt::format("[{}/{}] {} on {}: {}", done, total, spec.name, inst->id, result.status);
     if (!result.samples.empty()) {
@@ -414,6 +665,7 @@ class Runner {
     }
     if (!result.error.empty()) line += ": " + result.error;
     else if (!result.check_detail.empty()) line += ": " + result.check_detail;
+    if (result.check.find("budget: FAIL") != std::string::npos) line += ": " + result.check.substr(result.check.find("budget: FAIL"));
     Progress(line);
     return result.status;
   }
@@ -423,7 +675,7 @@ class Runner {
     const ModelSpec& spec = suite_.models[job.model_index];
     std::unique_ptr<HostReference> reference;
     if (suite_.checks.outputs_equal_reference) {
-      auto ref = HostReference::Load(blob.bytes, spec.name);
+      auto ref = Time(timing_.reference, [&] { return HostReference::Load(blob.bytes, spec.name); });
       if (!ref) return std::unexpected(ref.error());
       reference = std::move(*ref);
     }
@@ -432,7 +684,7 @@ class Runner {
     auto board = BoardFor(inst, *link_kind);
     if (!board) return std::unexpected(board.error());
     link::AgentSession& s = (*board)->session();
-    auto loaded = s.LoadModel(blob.bytes);
+    auto loaded = Time(timing_.upload, [&] { return s.LoadModel(blob.bytes); });
     if (!loaded) return Wrap(loaded.error(), "model " + spec.name);
     if (reference && (loaded->input_bytes.size() != static_cast<size_t>(reference->input_count()) ||
                       loaded->output_bytes.size() != static_cast<size_t>(reference->output_count())))
@@ -441,27 +693,47 @@ class Runner {
                                                      reference->input_count(), reference->output_count()));
     int mismatches = 0;
     int compared = 0;
+    int top1_hits = 0, top1_total = 0;
     board::CycleScale scale;
     for (int input = 0; input < suite_.inputs.count; ++input) {
       std::vector<std::vector<uint8_t>> tensors;
       for (size_t t = 0; t < loaded->input_bytes.size(); ++t) {
-        tensors.push_back(RandomInputBytes(suite_.inputs.seed, static_cast<uint64_t>(input) * 16 + t, loaded->input_bytes[t]));
-        if (auto r = s.SetInput(static_cast<int>(t), tensors.back()); !r) return std::unexpected(r.error());
+        if (suite_.inputs.source != InputSpec::Source::kRandom) {
+          const std::string& file = suite_.inputs.files[input];
+          if (loaded->input_bytes.size() != 1)
+            return Fail(Status::kBadArgument, fmt::format("model {}: has {} inputs; input files feed single-input models", spec.name,
+                                                          loaded->input_bytes.size()));
+          if (input_blobs_[input].size() != loaded->input_bytes[0])
+            return Fail(Status::kBadArgument, fmt::format("input {}: {} bytes, but model {} takes {} bytes in input 0", file,
+                                                          input_blobs_[input].size(), spec.name, loaded->input_bytes[0]));
+          tensors.push_back(input_blobs_[input]);
+        } else {
+          tensors.push_back(RandomInputBytes(suite_.inputs.seed, static_cast<uint64_t>(input) * 16 + t, loaded->input_bytes[t]));
+        }
+        if (auto r = Time(timing_.io, [&] { return s.SetInput(static_cast<int>(t), tensors.back()); }); !r) return std::unexpected(r.error());
       }
       // The check run comes first, on freshly set inputs: the engine's plan may reuse a model
       // input's memory for later tensors, so after one inference the input bytes are gone and
       // repeated runs compute on whatever is left there.
-      if (auto r = s.Invoke(0, 1); !r) return std::unexpected(r.error());
+      if (auto r = Time(timing_.invoke, [&] { return s.Invoke(0, 1); }); !r) return std::unexpected(r.error());
       std::vector<std::vector<uint8_t>> outputs;
       for (size_t o = 0; o < loaded->output_bytes.size(); ++o) {
-        auto out = s.GetOutput(static_cast<int>(o));
+        auto out = Time(timing_.io, [&] { return s.GetOutput(static_cast<int>(o)); });
         if (!out) return std::unexpected(out.error());
         outputs.push_back(std::move(*out));
       }
+      if (suite_.checks.min_top1 && !outputs.empty() && !outputs[0].empty()) {
+        // Top-1: the class with the highest int8 score (the first of equals) against the label.
+        size_t best = 0;
+        for (size_t k = 1; k < outputs[0].size(); ++k)
+          if (static_cast<int8_t>(outputs[0][k]) > static_cast<int8_t>(outputs[0][best])) best = k;
+        if (static_cast<int>(best) == suite_.inputs.labels[input]) ++top1_hits;
+        ++top1_total;
+      }
       for (int rep = 0; rep < job.settings.repetitions; ++rep) {
         for (size_t t = 0; t < tensors.size(); ++t)
-          if (auto r = s.SetInput(static_cast<int>(t), tensors[t]); !r) return std::unexpected(r.error());
-        auto inv = s.Invoke(job.settings.warmup, job.settings.iterations);
+          if (auto r = Time(timing_.io, [&] { return s.SetInput(static_cast<int>(t), tensors[t]); }); !r) return std::unexpected(r.error());
+        auto inv = Time(timing_.invoke, [&] { return s.Invoke(job.settings.warmup, job.settings.iterations); });
         if (!inv) return std::unexpected(inv.error());
         scale = (*board)->Scale(inv->cycle_source);
         result.unit = scale.unit;
@@ -470,7 +742,7 @@ class Runner {
           result.samples.push_back({input, rep, static_cast<int>(k), Scaled(inv->cycles[k], scale)});
       }
       if (reference) {
-        auto expected = reference->Run(tensors);
+        auto expected = Time(timing_.reference, [&] { return reference->Run(tensors); });
         if (!expected) return std::unexpected(expected.error());
         for (size_t o = 0; o < outputs.size(); ++o) {
           ++compared;
@@ -480,7 +752,7 @@ class Runner {
         }
       }
     }
-    auto profile = s.GetProfile();
+    auto profile = Time(timing_.io, [&] { return s.GetProfile(); });
     if (!profile) return std::unexpected(profile.error());
     for (size_t i = 0; i < profile->size(); ++i) {
       const auto& e = (*profile)[i];
@@ -488,7 +760,7 @@ class Runner {
     }
     result.flash_bytes = (*board)->firmware_flash_bytes();
     EstimateEnergy(kind, result);
-    auto mem = s.GetMemory();
+    auto mem = Time(timing_.io, [&] { return s.GetMemory(); });
     if (!mem) return std::unexpected(mem.error());
     result.memory = store::MemoryRow{mem->arena_bytes, mem->arena_used, mem->stack_bytes, mem->stack_used, mem->static_bytes};
     if (!reference) {
@@ -501,18 +773,34 @@ class Runner {
       result.check = fmt::format("outputs==host-reference: FAIL ({} of {} differ)", mismatches, compared);
       result.status = store::kFail;
     }
+    if (suite_.checks.min_top1) {
+      const double accuracy = top1_total ? static_cast<double>(top1_hits) / top1_total : 0.0;
+      const bool pass = top1_total > 0 && accuracy >= *suite_.checks.min_top1;
+      const std::string text = fmt::format("top1: {} ({} of {} = {:.1f}%, needs {:.1f}%)", pass ? "pass" : "FAIL", top1_hits, top1_total,
+                                           100.0 * accuracy, 100.0 * *suite_.checks.min_top1);
+      result.check = (result.check == "none" ? "" : result.check + "; ") + text;
+      if (!pass) result.status = store::kFail;
+    }
     return {};
   }
 
   const RunOptions& options_;
   const Suite& suite_;
   std::vector<ModelBlob> blobs_;
+  std::vector<std::vector<uint8_t>> input_blobs_;  // inputs from files, in suite order
   std::map<std::string, board::BoardKind> kinds_;
   board::Farm farm_;
-  store::Store& store_;
+  store::SqliteStore& store_;
   int64_t run_id_ = 0;
+  std::string git_branch_;
   std::map<std::string, std::unique_ptr<board::Board>> boards_;
-  std::mutex mu_;  // the store, the progress stream and the run's counters
+  std::mutex mu_;  // the store and the run's counters
+  Timing timing_;
+  std::mutex progress_mu_;  // the progress stream and the status line's state
+  std::map<std::string, std::string> board_state_;
+  size_t total_jobs_ = 0, done_before_ = 0, done_here_ = 0;
+  bool status_ended_ = false;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::set<std::string> unhealthy_;
 };
 
@@ -530,7 +818,9 @@ std::vector<std::pair<std::string, std::string>> HostEnvironment() {
   };
 }
 
-Result<RunOutcome> RunSuite(const RunOptions& options) {
+Result<RunOutcome> RunSuite(const RunOptions& given) {
+  RunOptions options = given;
+  options.started = std::chrono::steady_clock::now();
   if (!options.inject_faults.empty()) {
     if (auto f = link::testing::ParseFaultOptions(options.inject_faults); !f) return std::unexpected(f.error());
   }
@@ -557,13 +847,35 @@ Result<RunOutcome> RunSuite(const RunOptions& options) {
   }
   auto blobs = ResolveModels(*suite);
   if (!blobs) return std::unexpected(blobs.error());
+  auto inputs = ResolveInputs(*suite);
+  if (!inputs) return std::unexpected(inputs.error());
 
   const auto parent = std::filesystem::path(options.db_path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   auto store = store::SqliteStore::Open(options.db_path);
   if (!store) return std::unexpected(store.error());
-  Runner runner(options, *suite, std::move(*blobs), std::move(*kinds), std::move(*farm), **store);
+  if (!suite->regressions.baseline.empty()) {
+    auto base = (*store)->BaselineRun(suite->regressions.baseline);
+    if (!base) return std::unexpected(base.error());
+    if (!*base)
+      return Fail(Status::kNotFound, suite->file + ":" + std::to_string(suite->regressions.line) + ": regressions.against: no baseline '" +
+                                         suite->regressions.baseline + "' in " + options.db_path + " (set one with `hil baseline set " +
+                                         suite->regressions.baseline + " RUN`)");
+  }
+  if (options.resume_run_id > 0) {
+    // Only the same suite file may finish a run: the plan's ordinals must mean the same jobs.
+    auto env = (*store)->Environment(options.resume_run_id);
+    if (!env) return std::unexpected(env.error());
+    std::string recorded;
+    for (const auto& [k, v] : *env)
+      if (k == "suite_sha256") recorded = v;
+    if (!recorded.empty() && recorded != suite->sha256)
+      return Fail(Status::kBadState, "run " + std::to_string(options.resume_run_id) + ": suite " + suite->file +
+                                         " changed since the run began (sha256 " + recorded.substr(0, 12) + " then, " +
+                                         suite->sha256.substr(0, 12) + " now); start a new run");
+  }
+  Runner runner(options, *suite, std::move(*blobs), std::move(*inputs), std::move(*kinds), std::move(*farm), **store);
   return runner.Run();
 }
 

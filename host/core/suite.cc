@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "hil/core/sha256.h"
+
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -61,6 +63,22 @@ class Parser {
       used = 0;
     }
     if (used == 0 || used != text.size() || value < lo || value > hi) return Bad(node, field, range + ", got '" + text + "'");
+    return value;
+  }
+
+  Result<double> Number(const YAML::Node& node, const std::string& field, double lo, double hi) const {
+    const std::string range = "expected a number in " + std::to_string(static_cast<int64_t>(lo)) + ".." +
+                              std::to_string(static_cast<int64_t>(hi));
+    if (!node.IsScalar()) return Bad(node, field, range);
+    const std::string& text = node.Scalar();
+    double value = 0;
+    size_t used = 0;
+    try {
+      value = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || !(value >= lo && value <= hi)) return Bad(node, field, range + ", got '" + text + "'");
     return value;
   }
 
@@ -149,7 +167,7 @@ class Parser {
 
   Result<Suite> ParseRoot(const YAML::Node& root, const std::string& base_dir) const {
     if (!root.IsMap()) return Bad(root, "(top level)", "expected a mapping with name, models, inputs, boards, settings, checks");
-    if (auto ok = CheckKeys(root, "", {"name", "models", "inputs", "boards", "settings", "checks"}); !ok)
+    if (auto ok = CheckKeys(root, "", {"name", "models", "inputs", "boards", "settings", "checks", "regressions", "budgets"}); !ok)
       return std::unexpected(ok.error());
     Suite suite;
     suite.file = file_;
@@ -173,20 +191,73 @@ class Parser {
 
     if (const YAML::Node inputs = root["inputs"]) {
       if (!inputs.IsMap()) return Bad(inputs, "inputs", "expected a mapping like {random: {seed: 1, count: 2}}");
-      if (auto ok = CheckKeys(inputs, "inputs", {"random"}); !ok) return std::unexpected(ok.error());
-      const YAML::Node random = inputs["random"];
-      if (!random) return Bad(inputs, "inputs.random", "missing");
-      if (!random.IsMap()) return Bad(random, "inputs.random", "expected a mapping with seed and count");
-      if (auto ok = CheckKeys(random, "inputs.random", {"seed", "count"}); !ok) return std::unexpected(ok.error());
-      if (random["seed"]) {
-        auto v = Seed(random["seed"], "inputs.random.seed");
-        if (!v) return std::unexpected(v.error());
-        suite.inputs.seed = *v;
+      if (auto ok = CheckKeys(inputs, "inputs", {"random", "files", "folder", "labels"}); !ok) return std::unexpected(ok.error());
+      suite.inputs.line = Line(inputs);
+      auto resolve = [&](const std::string& p) {
+        const std::filesystem::path path(p);
+        return path.is_absolute() ? path.string() : (std::filesystem::path(base_dir) / path).lexically_normal().string();
+      };
+      const int kinds = bool(inputs["random"]) + bool(inputs["files"]) + bool(inputs["folder"]);
+      if (kinds != 1) return Bad(inputs, "inputs", "needs exactly one of random, files, folder");
+      if (inputs["labels"] && !inputs["folder"]) return Bad(inputs["labels"], "inputs.labels", "only a folder of samples takes labels");
+      if (const YAML::Node files = inputs["files"]) {
+        if (!files.IsSequence() || files.size() == 0) return Bad(files, "inputs.files", "expected a non-empty list of files");
+        suite.inputs.source = InputSpec::Source::kFiles;
+        for (size_t i = 0; i < files.size(); ++i) {
+          auto v = String(files[i], "inputs.files[" + std::to_string(i) + "]");
+          if (!v) return std::unexpected(v.error());
+          suite.inputs.files.push_back(resolve(*v));
+        }
+        suite.inputs.count = static_cast<int>(files.size());
       }
-      if (random["count"]) {
-        auto v = Integer(random["count"], "inputs.random.count", 1, 1000);
-        if (!v) return std::unexpected(v.error());
-        suite.inputs.count = static_cast<int>(*v);
+      if (const YAML::Node folder = inputs["folder"]) {
+        auto dir = String(folder, "inputs.folder");
+        if (!dir) return std::unexpected(dir.error());
+        if (!inputs["labels"]) return Bad(inputs, "inputs.labels", "missing (a folder of samples needs a labels file)");
+        auto labels = String(inputs["labels"], "inputs.labels");
+        if (!labels) return std::unexpected(labels.error());
+        suite.inputs.source = InputSpec::Source::kFolder;
+        suite.inputs.labels_file = resolve(*labels);
+        const std::string folder_path = resolve(*dir);
+        std::ifstream in(suite.inputs.labels_file);
+        if (!in) return Bad(inputs["labels"], "inputs.labels", "cannot read " + suite.inputs.labels_file);
+        std::string text;
+        int line_no = 0;
+        while (std::getline(in, text)) {
+          ++line_no;
+          const std::string where = suite.inputs.labels_file + ":" + std::to_string(line_no) + ": ";
+          if (text.empty() || text[0] == '#') continue;
+          std::istringstream fields(text);
+          std::string file, label, extra;
+          fields >> file >> label;
+          int value = -1;
+          size_t used = 0;
+          try {
+            value = std::stoi(label, &used);
+          } catch (const std::exception&) {
+            used = 0;
+          }
+          if (file.empty() || used == 0 || used != label.size() || value < 0 || (fields >> extra))
+            return Fail(Status::kBadArgument, where + "expected '<file> <class index>', got '" + text + "'");
+          suite.inputs.files.push_back((std::filesystem::path(folder_path) / file).lexically_normal().string());
+          suite.inputs.labels.push_back(value);
+        }
+        if (suite.inputs.files.empty()) return Bad(inputs["labels"], "inputs.labels", suite.inputs.labels_file + " lists no samples");
+        suite.inputs.count = static_cast<int>(suite.inputs.files.size());
+      }
+      if (const YAML::Node random = inputs["random"]) {
+        if (!random.IsMap()) return Bad(random, "inputs.random", "expected a mapping with seed and count");
+        if (auto ok = CheckKeys(random, "inputs.random", {"seed", "count"}); !ok) return std::unexpected(ok.error());
+        if (random["seed"]) {
+          auto v = Seed(random["seed"], "inputs.random.seed");
+          if (!v) return std::unexpected(v.error());
+          suite.inputs.seed = *v;
+        }
+        if (random["count"]) {
+          auto v = Integer(random["count"], "inputs.random.count", 1, 1000);
+          if (!v) return std::unexpected(v.error());
+          suite.inputs.count = static_cast<int>(*v);
+        }
       }
     }
 
@@ -222,13 +293,81 @@ class Parser {
 
     if (const YAML::Node checks = root["checks"]) {
       if (!checks.IsMap()) return Bad(checks, "checks", "expected a mapping like {outputs: host-reference}");
-      if (auto ok = CheckKeys(checks, "checks", {"outputs"}); !ok) return std::unexpected(ok.error());
+      if (auto ok = CheckKeys(checks, "checks", {"outputs", "top1"}); !ok) return std::unexpected(ok.error());
+      if (const YAML::Node top1 = checks["top1"]) {
+        auto v = Number(top1, "checks.top1", 0, 1);
+        if (!v) return std::unexpected(v.error());
+        if (suite.inputs.source != InputSpec::Source::kFolder)
+          return Bad(top1, "checks.top1", "needs labelled inputs (inputs: {folder: ..., labels: ...})");
+        suite.checks.min_top1 = *v;
+      }
       if (const YAML::Node outputs = checks["outputs"]) {
         auto v = String(outputs, "checks.outputs");
         if (!v) return std::unexpected(v.error());
         if (*v == "host-reference") suite.checks.outputs_equal_reference = true;
         else if (*v == "none") suite.checks.outputs_equal_reference = false;
         else return Bad(outputs, "checks.outputs", "expected 'host-reference' or 'none', got '" + *v + "'");
+      }
+    }
+    if (const YAML::Node budgets = root["budgets"]) {
+      if (!budgets.IsMap()) return Bad(budgets, "budgets", "expected a mapping of board kind (or `all`) to limits");
+      for (auto it = budgets.begin(); it != budgets.end(); ++it) {
+        const std::string kind = it->first.Scalar();
+        const std::string field = "budgets." + kind;
+        bool known = kind == "all";
+        std::string kinds;
+        for (const auto& b : suite.boards) {
+          known = known || b.kind == kind;
+          kinds += (kinds.empty() ? "" : ", ") + b.kind;
+        }
+        if (!known) return Bad(it->first, field, "'" + kind + "' is not a board kind of this suite (boards: " + kinds + "; or `all`)");
+        const YAML::Node limits = it->second;
+        if (!limits.IsMap()) return Bad(limits, field, "expected a mapping of limits");
+        if (auto ok = CheckKeys(limits, field, {"latency_us", "latency_instructions", "latency_cycles", "ram_peak_bytes",
+                                                "flash_bytes", "energy_uj"});
+            !ok)
+          return std::unexpected(ok.error());
+        Budget b;
+        b.kind = kind;
+        b.line = Line(it->first);
+        constexpr int64_t kMax = int64_t{1} << 53;
+        auto count = [&](const char* key, std::optional<uint64_t>& out) -> Result<void> {
+          if (!limits[key]) return {};
+          auto v = Integer(limits[key], field + "." + key, 1, kMax);
+          if (!v) return std::unexpected(v.error());
+          out = static_cast<uint64_t>(*v);
+          return {};
+        };
+        auto real = [&](const char* key, std::optional<double>& out) -> Result<void> {
+          if (!limits[key]) return {};
+          auto v = Number(limits[key], field + "." + key, 0, 1e15);
+          if (!v) return std::unexpected(v.error());
+          out = *v;
+          return {};
+        };
+        for (auto r : {real("latency_us", b.latency_us), count("latency_instructions", b.latency_instructions),
+                       count("latency_cycles", b.latency_cycles), count("ram_peak_bytes", b.ram_peak_bytes),
+                       count("flash_bytes", b.flash_bytes), real("energy_uj", b.energy_uj)})
+          if (!r) return std::unexpected(r.error());
+        suite.budgets.push_back(b);
+      }
+    }
+
+    if (const YAML::Node reg = root["regressions"]) {
+      if (!reg.IsMap()) return Bad(reg, "regressions", "expected a mapping like {against: last-run, threshold_pct: 2}");
+      if (auto ok = CheckKeys(reg, "regressions", {"against", "threshold_pct"}); !ok) return std::unexpected(ok.error());
+      suite.regressions.enabled = true;
+      suite.regressions.line = Line(reg);
+      if (!reg["against"]) return Bad(reg, "regressions.against", "missing (last-run or baseline:NAME)");
+      auto v = String(reg["against"], "regressions.against");
+      if (!v) return std::unexpected(v.error());
+      if (v->rfind("baseline:", 0) == 0 && v->size() > 9) suite.regressions.baseline = v->substr(9);
+      else if (*v != "last-run")
+        return Bad(reg["against"], "regressions.against", "expected last-run or baseline:NAME, got '" + *v + "'");
+      if (reg["threshold_pct"]) {
+        auto t = Number(reg["threshold_pct"], "regressions.threshold_pct", 0, 1000);
+        if (!t) return std::unexpected(t.error());
+        suite.regressions.threshold_pct = *t;
       }
     }
     return suite;
@@ -257,6 +396,15 @@ Result<Suite> ParseSuite(std::string_view text, const std::string& file, const s
   }
 }
 
+const Budget* BudgetFor(const Suite& suite, const std::string& kind) {
+  const Budget* all = nullptr;
+  for (const Budget& b : suite.budgets) {
+    if (b.kind == kind) return &b;
+    if (b.kind == "all") all = &b;
+  }
+  return all;
+}
+
 Result<Suite> LoadSuite(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Fail(Status::kNotFound, "suite " + path + ": no such file");
@@ -266,7 +414,10 @@ Result<Suite> LoadSuite(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string base = std::filesystem::path(path).parent_path().string();
-  return ParseSuite(buffer.str(), path, base.empty() ? "." : base);
+  const std::string text = buffer.str();
+  auto suite = ParseSuite(text, path, base.empty() ? "." : base);
+  if (suite) suite->sha256 = Sha256Hex(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  return suite;
 }
 
 }  // namespace hil

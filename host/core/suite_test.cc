@@ -177,5 +177,97 @@ TEST(ParseSuite, DuplicateModelNamesAreRejected) {
   EXPECT_THAT(suite.error().message, HasSubstr("duplicate model name 'a'"));
 }
 
+TEST(ParseSuite, RegressionRules) {
+  const std::string head = "name: s\nmodels: [a.tflite]\nboards: [b]\n";
+  auto none = ParseSuite(head, "s.yaml", ".");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->regressions.enabled);
+  auto last = ParseSuite(head + "regressions: {against: last-run, threshold_pct: 2.5}\n", "s.yaml", ".");
+  ASSERT_TRUE(last) << last.error().message;
+  EXPECT_TRUE(last->regressions.enabled);
+  EXPECT_EQ(last->regressions.baseline, "");
+  EXPECT_DOUBLE_EQ(last->regressions.threshold_pct, 2.5);
+  EXPECT_EQ(last->regressions.line, 4);
+  auto base = ParseSuite(head + "regressions:\n  against: baseline:nightly\n", "s.yaml", ".");
+  ASSERT_TRUE(base) << base.error().message;
+  EXPECT_EQ(base->regressions.baseline, "nightly");
+  EXPECT_DOUBLE_EQ(base->regressions.threshold_pct, 5.0);
+  auto bad = ParseSuite(head + "regressions:\n  against: yesterday\n", "s.yaml", ".");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("s.yaml:5: regressions.against: expected last-run or baseline:NAME, got 'yesterday'"));
+  auto pct = ParseSuite(head + "regressions: {against: last-run, threshold_pct: lots}\n", "s.yaml", ".");
+  ASSERT_FALSE(pct);
+  EXPECT_THAT(pct.error().message, HasSubstr("s.yaml:4: regressions.threshold_pct: expected a number in 0..1000, got 'lots'"));
+  auto key = ParseSuite(head + "regressions: {against: last-run, treshold: 1}\n", "s.yaml", ".");
+  ASSERT_FALSE(key);
+  EXPECT_THAT(key.error().message, HasSubstr("regressions.treshold: unknown field"));
+}
+
+TEST(ParseSuite, BudgetsPerBoardKind) {
+  const std::string head = "name: s\nmodels: [a.tflite]\nboards: [an386, an505]\n";
+  auto ok = ParseSuite(head + "budgets:\n  all: {ram_peak_bytes: 65536}\n  an386: {latency_us: 2500.5, latency_instructions: 50000000, "
+                              "flash_bytes: 262144, energy_uj: 10}\n",
+                       "s.yaml", ".");
+  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_EQ(ok->budgets.size(), 2u);
+  const Budget* an386 = BudgetFor(*ok, "an386");
+  ASSERT_NE(an386, nullptr);
+  EXPECT_DOUBLE_EQ(*an386->latency_us, 2500.5);
+  EXPECT_EQ(*an386->latency_instructions, 50000000u);
+  EXPECT_EQ(*an386->flash_bytes, 262144u);
+  EXPECT_FALSE(an386->ram_peak_bytes);  // its own entry replaces `all`
+  EXPECT_EQ(an386->line, 6);
+  EXPECT_EQ(BudgetFor(*ok, "an505")->kind, "all");
+  EXPECT_EQ(*BudgetFor(*ok, "an505")->ram_peak_bytes, 65536u);
+  EXPECT_EQ(BudgetFor(ParseSuite(head, "s.yaml", ".").value(), "an386"), nullptr);
+
+  auto kind = ParseSuite(head + "budgets:\n  nucleo: {flash_bytes: 1}\n", "s.yaml", ".");
+  ASSERT_FALSE(kind);
+  EXPECT_THAT(kind.error().message, HasSubstr("s.yaml:5: budgets.nucleo: 'nucleo' is not a board kind of this suite (boards: an386, an505"));
+  auto field = ParseSuite(head + "budgets:\n  an386:\n    ram_kb: 64\n", "s.yaml", ".");
+  ASSERT_FALSE(field);
+  EXPECT_THAT(field.error().message, HasSubstr("s.yaml:6: budgets.an386.ram_kb: unknown field"));
+  auto value = ParseSuite(head + "budgets:\n  an386:\n    flash_bytes: -5\n", "s.yaml", ".");
+  ASSERT_FALSE(value);
+  EXPECT_THAT(value.error().message, HasSubstr("s.yaml:6: budgets.an386.flash_bytes: expected an integer in 1.."));
+}
+
+TEST(ParseSuite, InputsFromFilesAndALabelledFolder) {
+  const auto dir = std::filesystem::temp_directory_path() / ("hil_suite_inputs_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir / "samples");
+  std::ofstream(dir / "labels.txt") << "# file class\na.bin 3\n\nb.bin 0\n";
+  std::ofstream(dir / "bad.txt") << "a.bin 3\nb.bin three\n";
+  const std::string head = "name: s\nmodels: [m.tflite]\nboards: [b]\n";
+  auto files = ParseSuite(head + "inputs: {files: [x.bin, /abs/y.bin]}\n", "s.yaml", dir.string());
+  ASSERT_TRUE(files) << files.error().message;
+  EXPECT_EQ(files->inputs.source, InputSpec::Source::kFiles);
+  EXPECT_EQ(files->inputs.count, 2);
+  EXPECT_EQ(files->inputs.files[0], (dir / "x.bin").string());
+  EXPECT_EQ(files->inputs.files[1], "/abs/y.bin");
+  auto folder = ParseSuite(head + "inputs: {folder: samples, labels: labels.txt}\nchecks: {top1: 0.75}\n", "s.yaml", dir.string());
+  ASSERT_TRUE(folder) << folder.error().message;
+  EXPECT_EQ(folder->inputs.source, InputSpec::Source::kFolder);
+  EXPECT_EQ(folder->inputs.files, (std::vector<std::string>{(dir / "samples/a.bin").string(), (dir / "samples/b.bin").string()}));
+  EXPECT_EQ(folder->inputs.labels, (std::vector<int>{3, 0}));
+  EXPECT_DOUBLE_EQ(*folder->checks.min_top1, 0.75);
+
+  auto bad_label = ParseSuite(head + "inputs: {folder: samples, labels: bad.txt}\n", "s.yaml", dir.string());
+  ASSERT_FALSE(bad_label);
+  EXPECT_THAT(bad_label.error().message, HasSubstr("bad.txt:2: expected '<file> <class index>', got 'b.bin three'"));
+  auto no_labels = ParseSuite(head + "inputs: {folder: samples}\n", "s.yaml", dir.string());
+  ASSERT_FALSE(no_labels);
+  EXPECT_THAT(no_labels.error().message, HasSubstr("s.yaml:4: inputs.labels: missing"));
+  auto two = ParseSuite(head + "inputs: {files: [a], random: {seed: 1}}\n", "s.yaml", dir.string());
+  ASSERT_FALSE(two);
+  EXPECT_THAT(two.error().message, HasSubstr("inputs: needs exactly one of random, files, folder"));
+  auto top1 = ParseSuite(head + "checks: {top1: 0.5}\n", "s.yaml", dir.string());
+  ASSERT_FALSE(top1);
+  EXPECT_THAT(top1.error().message, HasSubstr("s.yaml:4: checks.top1: needs labelled inputs"));
+  auto range = ParseSuite(head + "inputs: {folder: samples, labels: labels.txt}\nchecks: {top1: 2}\n", "s.yaml", dir.string());
+  ASSERT_FALSE(range);
+  EXPECT_THAT(range.error().message, HasSubstr("s.yaml:5: checks.top1: expected a number in 0..1, got '2'"));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace hil

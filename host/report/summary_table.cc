@@ -105,6 +105,7 @@ std::string SummaryTable(const std::vector<store::JobRow>& jobs, const TableOpti
     std::string note;
     if (!j.error.empty()) note = "error: " + j.error;
     else if (!j.check_detail.empty()) note = j.check_detail;
+    if (!j.regression.empty()) note += (note.empty() ? "" : "; ") + std::string("regression: ") + j.regression;
     notes.push_back(note);
   }
   std::string out = Columns(rows, notes, {false, false, false, true, true, true, false, true, true, true, true, true, true, false});

@@ -2,8 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include <ctime>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 namespace hil::store {
 namespace {
@@ -89,6 +93,20 @@ ALTER TABLE jobs ADD COLUMN flash_bytes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN energy_uj REAL;
 ALTER TABLE jobs ADD COLUMN energy_source TEXT;
 )sql",
+    // v4: named baselines (a run that later runs are compared with); per job, the regression found
+    // against one; per run, the process writing it (pid, host, the pid's start time in clock ticks
+    // since boot) so that a run whose process is gone can be told from one still running.
+    R"sql(
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN host TEXT;
+ALTER TABLE runs ADD COLUMN pid_start INTEGER;
+CREATE TABLE baselines (
+  name TEXT PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  set_at TEXT NOT NULL
+);
+ALTER TABLE jobs ADD COLUMN regression TEXT;
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 
@@ -99,6 +117,26 @@ std::string NowUtc() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string HostName() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
+// Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot; 0 when there is
+// no such process. With the pid it names one process even after pids wrap.
+int64_t ProcessStart(int64_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');  // the command name may hold spaces and parentheses
+  if (paren == std::string::npos) return 0;
+  std::istringstream rest(text.substr(paren + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && rest >> field; ++i)
+    if (i == 22) return std::atoll(field.c_str());
+  return 0;
 }
 
 // A prepared statement that finalizes itself.
@@ -159,6 +197,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   if (auto r = store->Exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"); !r)
     return std::unexpected(r.error());
   if (auto r = store->Migrate(options.target_version); !r) return std::unexpected(r.error());
+  if (options.target_version >= 4) {
+    if (auto r = store->MarkVanishedRuns(); !r) return std::unexpected(r.error());
+  }
   return store;
 }
 
@@ -197,10 +238,73 @@ Result<void> SqliteStore::Migrate(int target_version) {
 }
 
 Result<int64_t> SqliteStore::BeginRun(const RunInfo& run) {
-  Stmt q(db_, "INSERT INTO runs(suite_name, suite_path, started_at, status) VALUES (?, ?, ?, 'running')");
-  if (!q.ok() || q.Bind(1, run.suite_name).Bind(2, run.suite_path).Bind(3, NowUtc()).Step() != SQLITE_DONE)
-    return SqlError("inserting run");
+  Stmt q(db_, "INSERT INTO runs(suite_name, suite_path, started_at, status, pid, host, pid_start) VALUES (?, ?, ?, 'running', ?, ?, ?)");
+  if (!q.ok()) return SqlError("inserting run");
+  q.Bind(1, run.suite_name).Bind(2, run.suite_path).Bind(3, NowUtc()).Bind(4, static_cast<int64_t>(getpid()));
+  q.Bind(5, HostName()).Bind(6, ProcessStart(getpid()));
+  if (q.Step() != SQLITE_DONE) return SqlError("inserting run");
   return sqlite3_last_insert_rowid(db_);
+}
+
+Result<void> SqliteStore::MarkInterrupted(int64_t run_id) {
+  if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
+  Stmt run(db_, "UPDATE runs SET status='interrupted', finished_at=? WHERE id=? AND status='running'");
+  Stmt jobs(db_, "UPDATE jobs SET status='interrupted', finished_at=? WHERE run_id=? AND status='running'");
+  const std::string now = NowUtc();
+  if (!run.ok() || run.Bind(1, now).Bind(2, run_id).Step() != SQLITE_DONE || !jobs.ok() ||
+      jobs.Bind(1, now).Bind(2, run_id).Step() != SQLITE_DONE) {
+    auto err = SqlError("marking run " + std::to_string(run_id) + " interrupted");
+    (void)Exec("ROLLBACK");
+    return err;
+  }
+  return Exec("COMMIT");
+}
+
+Result<void> SqliteStore::MarkVanishedRuns() {
+  std::vector<int64_t> gone;
+  {
+    Stmt q(db_, "SELECT id, pid, pid_start FROM runs WHERE status='running' AND host=? AND pid IS NOT NULL");
+    if (!q.ok()) return SqlError("looking for runs left running");
+    q.Bind(1, HostName());
+    while (q.Step() == SQLITE_ROW) {
+      const int64_t start = ProcessStart(q.Int(1));
+      if (start == 0 || start != q.Int(2)) gone.push_back(q.Int(0));
+    }
+  }
+  for (int64_t id : gone)
+    if (auto r = MarkInterrupted(id); !r) return r;
+  return {};
+}
+
+Result<void> SqliteStore::ResumeRun(int64_t run_id) {
+  if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
+  auto body = [&]() -> Result<void> {
+    Stmt st(db_, "SELECT status FROM runs WHERE id=?");
+    if (!st.ok()) return SqlError("looking up run");
+    if (st.Bind(1, run_id).Step() != SQLITE_ROW) return Fail(Status::kNotFound, "store " + path_ + ": no run " + std::to_string(run_id));
+    const std::string status = st.Text(0);
+    if (status == "running")
+      return Fail(Status::kBadState, "store " + path_ + ": run " + std::to_string(run_id) + " is still running (pid alive)");
+    // Unfinished jobs go: they are planned again. Finished ones (pass, fail, error) stay.
+    for (const char* sql : {"DELETE FROM samples WHERE job_id IN (SELECT id FROM jobs WHERE run_id=?1 AND status NOT IN ('pass','fail','error'))",
+                            "DELETE FROM op_profiles WHERE job_id IN (SELECT id FROM jobs WHERE run_id=?1 AND status NOT IN ('pass','fail','error'))",
+                            "DELETE FROM memory WHERE job_id IN (SELECT id FROM jobs WHERE run_id=?1 AND status NOT IN ('pass','fail','error'))",
+                            "DELETE FROM jobs WHERE run_id=?1 AND status NOT IN ('pass','fail','error')"}) {
+      Stmt d(db_, sql);
+      if (!d.ok() || d.Bind(1, run_id).Step() != SQLITE_DONE) return SqlError("clearing unfinished jobs of run " + std::to_string(run_id));
+    }
+    Stmt up(db_, "UPDATE runs SET status='running', finished_at=NULL, pid=?, host=?, pid_start=? WHERE id=?");
+    if (!up.ok()) return SqlError("reopening run");
+    up.Bind(1, static_cast<int64_t>(getpid())).Bind(2, HostName()).Bind(3, ProcessStart(getpid())).Bind(4, run_id);
+    if (up.Step() != SQLITE_DONE) return SqlError("reopening run " + std::to_string(run_id));
+    return {};
+  };
+  auto r = body();
+  if (!r) {
+    (void)Exec("ROLLBACK");
+    return r;
+  }
+  return Exec("COMMIT");
 }
 
 Result<void> SqliteStore::SetEnvironment(int64_t run_id, const std::vector<std::pair<std::string, std::string>>& facts) {
@@ -320,7 +424,7 @@ Result<std::vector<JobRow>> SqliteStore::ListJobs(int64_t run_id) {
          "SELECT j.id, j.ordinal, j.model_name, j.model_sha256, j.model_bytes, j.board_kind, j.board_instance, "
          "j.clock_hz, j.warmup, j.iterations, j.repetitions, j.status, j.error, j.check_result, j.check_detail, "
          "j.unit, j.source, m.arena_bytes, m.arena_used, m.stack_bytes, m.stack_used, m.static_bytes, m.job_id, "
-         "j.flash_bytes, j.energy_uj, j.energy_source "
+         "j.flash_bytes, j.energy_uj, j.energy_source, j.regression "
          "FROM jobs j LEFT JOIN memory m ON m.job_id = j.id WHERE j.run_id=? ORDER BY j.ordinal, j.id");
   Stmt s(db_, "SELECT value FROM samples WHERE job_id=? ORDER BY rowid");
   if (!q.ok() || !s.ok()) return SqlError("listing jobs");
@@ -357,6 +461,7 @@ Result<std::vector<JobRow>> SqliteStore::ListJobs(int64_t run_id) {
       r.energy_uj = q.Real(24);
       r.energy_source = q.Text(25);
     }
+    r.regression = q.Text(26);
     s.Bind(1, r.id);
     while (s.Step() == SQLITE_ROW) r.samples.push_back(static_cast<uint64_t>(s.Int(0)));
     s.Reset();
@@ -385,6 +490,50 @@ Result<std::vector<OpProfileRow>> SqliteStore::OpProfile(int64_t job_id) {
                                static_cast<uint32_t>(q.Int(3)), static_cast<uint64_t>(q.Int(4))});
   }
   return out;
+}
+
+Result<void> SqliteStore::SetBaseline(const std::string& name, int64_t run_id) {
+  Stmt exists(db_, "SELECT 1 FROM runs WHERE id=?");
+  if (!exists.ok()) return SqlError("looking up run");
+  if (exists.Bind(1, run_id).Step() != SQLITE_ROW)
+    return Fail(Status::kNotFound, "store " + path_ + ": no run " + std::to_string(run_id));
+  Stmt q(db_, "INSERT OR REPLACE INTO baselines(name, run_id, set_at) VALUES (?, ?, ?)");
+  if (!q.ok() || q.Bind(1, name).Bind(2, run_id).Bind(3, NowUtc()).Step() != SQLITE_DONE)
+    return SqlError("setting baseline " + name);
+  return {};
+}
+
+Result<std::vector<BaselineRow>> SqliteStore::Baselines() {
+  Stmt q(db_, "SELECT b.name, b.run_id, b.set_at, r.suite_name, r.started_at FROM baselines b JOIN runs r ON r.id = b.run_id "
+              "ORDER BY b.name");
+  if (!q.ok()) return SqlError("listing baselines");
+  std::vector<BaselineRow> out;
+  while (q.Step() == SQLITE_ROW) out.push_back({q.Text(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4)});
+  return out;
+}
+
+Result<std::optional<int64_t>> SqliteStore::BaselineRun(const std::string& name) {
+  Stmt q(db_, "SELECT run_id FROM baselines WHERE name=?");
+  if (!q.ok()) return SqlError("reading baseline " + name);
+  if (q.Bind(1, name).Step() != SQLITE_ROW) return std::optional<int64_t>();
+  return std::optional<int64_t>(q.Int(0));
+}
+
+Result<std::optional<int64_t>> SqliteStore::LastRunOnBranch(const std::string& suite_name, const std::string& git_branch,
+                                                             int64_t before_run_id) {
+  Stmt q(db_, "SELECT r.id FROM runs r JOIN environment e ON e.run_id = r.id AND e.key = 'git_branch' "
+              "WHERE r.suite_name = ? AND e.value = ? AND r.id < ? AND r.status IN ('pass', 'fail') ORDER BY r.id DESC LIMIT 1");
+  if (!q.ok()) return SqlError("looking up the last run of " + suite_name);
+  if (q.Bind(1, suite_name).Bind(2, git_branch).Bind(3, before_run_id).Step() != SQLITE_ROW) return std::optional<int64_t>();
+  return std::optional<int64_t>(q.Int(0));
+}
+
+Result<void> SqliteStore::MarkRegression(int64_t job_id, const std::string& detail) {
+  Stmt q(db_, "UPDATE jobs SET regression=?, status=CASE WHEN status='pass' THEN 'fail' ELSE status END WHERE id=?");
+  if (!q.ok() || q.Bind(1, detail).Bind(2, job_id).Step() != SQLITE_DONE)
+    return SqlError("marking job " + std::to_string(job_id));
+  if (sqlite3_changes(db_) != 1) return Fail(Status::kNotFound, "store " + path_ + ": no job " + std::to_string(job_id));
+  return {};
 }
 
 }  // namespace hil::store

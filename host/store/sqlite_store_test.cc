@@ -243,5 +243,125 @@ TEST_F(SqliteStoreTest, ListJobsOfAnUnknownRunIsNotFound) {
   EXPECT_THAT(jobs.error().message, HasSubstr("no run 99"));
 }
 
+TEST_F(SqliteStoreTest, MigratesAVersion3FileToBaselines) {
+  int64_t run_id = 0, job_id = 0;
+  {
+    auto old = SqliteStore::Open(path_, {.target_version = 3});
+    ASSERT_TRUE(old) << old.error().message;
+    EXPECT_FALSE(Tables().contains("baselines"));
+    // Rows as a version-3 hil wrote them.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "INSERT INTO runs(id, suite_name, suite_path, started_at, status) "
+                           "VALUES (3, 's', 's.yaml', '2026-01-01T00:00:00Z', 'running');"
+                           "INSERT INTO jobs(id, run_id, ordinal, model_name, model_sha256, model_bytes, board_kind, "
+                           "board_instance, warmup, iterations, repetitions, status, started_at, flash_bytes) "
+                           "VALUES (5, 3, 0, 'm', 'h', 1, 'b', 'b#1', 0, 1, 1, 'pass', 'x', 100);",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    run_id = 3;
+    job_id = 5;
+  }
+  auto store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(*(*store)->SchemaVersion(), 4);
+  EXPECT_TRUE(Tables().contains("baselines"));
+  auto jobs = (*store)->ListJobs(run_id);
+  ASSERT_TRUE(jobs) << jobs.error().message;
+  EXPECT_EQ((*jobs)[0].regression, "");  // the new column's default
+  EXPECT_EQ((*jobs)[0].id, job_id);
+  // A run an old hil left running has no pid: it is not taken for interrupted.
+  EXPECT_EQ((*(*store)->ListRuns())[0].status, "running");
+  ASSERT_TRUE((*store)->SetBaseline("nightly", run_id));
+  EXPECT_EQ(*(*store)->BaselineRun("nightly"), std::optional<int64_t>(run_id));
+}
+
+TEST_F(SqliteStoreTest, BaselinesNameRunsAndReplaceEachOther) {
+  auto store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store);
+  SqliteStore& s = **store;
+  const int64_t a = *s.BeginRun({"s", "s.yaml"});
+  const int64_t b = *s.BeginRun({"s", "s.yaml"});
+  auto missing = s.SetBaseline("x", 99);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Status::kNotFound);
+  EXPECT_THAT(missing.error().message, HasSubstr("no run 99"));
+  ASSERT_TRUE(s.SetBaseline("release", a));
+  ASSERT_TRUE(s.SetBaseline("nightly", a));
+  ASSERT_TRUE(s.SetBaseline("nightly", b));
+  auto all = s.Baselines();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "nightly");
+  EXPECT_EQ((*all)[0].run_id, b);
+  EXPECT_EQ((*all)[1].name, "release");
+  EXPECT_EQ((*all)[1].suite_name, "s");
+  EXPECT_FALSE(s.BaselineRun("none")->has_value());
+}
+
+TEST_F(SqliteStoreTest, LastRunOnBranchAndRegressionMarks) {
+  auto store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store);
+  SqliteStore& s = **store;
+  const int64_t r1 = *s.BeginRun({"s", "s.yaml"});
+  ASSERT_TRUE(s.SetEnvironment(r1, {{"git_branch", "main"}}));
+  ASSERT_TRUE(s.FinishRun(r1, kPass));
+  const int64_t r2 = *s.BeginRun({"s", "s.yaml"});
+  ASSERT_TRUE(s.SetEnvironment(r2, {{"git_branch", "topic"}}));
+  ASSERT_TRUE(s.FinishRun(r2, kPass));
+  const int64_t r3 = *s.BeginRun({"s", "s.yaml"});  // still running: never a base
+  ASSERT_TRUE(s.SetEnvironment(r3, {{"git_branch", "main"}}));
+  const int64_t r4 = *s.BeginRun({"s", "s.yaml"});
+  EXPECT_EQ(*s.LastRunOnBranch("s", "main", r4), std::optional<int64_t>(r1));
+  EXPECT_EQ(*s.LastRunOnBranch("s", "topic", r4), std::optional<int64_t>(r2));
+  EXPECT_FALSE(s.LastRunOnBranch("other", "main", r4)->has_value());
+  const int64_t job = *s.BeginJob(r4, Info(0));
+  JobResult r;
+  r.status = kPass;
+  ASSERT_TRUE(s.FinishJob(job, r));
+  ASSERT_TRUE(s.MarkRegression(job, "median +8.0% against run 1"));
+  auto jobs = s.ListJobs(r4);
+  ASSERT_TRUE(jobs);
+  EXPECT_EQ((*jobs)[0].status, "fail");
+  EXPECT_EQ((*jobs)[0].regression, "median +8.0% against run 1");
+  EXPECT_EQ(s.MarkRegression(12345, "x").error().code, Status::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ARunWhoseProcessIsGoneIsInterruptedOnOpen) {
+  int64_t mine = 0, gone = 0;
+  {
+    auto store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store);
+    mine = *(*store)->BeginRun({"s", "s.yaml"});
+    gone = *(*store)->BeginRun({"s", "s.yaml"});
+    ASSERT_TRUE((*store)->BeginJob(gone, Info(0)));
+  }
+  // Run `gone` belonged to a process that no longer exists (pid 2^22 + 1 is beyond pid_max).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, ("UPDATE runs SET pid = 4194305 WHERE id = " + std::to_string(gone)).c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store);
+  auto runs = (*store)->ListRuns();
+  ASSERT_TRUE(runs);
+  EXPECT_EQ((*runs)[0].id, gone);
+  EXPECT_EQ((*runs)[0].status, "interrupted");
+  EXPECT_EQ((*runs)[1].status, "running");  // this process is alive
+  EXPECT_EQ((*(*store)->ListJobs(gone))[0].status, "interrupted");
+
+  // Resume: unfinished jobs go, finished stay; a live run cannot be resumed.
+  EXPECT_EQ((*store)->ResumeRun(mine).error().code, Status::kBadState);
+  EXPECT_EQ((*store)->ResumeRun(99).error().code, Status::kNotFound);
+  ASSERT_TRUE((*store)->ResumeRun(gone));
+  EXPECT_TRUE((*(*store)->ListJobs(gone)).empty());
+  EXPECT_EQ((*(*store)->ListRuns())[0].status, "running");
+  ASSERT_TRUE((*store)->MarkInterrupted(mine));
+  EXPECT_EQ((*(*store)->ListRuns())[1].status, "interrupted");
+}
+
 }  // namespace
 }  // namespace hil::store

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ struct RunOptions {
   int max_attempts = 5;
   std::string inject_faults;  // testing aid: damage every board link (link/testing FaultyLink spec)
   std::ostream* progress = nullptr;  // one line per job; null for silence
+  bool progress_tty = false;         // progress is a terminal: keep a live status line under the lines
+  int64_t resume_run_id = 0;         // > 0: run only the jobs this interrupted run did not finish
+  std::function<void(int64_t run_id)> on_run_started;  // called once the run exists in the store
+  std::chrono::steady_clock::time_point started{};     // set by RunSuite: for the run's timing
 };
 
 struct RunOutcome {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hil/store/store.h"
@@ -14,7 +15,7 @@ namespace hil::store {
 
 class SqliteStore final : public Store {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   struct Options {
     int target_version = kSchemaVersion;  // tests build older files by migrating only this far
@@ -38,7 +39,27 @@ class SqliteStore final : public Store {
   Result<std::vector<std::pair<std::string, std::string>>> Environment(int64_t run_id) override;
   Result<std::vector<OpProfileRow>> OpProfile(int64_t job_id) override;
 
+  // Named baselines (schema v4). SetBaseline points `name` at a run (kNotFound when there is no
+  // such run), replacing an earlier one of that name.
+  Result<void> SetBaseline(const std::string& name, int64_t run_id);
+  Result<std::vector<BaselineRow>> Baselines();  // by name
+  Result<std::optional<int64_t>> BaselineRun(const std::string& name);
+  // The newest finished run (pass or fail) of `suite_name` recorded on `git_branch` with an id below
+  // `before_run_id`.
+  Result<std::optional<int64_t>> LastRunOnBranch(const std::string& suite_name, const std::string& git_branch,
+                                                 int64_t before_run_id);
+  // Interrupted runs (schema v4). MarkInterrupted sets a running run and its running jobs to
+  // "interrupted". Open does that for every run left "running" by a process of this host that is
+  // gone (killed, crashed). ResumeRun reopens a run that is not running: its unfinished jobs are
+  // deleted (to be planned again), finished ones kept; kBadState when it is still running.
+  Result<void> MarkInterrupted(int64_t run_id);
+  Result<void> ResumeRun(int64_t run_id);
+
+  // Records the regression found for a job; a passing job becomes "fail".
+  Result<void> MarkRegression(int64_t job_id, const std::string& detail);
+
  private:
+  Result<void> MarkVanishedRuns();
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Result<void> Exec(const char* sql);
   Result<void> Migrate(int target_version);

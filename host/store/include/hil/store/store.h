@@ -62,6 +62,7 @@ inline constexpr const char* kPass = "pass";      // ran, every check passed
 inline constexpr const char* kFail = "fail";      // ran, a check failed
 inline constexpr const char* kError = "error";    // could not run (board, link, model, agent error)
 inline constexpr const char* kRunning = "running";
+inline constexpr const char* kInterrupted = "interrupted";  // the process was stopped (SIGINT) or vanished
 
 struct JobResult {
   std::string status = kError;
@@ -103,6 +104,15 @@ struct JobRow {
   uint64_t flash_bytes = 0;
   std::optional<double> energy_uj;
   std::string energy_source;
+  std::string regression;  // the regression found against a baseline; empty when none or not compared
+};
+
+struct BaselineRow {
+  std::string name;
+  int64_t run_id = 0;
+  std::string set_at;
+  std::string suite_name;  // of the run
+  std::string run_started_at;
 };
 
 class Store {

@@ -1,0 +1,178 @@
+// Browser test of `hil report` and `hil serve` (CTest: hil_report_browser, label browser).
+// Seeds a store with two runs of a suite, writes the report, and loads it in Debian's chromium,
+// headless, driven by playwright-core: from file:// (with every non-file request refused, so the
+// page must be self-contained) and from `hil serve`. Checks: no console errors, one chart series
+// per model x board and one point per run (counted independently with sqlite3), the model filter,
+// the cross-chip table, the JSON API. Screenshots go to --out. Missing tools fail, naming the package.
+//   node browser_test.mjs --hil HIL --modules NODE_MODULES --suite SUITE.yaml --out DIR
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+const CHROMIUM = process.env.HIL_CHROMIUM || '/usr/bin/chromium';
+
+function fail(msg) {
+  console.error('FAIL: ' + msg);
+  process.exit(1);
+}
+function check(cond, msg) {
+  if (!cond) fail(msg);
+  console.log('ok: ' + msg);
+}
+
+for (const k of ['hil', 'modules', 'suite', 'out']) if (!args[k]) fail(`usage: missing --${k}`);
+if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} not found: install the Debian package chromium (apt-get install chromium; packages/debian.txt)`);
+let playwright;
+try {
+  playwright = createRequire(join(args.modules, 'noop.js'))('playwright-core');
+} catch (e) {
+  fail(`npm package playwright-core not found in ${args.modules}: build hil_web (it runs npm ci in reports/; needs the Debian package npm) (${e.message})`);
+}
+const sqlite = spawnSync('sqlite3', ['-version']);
+if (sqlite.error) fail('sqlite3 not found: install the Debian package sqlite3');
+
+rmSync(args.out, { recursive: true, force: true });
+mkdirSync(args.out, { recursive: true });
+const db = join(args.out, 'store.db');
+
+function hil(...a) {
+  const r = spawnSync(args.hil, a, { encoding: 'utf8' });
+  if (r.status !== 0) fail(`hil ${a.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+function sql(q) {
+  const r = spawnSync('sqlite3', [db, q], { encoding: 'utf8' });
+  if (r.status !== 0) fail(`sqlite3: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// Seed: two runs of the suite.
+hil('run', args.suite, '--db', db);
+hil('run', args.suite, '--db', db);
+const runs = Number(sql('SELECT COUNT(*) FROM runs'));
+const pairs = sql("SELECT DISTINCT model_name || ' @ ' || board_kind FROM jobs WHERE status != 'error' ORDER BY 1").split('\n');
+const firstModel = sql('SELECT model_name FROM jobs ORDER BY model_name LIMIT 1');
+const pairsOfFirst = Number(sql(`SELECT COUNT(DISTINCT board_kind) FROM jobs WHERE model_name = '${firstModel}'`));
+const countedModels = Number(sql("SELECT COUNT(DISTINCT model_name) FROM jobs WHERE unit IN ('cycles', 'instructions') AND status != 'error'"));
+const energyPairs = Number(sql("SELECT COUNT(DISTINCT model_name || board_kind) FROM jobs WHERE energy_uj IS NOT NULL"));
+check(runs === 2 && pairs.length >= 1, `seeded ${runs} runs, ${pairs.length} model x board pairs`);
+
+const report = join(args.out, 'report.html');
+hil('report', '--db', db, '-o', report);
+
+async function checkPage(page, label, errors) {
+  await page.waitForFunction(() => Number(document.body.dataset.rendered || 0) >= 1, null, { timeout: 10000 });
+  const charts = await page.evaluate(() => {
+    const out = {};
+    for (const [k, u] of Object.entries(window.hilCharts)) {
+      out[k] = u ? { series: u.series.slice(1).map((s) => s.label), xs: u.data[0].length, points: u.data.slice(1).map((d) => d.filter((v) => v != null).length), canvas: !!u.root.querySelector('canvas') } : null;
+    }
+    return out;
+  });
+  for (const metric of ['latency', 'ram']) {
+    const c = charts[metric];
+    check(c && c.canvas, `${label}: ${metric} chart drawn by uPlot`);
+    check(JSON.stringify(c.series) === JSON.stringify(pairs), `${label}: ${metric} chart has one series per model x board (${c.series.length}: ${c.series.join(', ')})`);
+    check(c.xs === runs && c.points.every((n) => n === runs), `${label}: ${metric} chart has ${runs} points per series (${c.points.join(', ')})`);
+  }
+  if (energyPairs) check(charts.energy && charts.energy.series.length === energyPairs, `${label}: energy chart has ${energyPairs} series`);
+  else check(charts.energy === null, `${label}: energy chart empty (no energy stored for this suite)`);
+  if (countedModels) check(charts.crosschip && charts.crosschip.series.length === countedModels, `${label}: cross-chip cycles/MAC chart has ${countedModels} model series`);
+  else check(charts.crosschip === null, `${label}: no cross-chip cycles/MAC chart (no cycle or instruction counts in this store)`);
+  const crossRows = await page.locator('#crosschip table.crosschip tr').count();
+  check(crossRows - (await page.locator('#crosschip table.crosschip').count()) === pairs.length, `${label}: cross-chip comparison lists every model x board`);
+  check((await page.locator('#ops table.ops').count()) >= 1, `${label}: per-operator breakdown rendered`);
+  check((await page.locator('#overview-matrix td.pass').count()) === pairs.length, `${label}: overview shows the latest run's passes`);
+  // The filter: one model only.
+  await page.selectOption('#filter-model', firstModel);
+  const filtered = await page.evaluate(() => window.hilCharts.latency.series.length - 1);
+  check(filtered === pairsOfFirst, `${label}: filter model=${firstModel} leaves ${filtered} latency series`);
+  await page.selectOption('#filter-model', '');
+  check((await page.evaluate(() => window.hilCharts.latency.series.length - 1)) === pairs.length, `${label}: clearing the filter restores every series`);
+  check(errors.length === 0, `${label}: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+}
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'hil-chromium-'));
+let server;
+let context;
+// fail() exits at once: the server we started goes with us (playwright closes its browser itself).
+process.on('exit', () => { if (server && server.exitCode === null) server.kill('SIGTERM'); rmSync(userDataDir, { recursive: true, force: true }); });
+try {
+  context = await playwright.chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+  });
+
+  // 1. The file, offline: any request that is not file:// is refused and counted.
+  {
+    const page = await context.newPage();
+    const errors = [], external = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.route('**/*', (route) => {
+      if (route.request().url().startsWith('file:')) return route.continue();
+      external.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto('file://' + report);
+    await checkPage(page, 'file://', errors);
+    check(external.length === 0, `file://: self-contained, no network requests${external.length ? ': ' + external.join(' ') : ''}`);
+    await page.screenshot({ path: join(args.out, 'report.png'), fullPage: true });
+    console.log('screenshot: ' + join(args.out, 'report.png'));
+    await page.close();
+  }
+
+  // 2. hil serve on a free port.
+  server = spawn(args.hil, ['serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '', err = '';
+    const t = setTimeout(() => reject(new Error('hil serve printed no URL within 10 s: ' + err)), 10000);
+    server.stdout.on('data', (d) => { out += d; const m = out.match(/serving (http:\S+)/); if (m) { clearTimeout(t); resolve(m[1]); } });
+    server.stderr.on('data', (d) => { err += d; });
+    server.on('exit', (code) => reject(new Error(`hil serve exited ${code}: ${err}`)));
+  }).catch((e) => fail(e.message));
+  check(url.startsWith('http://127.0.0.1:'), `hil serve binds 127.0.0.1 by default (${url})`);
+  {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await checkPage(page, 'hil serve', errors);
+    await page.click('#reload');
+    await page.waitForFunction(() => Number(document.body.dataset.rendered) >= 2 + 2, null, { timeout: 10000 }).catch(() => {});
+    check((await page.evaluate(() => window.hilCharts.latency.series.length - 1)) === pairs.length, 'hil serve: reload from /api/report renders again');
+    await page.screenshot({ path: join(args.out, 'serve.png'), fullPage: true });
+    const api = await page.evaluate(async (model) => {
+      const get = async (p) => { const r = await fetch(p); return { status: r.status, body: r.ok ? await r.json() : null }; };
+      const runs = await get('/api/runs');
+      const jobs = await get(`/api/runs/${runs.body.runs[0].id}/jobs`);
+      const series = await get(`/api/series?model=${encodeURIComponent(model)}`);
+      const missing = await get('/api/runs/999999/jobs');
+      const post = (await fetch('/api/runs', { method: 'POST' })).status;
+      return { runs, jobs, series, missing, post };
+    }, firstModel);
+    check(api.runs.status === 200 && api.runs.body.runs.length === runs, `/api/runs lists ${runs} runs`);
+    check(api.jobs.status === 200 && api.jobs.body.jobs.length === pairs.length, '/api/runs/ID/jobs lists the run\'s jobs');
+    check(api.series.status === 200 && api.series.body.series.length === pairsOfFirst &&
+      api.series.body.series.every((s) => s.points.length === runs), `/api/series?model=${firstModel}: ${pairsOfFirst} series of ${runs} points`);
+    check(api.missing.status === 404, '/api/runs/999999/jobs is 404');
+    check(api.post >= 400, `the API is read only (POST: ${api.post})`);
+    await page.close();
+  }
+} catch (e) {
+  fail(e.stack || String(e));
+} finally {
+  if (context) await context.close().catch(() => {});
+  if (server && server.exitCode === null) server.kill('SIGTERM');
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+console.log('PASS');
+process.exit(0);
