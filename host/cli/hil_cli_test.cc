@@ -225,6 +225,58 @@ TEST_F(HilCli, UartAndRttGiveTheSameCountsOnAnEmulatedBoard) {
   EXPECT_THAT(env.output, HasSubstr("rtt:gdb:127.0.0.1:"));
 }
 
+// The kernel variant is chosen per job: the DSP variant runs bit-exact and in fewer instructions on
+// the Cortex-M4, and a core without it (Cortex-M3) refuses it by name, as a stored job error.
+TEST_F(HilCli, KernelVariantIsChosenPerJobAndRefusedWhereNotBuilt) {
+  const auto suite = Write("kv.yaml",
+                           "name: kv\nmodels:\n  - {generate: 'fc:256,units=64', seed: 3}\nboards: [mps2-an386, mps2-an385]\n"
+                           "settings:\n  - {warmup: 0, iterations: 2, kernel: ref}\n  - {warmup: 0, iterations: 2, kernel: dsp}\n");
+  auto r = Hil(Run(suite));
+  EXPECT_EQ(r.exit_code, 2) << r.output;  // the M3 job with dsp is an error
+  EXPECT_THAT(r.output, HasSubstr("kernel variant dsp is not built for this core"));
+  EXPECT_THAT(r.output, HasSubstr("4 jobs: 3 pass, 0 fail, 1 error"));
+  long ref = -1, dsp = -1;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream cols(line);
+    std::string model, board, tag;
+    cols >> model >> board;
+    if (board != "mps2-an386#1") continue;
+    std::string next;
+    cols >> next;
+    if (next == "[dsp]") cols >> next >> dsp;  // status, then the median
+    else cols >> ref;
+  }
+  ASSERT_GT(ref, 0) << r.output;
+  ASSERT_GT(dsp, 0) << r.output;
+  EXPECT_LT(dsp * 2, ref);  // SMLAD does two MACs per instruction
+}
+
+// hil boards scan, end to end through libusb: under umockdev the farm's ST-LINK (by serial) is
+// present, a second probe the farm names is missing (exit 1), and devices the farm does not list
+// are shown as unknown.
+TEST_F(HilCli, BoardsScanFindsTheFarmsProbesThroughLibusb) {
+  ASSERT_EQ(system("command -v umockdev-run >/dev/null 2>&1"), 0)
+      << "umockdev-run not found: install the Debian package umockdev (packages/debian.txt lists it)";
+  const auto farm = Write("desk.yaml",
+                          "name: desk\ninstances:\n"
+                          "  - {id: nucleo#1, kind: mps2-an386, probe: '0483:374b:066DFF535254887767184931', flasher: openocd, link: rtt}\n"
+                          "  - {id: nucleo#2, kind: mps2-an386, probe: '0483:374b:NOTPLUGGEDIN', flasher: openocd, link: rtt}\n");
+  const std::string devices = std::string(HIL_SOURCE_DIR) + "/host/board/testing/umockdev/farm_devices.umockdev";
+  const std::string cmd = "umockdev-run --device " + devices + " -- " + std::string(HIL_EXE) + " boards scan --farm " + farm + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = pclose(p);
+  EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+  EXPECT_THAT(out, ::testing::ContainsRegex("present +nucleo#1 +probe"));
+  EXPECT_THAT(out, ::testing::ContainsRegex("missing +nucleo#2 +probe"));
+  EXPECT_THAT(out, HasSubstr("unknown"));
+  EXPECT_THAT(out, HasSubstr("1915:c00a"));  // the PPK2 no instance names
+}
+
 TEST_F(HilCli, UsageErrorsExit2) {
   EXPECT_EQ(Hil("").exit_code, 2);
   EXPECT_EQ(Hil("frobnicate").exit_code, 2);

@@ -1,6 +1,6 @@
 // hil: the TinyHIL command line. Thin: parses arguments and calls the modules.
 //   hil run SUITE.yaml|--resume RUN [--db PATH] [--farm FILE] [--build-dir DIR] [--boards DIR] [--junit FILE] [--json FILE|-] [--quiet]
-//   hil boards [--farm FILE] [--boards DIR]
+//   hil boards [scan] [--farm FILE] [--boards DIR]
 //   hil results [--db PATH] [--run ID [--ops] [--format table|json|csv]]
 //   hil compare RUN_A RUN_B [--db PATH] [--threshold PCT]
 //   hil baseline set NAME RUN | hil baseline show [NAME]
@@ -18,6 +18,7 @@
 
 #include "hil/board/board_kind.h"
 #include "hil/board/posix_board.h"
+#include "hil/board/usb_scan.h"
 #include "hil/cli/runner.h"
 #include "hil/core/sha256.h"
 #include "hil/model/tflite_io.h"
@@ -234,6 +235,22 @@ int CmdBoards(const std::string& boards_dir, const std::string& farm_arg) {
   return kExitPass;
 }
 
+// hil boards scan: which of the farm's probes, serial adapters and power monitors are plugged in
+// (libusb), which are missing, and which USB devices of those kinds the farm does not know.
+int CmdBoardsScan(const std::string& boards_dir, const std::string& farm_arg) {
+  std::vector<hil::Error> broken;
+  auto kinds = hil::board::LoadBoardKinds(boards_dir, &broken);
+  if (!kinds) return Error(kinds.error().message);
+  const std::string farm_path = farm_arg.empty() ? boards_dir + "/farms/default.yaml" : farm_arg;
+  auto farm = hil::board::LoadFarm(farm_path, *kinds);
+  if (!farm) return Error(farm.error().message);
+  auto report = hil::board::ScanBoards(*farm);
+  if (!report) return Error(report.error().message);
+  std::cout << report->ToText();
+  // Missing hardware is a failed check (exit 1), not a usage error: the scan itself worked.
+  return report->missing() ? kExitCheckFailed : kExitPass;
+}
+
 int CmdResults(const std::string& db_path, int64_t run_id, bool ops, const std::string& format) {
   auto store = OpenExisting(db_path);
   if (!store) return Error(store.error().message);
@@ -313,6 +330,9 @@ int main(int argc, char** argv) {
   auto* cmd_boards = app.add_subcommand("boards", "List board kinds and the farm's instances");
   cmd_boards->add_option("--boards", boards_dir, "Folder of board kinds")->capture_default_str();
   cmd_boards->add_option("--farm", farm_path, "Farm file (default: <boards>/farms/default.yaml)");
+  auto* cmd_scan = cmd_boards->add_subcommand("scan", "Find the farm's probes, serial adapters and power monitors on USB");
+  cmd_scan->add_option("--boards", boards_dir, "Folder of board kinds")->capture_default_str();
+  cmd_scan->add_option("--farm", farm_path, "Farm file (default: <boards>/farms/default.yaml)");
 
   std::string results_db = "results/hil.db";
   int64_t run_id = 0;
@@ -385,7 +405,7 @@ int main(int argc, char** argv) {
       run.execute_timeout = std::chrono::milliseconds(execute_timeout_ms);
       return CmdRun(run, run_outputs);
     }
-    if (*cmd_boards) return CmdBoards(boards_dir, farm_path);
+    if (*cmd_boards) return *cmd_scan ? CmdBoardsScan(boards_dir, farm_path) : CmdBoards(boards_dir, farm_path);
     if (*cmd_results) return CmdResults(results_db, run_id, results_ops, results_format);
     if (*cmd_compare) return CmdCompare(compare_db, compare_a, compare_b, compare_threshold);
     if (*cmd_baseline) return CmdBaseline(baseline_db, cmd_baseline_set->parsed(), baseline_name, baseline_run);

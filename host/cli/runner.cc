@@ -535,6 +535,7 @@ class Runner {
     info.warmup = job.settings.warmup;
     info.iterations = job.settings.iterations;
     info.repetitions = job.settings.repetitions;
+    info.kernel = job.settings.kernel;
     auto id = store_.BeginJob(run_id_, info);
     if (!id) return std::unexpected(id.error());
     store::JobResult r;
@@ -611,6 +612,7 @@ class Runner {
     info.warmup = job.settings.warmup;
     info.iterations = job.settings.iterations;
     info.repetitions = job.settings.repetitions;
+    info.kernel = job.settings.kernel;
     Result<int64_t> job_id = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -684,6 +686,15 @@ class Runner {
     auto board = BoardFor(inst, *link_kind);
     if (!board) return std::unexpected(board.error());
     link::AgentSession& s = (*board)->session();
+    // The kernel variant first: the agent keeps the last one across models, so every job says which
+    // it wants (ref when the suite is silent). A core without it refuses by name.
+    {
+      const std::string want = job.settings.kernel.empty() ? "ref" : job.settings.kernel;
+      const uint8_t code = want == "dsp" ? 1 : want == "mve" ? 2 : want == "auto" ? 3 : 0;
+      auto in_effect = s.SetKernel(code);
+      if (!in_effect) return Wrap(in_effect.error(), "kernel " + want);
+      result.kernel = agent::engine::KernelVariantName(static_cast<agent::engine::KernelVariant>(*in_effect));
+    }
     auto loaded = Time(timing_.upload, [&] { return s.LoadModel(blob.bytes); });
     if (!loaded) return Wrap(loaded.error(), "model " + spec.name);
     if (reference && (loaded->input_bytes.size() != static_cast<size_t>(reference->input_count()) ||

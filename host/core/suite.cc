@@ -97,9 +97,17 @@ class Parser {
   }
 
   Result<Settings> ParseSettings(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsMap()) return Bad(node, field, "expected a mapping with warmup, iterations, repetitions, link");
-    if (auto ok = CheckKeys(node, field, {"warmup", "iterations", "repetitions", "link"}); !ok) return std::unexpected(ok.error());
+    if (!node.IsMap()) return Bad(node, field, "expected a mapping with warmup, iterations, repetitions, link, kernel");
+    if (auto ok = CheckKeys(node, field, {"warmup", "iterations", "repetitions", "link", "kernel"}); !ok)
+      return std::unexpected(ok.error());
     Settings s;
+    if (node["kernel"]) {
+      auto v = String(node["kernel"], field + ".kernel");
+      if (!v) return std::unexpected(v.error());
+      if (*v != "ref" && *v != "dsp" && *v != "mve" && *v != "auto")
+        return Bad(node["kernel"], field + ".kernel", "expected ref, dsp, mve or auto, got '" + *v + "'");
+      s.kernel = *v;
+    }
     if (node["link"]) {
       auto v = String(node["link"], field + ".link");
       if (!v) return std::unexpected(v.error());

@@ -119,6 +119,16 @@ TEST(ParseSuite, BadTypeNamesFieldLineAndValue) {
   EXPECT_THAT(suite.error().message, HasSubstr("s.yaml:5: settings.iterations: expected an integer in 1..1000000, got 'ten'"));
 }
 
+TEST(ParseSuite, KernelIsRefDspMveOrAuto) {
+  auto good = ParseSuite("name: x\nmodels: [a]\nboards: [b]\nsettings:\n  - {kernel: dsp}\n  - {kernel: auto}\n", "s.yaml", ".");
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_EQ(good->settings[0].kernel, "dsp");
+  EXPECT_EQ(good->settings[1].kernel, "auto");
+  auto bad = ParseSuite("name: x\nmodels: [a]\nboards: [b]\nsettings: {kernel: neon}\n", "s.yaml", ".");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("s.yaml:4: settings.kernel: expected ref, dsp, mve or auto, got 'neon'"));
+}
+
 TEST(ParseSuite, LinkIsUartOrRtt) {
   auto good = ParseSuite(kGood, "s.yaml", ".");
   ASSERT_TRUE(good) << good.error().message;

@@ -77,7 +77,10 @@ std::string SummaryTable(const std::vector<store::JobRow>& jobs, const TableOpti
       const char* c = j.status == store::kPass ? "\x1b[32m" : j.status == store::kFail ? "\x1b[31m" : "\x1b[33m";
       status = std::string(c) + j.status + "\x1b[0m";
     }
-    std::vector<std::string> r = {j.info.model_name, j.info.board_instance, status};
+    // The kernel variant goes with the board when it is not the reference: "mps2-an386#1 [dsp]".
+    const std::string board = j.info.board_instance +
+                              (j.info.kernel.empty() || j.info.kernel == "ref" ? "" : " [" + j.info.kernel + "]");
+    std::vector<std::string> r = {j.info.model_name, board, status};
     if (s.count > 0) {
       r.push_back(fmt::format("{:.0f}", s.median));
       r.push_back(fmt::format("{}", s.min));

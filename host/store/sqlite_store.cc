@@ -107,6 +107,10 @@ CREATE TABLE baselines (
 );
 ALTER TABLE jobs ADD COLUMN regression TEXT;
 )sql",
+    // v5: the kernel variant a job ran with (ref, dsp, mve), so variants can be compared.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN kernel TEXT;
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 
@@ -325,12 +329,13 @@ Result<void> SqliteStore::SetEnvironment(int64_t run_id, const std::vector<std::
 Result<int64_t> SqliteStore::BeginJob(int64_t run_id, const JobInfo& job) {
   Stmt q(db_,
          "INSERT INTO jobs(run_id, ordinal, model_name, model_sha256, model_bytes, board_kind, board_instance, "
-         "clock_hz, warmup, iterations, repetitions, status, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',?)");
+         "clock_hz, warmup, iterations, repetitions, status, started_at, kernel) VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',?,?)");
   if (!q.ok()) return SqlError("preparing job insert");
   q.Bind(1, run_id).Bind(2, job.ordinal).Bind(3, job.model_name).Bind(4, job.model_sha256);
   q.Bind(5, static_cast<int64_t>(job.model_bytes)).Bind(6, job.board_kind).Bind(7, job.board_instance);
   q.Bind(8, static_cast<int64_t>(job.clock_hz)).Bind(9, job.warmup).Bind(10, job.iterations).Bind(11, job.repetitions);
   q.Bind(12, NowUtc());
+  if (job.kernel.empty()) q.BindNull(13); else q.Bind(13, job.kernel);
   if (q.Step() != SQLITE_DONE) return SqlError("inserting job for run " + std::to_string(run_id));
   return sqlite3_last_insert_rowid(db_);
 }
@@ -339,7 +344,7 @@ Result<void> SqliteStore::FinishJob(int64_t job_id, const JobResult& result) {
   if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
   auto body = [&]() -> Result<void> {
     Stmt up(db_, "UPDATE jobs SET status=?, error=?, check_result=?, check_detail=?, unit=?, source=?, finished_at=?, "
-                 "flash_bytes=?, energy_uj=?, energy_source=? WHERE id=?");
+                 "flash_bytes=?, energy_uj=?, energy_source=?, kernel=COALESCE(?, kernel) WHERE id=?");
     if (!up.ok()) return SqlError("preparing job update");
     up.Bind(1, result.status);
     if (result.error.empty()) up.BindNull(2); else up.Bind(2, result.error);
@@ -347,7 +352,8 @@ Result<void> SqliteStore::FinishJob(int64_t job_id, const JobResult& result) {
     up.Bind(7, NowUtc()).Bind(8, static_cast<int64_t>(result.flash_bytes));
     if (result.energy_uj) up.BindReal(9, *result.energy_uj).Bind(10, result.energy_source);
     else up.BindNull(9).BindNull(10);
-    up.Bind(11, job_id);
+    if (result.kernel.empty()) up.BindNull(11); else up.Bind(11, result.kernel);
+    up.Bind(12, job_id);
     if (up.Step() != SQLITE_DONE) return SqlError("updating job " + std::to_string(job_id));
     if (sqlite3_changes(db_) != 1) return Fail(Status::kNotFound, "store " + path_ + ": no job " + std::to_string(job_id));
 
@@ -424,7 +430,7 @@ Result<std::vector<JobRow>> SqliteStore::ListJobs(int64_t run_id) {
          "SELECT j.id, j.ordinal, j.model_name, j.model_sha256, j.model_bytes, j.board_kind, j.board_instance, "
          "j.clock_hz, j.warmup, j.iterations, j.repetitions, j.status, j.error, j.check_result, j.check_detail, "
          "j.unit, j.source, m.arena_bytes, m.arena_used, m.stack_bytes, m.stack_used, m.static_bytes, m.job_id, "
-         "j.flash_bytes, j.energy_uj, j.energy_source, j.regression "
+         "j.flash_bytes, j.energy_uj, j.energy_source, j.regression, j.kernel "
          "FROM jobs j LEFT JOIN memory m ON m.job_id = j.id WHERE j.run_id=? ORDER BY j.ordinal, j.id");
   Stmt s(db_, "SELECT value FROM samples WHERE job_id=? ORDER BY rowid");
   if (!q.ok() || !s.ok()) return SqlError("listing jobs");
@@ -462,6 +468,7 @@ Result<std::vector<JobRow>> SqliteStore::ListJobs(int64_t run_id) {
       r.energy_source = q.Text(25);
     }
     r.regression = q.Text(26);
+    r.info.kernel = q.Text(27);
     s.Bind(1, r.id);
     while (s.Step() == SQLITE_ROW) r.samples.push_back(static_cast<uint64_t>(s.Int(0)));
     s.Reset();

@@ -148,6 +148,7 @@ TEST_F(SqliteStoreTest, RoundTripsARun) {
   r.ops = {{0, 3, "CONV_2D", 3, 900}, {1, 9, "FULLY_CONNECTED", 3, 90}};
   r.memory = MemoryRow{65536, 4000, 8192, 1200, 100};
   r.flash_bytes = 70123;
+  r.kernel = "dsp";
   r.energy_uj = 2.5;
   r.energy_source = "estimate: 52 uA/MHz at 3.0 V";
   ASSERT_TRUE(s.FinishJob(*job, r));
@@ -172,6 +173,7 @@ TEST_F(SqliteStoreTest, RoundTripsARun) {
   EXPECT_EQ(j.info.board_instance, "posix-host#1");
   EXPECT_EQ(j.info.clock_hz, 1000000000u);
   EXPECT_EQ(j.flash_bytes, 70123u);
+  EXPECT_EQ(j.info.kernel, "dsp");  // the variant in effect replaces the one asked for
   ASSERT_TRUE(j.energy_uj);
   EXPECT_DOUBLE_EQ(*j.energy_uj, 2.5);
   EXPECT_EQ(j.energy_source, "estimate: 52 uA/MHz at 3.0 V");
@@ -266,7 +268,7 @@ TEST_F(SqliteStoreTest, MigratesAVersion3FileToBaselines) {
   }
   auto store = SqliteStore::Open(path_);
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ(*(*store)->SchemaVersion(), 4);
+  EXPECT_EQ(*(*store)->SchemaVersion(), SqliteStore::kSchemaVersion);
   EXPECT_TRUE(Tables().contains("baselines"));
   auto jobs = (*store)->ListJobs(run_id);
   ASSERT_TRUE(jobs) << jobs.error().message;

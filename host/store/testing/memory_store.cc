@@ -46,6 +46,7 @@ Result<void> MemoryStore::FinishJob(int64_t job_id, const JobResult& result) {
   for (const auto& s : result.samples) j.samples.push_back(s.value);
   j.memory = result.memory;
   j.flash_bytes = result.flash_bytes;
+  if (!result.kernel.empty()) j.info.kernel = result.kernel;
   j.energy_uj = result.energy_uj;
   j.energy_source = result.energy_source;
   ops_[job_id] = result.ops;

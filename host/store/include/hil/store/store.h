@@ -32,6 +32,7 @@ struct JobInfo {
   int warmup = 0;
   int iterations = 0;
   int repetitions = 0;
+  std::string kernel;  // kernel variant in effect on the board ("ref", "dsp", "mve"); empty: not set
 };
 
 struct Sample {
@@ -75,6 +76,7 @@ struct JobResult {
   std::vector<OpProfileRow> ops;
   std::optional<MemoryRow> memory;
   uint64_t flash_bytes = 0;          // agent firmware image (0 for a host process)
+  std::string kernel;                // kernel variant in effect (the agent's answer), e.g. "dsp"
   std::optional<double> energy_uj;   // per inference
   std::string energy_source;         // "estimate: ..." or the monitor, e.g. "lpm01a"
 };
