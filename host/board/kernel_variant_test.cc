@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -233,3 +235,59 @@ TEST(KernelVariantProfile, DISABLED_PerOperatorInstructions) {
 }
 }  // namespace
 }  // namespace hil::board
+
+#ifdef HIL_SHARED_DIR
+namespace hil::board {
+namespace {
+
+// "output[0] hex=8080..." of ../shared/reference/<model>/final_output.txt: TensorFlow Lite Micro's
+// output for the input whose byte i is (i*7+3) mod 256.
+std::vector<uint8_t> TflmOutput(const std::string& model) {
+  std::ifstream f(std::string(HIL_SHARED_DIR) + "/reference/" + model + "/final_output.txt");
+  std::string line;
+  while (std::getline(f, line)) {
+    const auto at = line.find("output[0] hex=");
+    if (at == std::string::npos) continue;
+    const std::string hex = line.substr(at + 14);
+    std::vector<uint8_t> out;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    return out;
+  }
+  return {};
+}
+
+// The real MLPerf Tiny models (read in place from ../shared, never copied): with the DSP variant on
+// the Cortex-M4 and MVE on the Cortex-M55, the output equals TensorFlow Lite Micro's for its
+// reference input, and equals our reference kernels' on random inputs.
+TEST(KernelVariant, SharedModelsMatchTfliteMicroWithEveryVariant) {
+  struct Core {
+    const char* machine;
+    uint8_t variant;
+  };
+  for (const Core core : {Core{"mps2-an386", kDsp}, Core{"mps3-an547", kMve}}) {
+    auto b = QemuBoard::Start(Options(core.machine));
+    ASSERT_TRUE(b.has_value()) << b.error().message;
+    for (const char* model : {"kws_dscnn_int8", "ic_resnet8_int8", "vww_mobilenet_int8", "ad_autoencoder_int8", "sww_ref_int8"}) {
+      SCOPED_TRACE(std::string(model) + " on " + core.machine + " with " + kVariantNames[core.variant]);
+      std::ifstream f(std::string(HIL_SHARED_DIR) + "/models/" + model + ".tflite", std::ios::binary);
+      const std::vector<uint8_t> blob((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      ASSERT_FALSE(blob.empty());
+      auto loaded = (*b)->session().LoadModel(blob);
+      ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+      std::vector<std::vector<uint8_t>> inputs(1, std::vector<uint8_t>(loaded->input_bytes[0]));
+      for (size_t i = 0; i < inputs[0].size(); ++i) inputs[0][i] = static_cast<uint8_t>(i * 7 + 3);
+      for (auto& random : RandomInputs(loaded->input_bytes[0], 2, 7)) inputs.push_back(random);
+      const VariantRun ref = RunWith(**b, kRef, *loaded, inputs);
+      const VariantRun opt = RunWith(**b, core.variant, *loaded, inputs);
+      ASSERT_EQ(opt.outputs.size(), inputs.size());
+      EXPECT_EQ(opt.outputs[0], TflmOutput(model));
+      for (size_t i = 0; i < inputs.size(); ++i) EXPECT_EQ(opt.outputs[i], ref.outputs[i]) << "input " << i;
+      EXPECT_LT(opt.instructions, ref.instructions);
+      ASSERT_TRUE((*b)->session().SetKernel(kRef).has_value());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hil::board
+#endif
