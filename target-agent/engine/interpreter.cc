@@ -504,11 +504,7 @@ Status WindowedOperands(LoadCtx& c, int op, fb::Table& opt_table, int options_ty
   return Status::kOk;
 }
 
-// The part CONV_2D and DEPTHWISE_CONV_2D share once the kernel's params know their input, filter
-// and channel shapes: the output window from padding, strides and dilation, the output shape check,
-// the bias, the zero-point offsets, the fused activation, then the per-channel multipliers (filter
-// channel axis `channel_axis`). Stores the op's params and its scratch size.
-// Scratch is sized for the selected variant only (SetKernelVariant re-plans).
+// Scratch of an operator for the selected kernel variant only (SetKernelVariant re-plans).
 size_t ScratchBytesOf(const Conv2dParams& p, KernelVariant v) {
 #if defined(__ARM_FEATURE_MVE)
   if (v == KernelVariant::kMve) return Conv2dS8MveScratchBytes(p);
@@ -540,6 +536,10 @@ size_t ScratchBytesOf(const FullyConnectedParams& p, KernelVariant v) {
   return FullyConnectedS8ScratchBytes(p);
 }
 
+// The part CONV_2D and DEPTHWISE_CONV_2D share once the kernel's params know their input, filter
+// and channel shapes: the output window from padding, strides and dilation, the output shape check,
+// the bias, the zero-point offsets, the fused activation, then the per-channel multipliers (filter
+// channel axis `channel_axis`). Stores the op's params and its scratch size.
 template <class Op>
 Status FinishWindowed(LoadCtx& c, int op, OpRec& r, Op& k, const WindowOptions& w, const TensorDesc& in,
                       const TensorDesc& f, const TensorDesc& out, int channel_axis) {
