@@ -1,5 +1,6 @@
 # TinyHIL: the two commands.
-#   make run   - build, then `hil run suites/quickstart.yaml` (results in results/hil.db)
+#   make run   - build, then `hil run suites/quickstart.yaml` (results in results/hil.db, report in
+#                results/report.html)
 #   make test  - build everything and run every test (ctest)
 # Both install missing Debian packages first (packages/debian.txt) when run as root.
 
@@ -27,7 +28,10 @@ build: configure
 
 run: build
 	@mkdir -p $(RESULTS)
-	$(HIL) run $(SUITE) --db $(RESULTS)/hil.db
+	@status=0; $(HIL) run $(SUITE) --db $(RESULTS)/hil.db || status=$$?; \
+	  $(HIL) report --db $(RESULTS)/hil.db -o $(RESULTS)/report.html && \
+	  echo "HTML report: $(RESULTS)/report.html (hil serve --db $(RESULTS)/hil.db for a live view)"; \
+	  exit $$status
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 600
