@@ -11,15 +11,6 @@
 namespace hil::board {
 namespace {
 
-std::string DefaultSocketPath(const std::string& id) {
-  static std::atomic<int> counter{0};
-  std::string safe;
-  for (char c : id) safe += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-  return (std::filesystem::temp_directory_path() /
-          ("hil-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-" + safe + ".sock"))
-      .string();
-}
-
 bool IsAnnouncement(const std::string& line) {
   return line.rfind("PTY ", 0) == 0 || line.rfind("UNIX ", 0) == 0 || line.rfind("TCP ", 0) == 0;
 }
@@ -50,7 +41,7 @@ Result<std::unique_ptr<PosixBoard>> PosixBoard::Start(const PosixBoardOptions& o
     args.push_back("--pty");
   } else if (options.transport == "unix") {
     args.push_back("--unix");
-    args.push_back(options.socket_path.empty() ? DefaultSocketPath(options.instance_id) : options.socket_path);
+    args.push_back(options.socket_path.empty() ? UniqueTempPath(options.instance_id, ".sock") : options.socket_path);
   } else if (options.transport == "tcp") {
     args.push_back("--tcp");
     args.push_back("0");

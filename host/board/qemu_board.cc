@@ -40,15 +40,6 @@ int FreeTcpPort() {
   return port;
 }
 
-std::string TempPath(const std::string& id, const char* suffix) {
-  static std::atomic<int> counter{0};
-  std::string safe;
-  for (char c : id) safe += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return (std::filesystem::temp_directory_path() /
-          ("hil-qemu-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-" + safe + suffix))
-      .string();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<QemuBoard>> QemuBoard::Start(const QemuBoardOptions& options) {
@@ -74,7 +65,7 @@ Result<std::unique_ptr<QemuBoard>> QemuBoard::Start(const QemuBoardOptions& opti
 
 Result<void> QemuBoard::Launch() {
   const std::string who = "board " + options_.instance_id;
-  qmp_path_ = TempPath(options_.instance_id, ".qmp");
+  qmp_path_ = UniqueTempPath(options_.instance_id, ".qmp");
   std::vector<std::string> argv = {options_.qemu, "-M", options_.machine, "-nographic", "-monitor", "none",
                                    "-serial", "pty", "-kernel", options_.firmware,
                                    "-qmp", "unix:" + qmp_path_ + ",server=on,wait=off"};

@@ -9,7 +9,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <cstring>
 #include <thread>
 
@@ -55,6 +57,15 @@ std::string FindProgram(const std::string& name) {
 }
 
 }  // namespace
+
+std::string UniqueTempPath(const std::string& instance_id, const std::string& suffix) {
+  static std::atomic<int> counter{0};
+  std::string safe;
+  for (char c : instance_id) safe += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return (std::filesystem::temp_directory_path() /
+          ("hil-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-" + safe + suffix))
+      .string();
+}
 
 void Subprocess::KillAll() noexcept {
   for (auto& slot : g_children) {

@@ -89,4 +89,8 @@ Result<std::string> Subprocess::WaitForLine(Match match, Deadline deadline) {
   }
 }
 
+// A path in the temp folder for a child's socket, unique within this process and across processes
+// ("/tmp/hil-<pid>-<n>-<instance id, non-alphanumerics as _><suffix>"). Nothing is created.
+std::string UniqueTempPath(const std::string& instance_id, const std::string& suffix);
+
 }  // namespace hil::board
