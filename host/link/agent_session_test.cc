@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -31,10 +32,14 @@ using ::testing::HasSubstr;
 
 constexpr uint32_t kMaxPayload = 512;
 
+// Timestamp-GPIO edges of the in-process agent ('1' high, '0' low), in order.
+std::string g_timestamp_edges;
+std::mutex g_timestamp_mu;
+
 // The agent on its own thread, fed from one end of a socketpair.
 class InProcessAgent {
  public:
-  explicit InProcessAgent(std::unique_ptr<Link> link, uint32_t max_payload = kMaxPayload)
+  explicit InProcessAgent(std::unique_ptr<Link> link, uint32_t max_payload = kMaxPayload, bool timestamp_gpio = false)
       : link_(std::move(link)),
         model_(1 << 20), arena_(1 << 20),
         rx_(agent::RxBytesFor(max_payload)), tx_(agent::RxBytesFor(max_payload)),
@@ -45,6 +50,13 @@ class InProcessAgent {
     port.clock_hz = 1000000000u;
     port.cycle_source = protocol::CycleSource::kHostMonotonicNs;
     port.capabilities = protocol::kCapProfiling;
+    if (timestamp_gpio) {
+      port.capabilities |= protocol::kCapTimestampGpio;
+      port.timestamp = [](bool high) {
+        std::lock_guard<std::mutex> lock(g_timestamp_mu);
+        g_timestamp_edges += high ? '1' : '0';
+      };
+    }
     port.write = [](const uint8_t* bytes, size_t size, void* ctx) {
       auto* self = static_cast<InProcessAgent*>(ctx);
       (void)self->link_->Write(std::as_bytes(std::span(bytes, size)), Deadline::After(2s));
@@ -96,12 +108,12 @@ struct Rig {
   std::unique_ptr<InProcessAgent> agent;
 };
 
-Rig MakeRig(uint32_t max_payload = kMaxPayload) {
+Rig MakeRig(uint32_t max_payload = kMaxPayload, bool timestamp_gpio = false) {
   auto pair = MakeSocketPair();
   EXPECT_TRUE(pair);
   Rig rig;
   rig.host = std::move(pair->first);
-  rig.agent = std::make_unique<InProcessAgent>(std::move(pair->second), max_payload);
+  rig.agent = std::make_unique<InProcessAgent>(std::move(pair->second), max_payload, timestamp_gpio);
   return rig;
 }
 
@@ -202,6 +214,27 @@ Result<RunOutcome> FullRun(AgentSession& s, const std::vector<uint8_t>& blob, in
   if (!mem) return std::unexpected(mem.error());
   r.memory = *mem;
   return r;
+}
+
+TEST(AgentSession, TimestampGpioFramesEachInvokeOnce) {
+  {
+    std::lock_guard<std::mutex> lock(g_timestamp_mu);
+    g_timestamp_edges.clear();
+  }
+  Rig rig = MakeRig(kMaxPayload, /*timestamp_gpio=*/true);
+  AgentSession s(*rig.host, "board test#1", FastOptions());
+  auto info = s.Hello();
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_TRUE(info->capabilities & protocol::kCapTimestampGpio);
+  // Refused before any inference: the pin does not move.
+  ASSERT_FALSE(s.Invoke(0, 1));
+  auto m = s.LoadModel(TestModel());
+  ASSERT_TRUE(m) << m.error().message;
+  ASSERT_TRUE(s.SetInput(0, RandomInputBytes(1, 0, m->input_bytes.at(0))));
+  ASSERT_TRUE(s.Invoke(3, 2));
+  ASSERT_TRUE(s.Invoke(0, 5));
+  std::lock_guard<std::mutex> lock(g_timestamp_mu);
+  EXPECT_EQ(g_timestamp_edges, "1010");  // one high window per INVOKE, whatever its warmup and count
 }
 
 TEST(AgentSession, FullSequenceSplitsInvokeAndChunksEverything) {

@@ -263,15 +263,20 @@ Status Agent::Invoke(Reader& r, Writer& w) {
     if (s != Status::kOk) return Fail(s, "%s", interpreter_.ErrorDetail());
   }
   profile_.Clear();
+  if (port_.timestamp) port_.timestamp(true);
   for (uint16_t i = 0; i < req.iterations; ++i) {
     RestoreInputs();
     if (port_.align_counter) port_.align_counter();
     const uint64_t start = engine::PortCycles();
     Status s = interpreter_.Invoke(&profile_);
     const uint64_t end = engine::PortCycles();
-    if (s != Status::kOk) return Fail(s, "%s", interpreter_.ErrorDetail());
+    if (s != Status::kOk) {
+      if (port_.timestamp) port_.timestamp(false);
+      return Fail(s, "%s", interpreter_.ErrorDetail());
+    }
     cycles_[i] = end - start;
   }
+  if (port_.timestamp) port_.timestamp(false);
   protocol::InvokeResponse resp;
   resp.cycle_source = port_.cycle_source;
   resp.count = req.iterations;

@@ -3,6 +3,10 @@
 //
 // Cycle source: CLOCK_MONOTONIC in nanoseconds. Stack high-water mark: the command loop runs on a
 // painted stack of its own (ucontext), measured exactly as a target port measures its main stack.
+//
+// Timestamp GPIO (--timestamp-gpio PATH): the pin a board raises around its timed inferences, as one
+// byte per edge, '1' (high) and '0' (low), written to PATH: a FIFO a power-monitor emulator reads, or
+// a regular file (appended). A FIFO must have its reader open before the agent starts.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -55,6 +59,7 @@ struct Options {
   size_t arena_bytes = sizeof g_arena;
   size_t model_bytes = sizeof g_model;
   uint32_t max_payload = kMaxPayload;
+  std::string timestamp_gpio;
 };
 
 Options g_options;
@@ -64,6 +69,14 @@ int g_listen = -1;
 ucontext_t g_main_context;
 ucontext_t g_loop_context;
 int g_exit_code = 0;
+int g_timestamp_fd = -1;
+
+void Timestamp(bool high) {
+  const char edge = high ? '1' : '0';
+  // Non-blocking: a full FIFO (nobody reading) must not stall the inference loop; the edge is lost.
+  while (write(g_timestamp_fd, &edge, 1) < 0 && errno == EINTR) {
+  }
+}
 
 uint32_t StackBytes() { return kStackBytes; }
 
@@ -116,6 +129,10 @@ void Loop() {
   port.stack_bytes = StackBytes;
   port.stack_used = StackUsed;
   port.static_bytes = 0;
+  if (g_timestamp_fd >= 0) {
+    port.timestamp = Timestamp;
+    port.capabilities |= hil::protocol::kCapTimestampGpio;
+  }
 
   hil::agent::Buffers b;
   b.model = g_model;
@@ -166,10 +183,13 @@ int Usage() {
   fprintf(stderr,
           "usage: hil-agent-posix [--pty | --unix PATH | --tcp PORT | --stdio] [--board-id ID]\n"
           "                       [--arena-bytes N] [--model-bytes N] [--max-payload N]\n"
+          "                       [--timestamp-gpio PATH]\n"
           "  --pty        create a pseudo-terminal and print 'PTY <path>' on stdout (default)\n"
           "  --unix PATH  listen on a Unix socket\n"
           "  --tcp PORT   listen on 127.0.0.1:PORT (0 picks a port; 'TCP <port>' is printed)\n"
-          "  --stdio      speak the protocol on stdin/stdout\n");
+          "  --stdio      speak the protocol on stdin/stdout\n"
+          "  --timestamp-gpio PATH  write '1'/'0' to PATH (a FIFO or a file) when the timed\n"
+          "               inferences of an INVOKE start and end\n");
   return 2;
 }
 
@@ -200,6 +220,7 @@ int main(int argc, char** argv) {
     else if (a == "--unix") { g_options.mode = "unix"; g_options.path = need("a path"); }
     else if (a == "--tcp") { g_options.mode = "tcp"; g_options.port = atoi(need("a port")); }
     else if (a == "--board-id") g_options.board_id = need("an id");
+    else if (a == "--timestamp-gpio") g_options.timestamp_gpio = need("a path");
     else if (a == "--arena-bytes") {
       if (!ParseSize(need("a size"), sizeof g_arena, &v)) { fprintf(stderr, "hil-agent-posix: bad --arena-bytes (1..%zu)\n", sizeof g_arena); return 2; }
       g_options.arena_bytes = v;
@@ -211,6 +232,15 @@ int main(int argc, char** argv) {
       g_options.max_payload = static_cast<uint32_t>(v);
     } else if (a == "-h" || a == "--help") return Usage();
     else { fprintf(stderr, "hil-agent-posix: unknown option %s\n", a.c_str()); return Usage(); }
+  }
+
+  if (!g_options.timestamp_gpio.empty()) {
+    g_timestamp_fd = open(g_options.timestamp_gpio.c_str(), O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (g_timestamp_fd < 0) {
+      fprintf(stderr, "hil-agent-posix: cannot open --timestamp-gpio %s: %s%s\n", g_options.timestamp_gpio.c_str(), strerror(errno),
+              errno == ENXIO ? " (a FIFO with no reader: start the reader first)" : "");
+      return 1;
+    }
   }
 
   if (g_options.mode == "pty") {

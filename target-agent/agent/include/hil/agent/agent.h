@@ -37,6 +37,11 @@ struct Port {
   // slower than the core (SysTick under QEMU's -icount: one tick per 40 instructions) aligns to a
   // tick edge here, so the count does not depend on the phase left by earlier, host-paced work.
   void (*align_counter)() = nullptr;
+  // The timestamp GPIO: driven high before the first timed iteration of an INVOKE (after warmup) and
+  // low after the last, so a power monitor watching the pin sees one window per INVOKE holding
+  // exactly `iterations` inferences. Null when the board has no such pin (then leave
+  // kCapTimestampGpio out of `capabilities`).
+  void (*timestamp)(bool high) = nullptr;
 };
 
 struct Buffers {

@@ -45,6 +45,9 @@ enum Capability : uint32_t {
   kCapProfiling = 1u << 0,
   kCapStackPainting = 1u << 1,
   kCapRtt = 1u << 2,
+  // The agent drives a timestamp GPIO high around the timed iterations of each INVOKE (a power
+  // monitor integrates the current over that window).
+  kCapTimestampGpio = 1u << 3,
 };
 
 inline constexpr size_t kMaxNameBytes = 32;
