@@ -188,6 +188,21 @@ Result<void> Ppk2Monitor::Arm(Deadline deadline) {
   raw_.clear();
   reader_error_.reset();
   if (auto r = Send({kAverageStart}, deadline); !r) return r;
+  // The first sample is the acknowledgement: until it arrives the instrument may not be measuring
+  // yet, and a window the board opens before then would be lost.
+  while (raw_.size() < 4) {
+    std::vector<std::byte> chunk(4096);
+    auto n = link_->Read(chunk, deadline);
+    if (!n) {
+      (void)Send({kAverageStop}, Deadline::After(100ms));
+      return std::unexpected(Named({n.error().code, n.error().code == Status::kTimeout
+                                                        ? "no samples after AverageStart by the deadline: not streaming"
+                                                        : "after AverageStart: " + WithoutPrefix(n.error().message, link_->Describe())}));
+    }
+    const auto* p = reinterpret_cast<const uint8_t*>(chunk.data());
+    raw_.insert(raw_.end(), p, p + *n);
+  }
+  last_rx_ = std::chrono::steady_clock::now().time_since_epoch().count();
   armed_ = true;
   stop_reader_ = false;
   reader_ = std::thread([this] { ReaderLoop(); });
@@ -215,6 +230,7 @@ void Ppk2Monitor::ReaderLoop() {
       continue;
     }
     last_rx = std::chrono::steady_clock::now();
+    last_rx_ = last_rx.time_since_epoch().count();
     const auto* p = reinterpret_cast<const uint8_t*>(chunk.data());
     raw_.insert(raw_.end(), p, p + *n);
   }
@@ -227,11 +243,21 @@ void Ppk2Monitor::StopReader() {
 
 Result<Capture> Ppk2Monitor::Collect(Deadline deadline) {
   if (!armed_) return std::unexpected(Named({Status::kBadState, "Collect before Arm"}));
+  const auto called = std::chrono::steady_clock::now();
   StopReader();
   armed_ = false;
   if (reader_error_) {
     configured_ = false;
     return std::unexpected(*reader_error_);
+  }
+  const auto silent = called - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_rx_.load()));
+  if (silent > options_.end_silence) {
+    configured_ = false;
+    (void)Send({kAverageStop}, Deadline::After(100ms));
+    return std::unexpected(Named({Status::kTimeout, "no data for " +
+                                                        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(silent).count()) +
+                                                        " ms before the capture ended (after " + std::to_string(raw_.size() / 4) +
+                                                        " samples): the instrument stopped streaming"}));
   }
   if (auto r = Send({kAverageStop}, deadline); !r) {
     configured_ = false;

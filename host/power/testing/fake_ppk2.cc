@@ -1,5 +1,12 @@
 #include "hil/power/testing/fake_ppk2.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace hil::power::testing {
 namespace {
 
@@ -31,8 +38,59 @@ Result<std::unique_ptr<FakePpk2>> FakePpk2::Start(Trace trace, Faults faults) {
   auto pty = PtyPair::Open();
   if (!pty) return std::unexpected(pty.error());
   std::unique_ptr<FakePpk2> fake(new FakePpk2(std::move(*pty), std::move(trace), faults));
+  if (fake->trace_.live) {
+    const std::string& fifo = fake->trace_.live->gpio_fifo;
+    unlink(fifo.c_str());
+    if (mkfifo(fifo.c_str(), 0600) != 0) return Fail(Status::kInternal, "fake ppk2: mkfifo " + fifo + ": " + strerror(errno));
+    // Opened for reading now (non-blocking), so the agent's open for writing finds a reader.
+    fake->gpio_fd_ = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fake->gpio_fd_ < 0) return Fail(Status::kInternal, "fake ppk2: open " + fifo + ": " + strerror(errno));
+  }
   fake->FakeDevice::Start();
   return fake;
+}
+
+FakePpk2::~FakePpk2() {
+  Stop();
+  if (gpio_fd_ >= 0) {
+    close(gpio_fd_);
+    unlink(trace_.live->gpio_fifo.c_str());
+  }
+}
+
+FakePpk2::LiveStats FakePpk2::live_stats() const {
+  std::lock_guard lock(mu_);
+  return live_stats_;
+}
+
+size_t FakePpk2::DrainGpio() {
+  if (gpio_fd_ < 0) return 0;
+  size_t added = 0;
+  char edges[256];
+  ssize_t n;
+  while ((n = read(gpio_fd_, edges, sizeof edges)) > 0) {
+    for (ssize_t i = 0; i < n; ++i) {
+      const bool high = edges[i] == '1';
+      if (high == gpio_high_) continue;
+      gpio_high_ = high;
+      if (!streaming_) continue;
+      if (high) {
+        std::lock_guard lock(mu_);
+        ++live_stats_.windows;
+      }
+      added += AppendLive();
+    }
+  }
+  return added;
+}
+
+size_t FakePpk2::AppendLive() {
+  const Live& live = *trace_.live;
+  Append(Ppk2Word(gpio_high_ ? live.high_adc : live.low_adc, 0, gpio_high_ ? static_cast<uint8_t>(1u << live.gpio_bit) : 0));
+  std::lock_guard lock(mu_);
+  ++live_stats_.samples;
+  if (gpio_high_) ++live_stats_.high_samples;
+  return 1;
 }
 
 std::vector<std::vector<uint8_t>> FakePpk2::commands() const {
@@ -55,12 +113,26 @@ void FakePpk2::OnInput(std::string_view bytes) {
     switch (opcode) {
       case 0x19: out_ += trace_.metadata; break;
       case 0x06:
+        DrainGpio();  // edges from before the start are not part of the capture
         streaming_ = true;
         next_ = 0;
-        last_idle_ = std::chrono::steady_clock::now();
+        last_idle_ = paced_from_ = std::chrono::steady_clock::now();
+        paced_samples_ = 0;
+        if (trace_.live) {
+          if (gpio_high_) {
+            std::lock_guard lock(mu_);
+            ++live_stats_.windows;
+          }
+          AppendLive();  // the instrument samples from the moment it starts
+        }
         break;
       case 0x07:
-        // Samples already taken still go out, then nothing.
+        // Samples already taken still go out, then nothing. Live: the edges the agent wrote before
+        // the host asked to stop are in the FIFO by now.
+        if (streaming_ && trace_.live) {
+          DrainGpio();
+          AppendLive();
+        }
         while (streaming_ && next_ < trace_.words.size()) Append(trace_.words[next_++]);
         streaming_ = false;
         break;
@@ -76,6 +148,17 @@ void FakePpk2::Append(uint32_t w) {
 }
 
 size_t FakePpk2::Produce() {
+  if (trace_.live) {
+    size_t added = DrainGpio();
+    if (!streaming_) return added;
+    const auto due = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - paced_from_).count()) *
+                     static_cast<uint64_t>(trace_.live->samples_per_ms) / 1000;
+    if (paced_samples_ < due) {
+      ++paced_samples_;
+      added += AppendLive();
+    }
+    return added;
+  }
   if (!streaming_) return 0;
   if (next_ < trace_.words.size()) {
     Append(trace_.words[next_++]);

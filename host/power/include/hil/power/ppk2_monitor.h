@@ -57,6 +57,9 @@ class Ppk2Monitor final : public PowerMonitor {
   struct Options {
     bool source_meter = true;  // false: ampere meter, the board powered from elsewhere at voltage_v
     std::chrono::milliseconds stall_timeout{1000};
+    // The PPK2 streams without pause while capturing, so a silence this long when Collect is called
+    // means it stopped, even in a capture shorter than stall_timeout.
+    std::chrono::milliseconds end_silence{200};
   };
 
   static Result<std::unique_ptr<Ppk2Monitor>> Open(const std::string& tty_path, Options options);
@@ -95,6 +98,7 @@ class Ppk2Monitor final : public PowerMonitor {
   std::optional<Error> reader_error_;
   std::thread reader_;
   std::atomic<bool> stop_reader_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_rx_{0};  // when the reader last got bytes
 };
 
 }  // namespace hil::power

@@ -1,9 +1,17 @@
 // A Nordic PPK2 on a pty: answers GetMetadata with calibration text ending in "END", records the
 // binary commands, and between AverageStart and AverageStop streams a known trace of 4-byte
 // little-endian sample words, then an idle word until AverageStop.
+//
+// Live mode (Trace::live): instead of a fixed trace, the logic port follows a board's timestamp GPIO
+// as the POSIX agent writes it to a FIFO ('1' high, '0' low; hil-agent-posix --timestamp-gpio), and
+// the current is one value while the pin is high and another while it is low. Samples go out at a
+// steady pace (not 100 kHz of wall time: the monitor's clock is the sample count), and every edge
+// yields at least one sample of its level, so no window is too short to be seen. live_stats() says
+// what was played, from which the exact energy of every window follows.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,10 +28,24 @@ constexpr uint32_t Ppk2Word(uint32_t adc, uint32_t range, uint8_t logic) {
 
 class FakePpk2 final : public FakeDevice {
  public:
+  struct Live {
+    std::string gpio_fifo;   // created by Start (mkfifo) and opened for reading; removed on teardown
+    int gpio_bit = 0;        // logic-port bit D0..D7 the pin is wired to
+    uint32_t high_adc = 0;   // range-0 ADC values while the pin is high / low
+    uint32_t low_adc = 0;
+    int samples_per_ms = 10; // pace of the stream in wall time
+  };
   struct Trace {
     std::string metadata;  // GetMetadata's answer, "END" included
     std::vector<uint32_t> words;
     uint32_t idle_word = 0;
+    std::optional<Live> live;
+  };
+  // What live mode streamed while capturing (between AverageStart and AverageStop).
+  struct LiveStats {
+    uint64_t samples = 0;       // every sample streamed
+    uint64_t high_samples = 0;  // samples with the pin high
+    uint64_t windows = 0;       // high periods begun while streaming
   };
   using Faults = DeviceFaults;
 
@@ -34,17 +56,21 @@ class FakePpk2 final : public FakeDevice {
 
   static Result<std::unique_ptr<FakePpk2>> Start(Trace trace, Faults faults);
   static Result<std::unique_ptr<FakePpk2>> Start(Trace trace) { return Start(std::move(trace), Faults{}); }
-  ~FakePpk2() override { Stop(); }
+  ~FakePpk2() override;
 
   // Commands received, each as its bytes (opcode first).
   std::vector<std::vector<uint8_t>> commands() const;
+  LiveStats live_stats() const;
 
  private:
   FakePpk2(PtyPair pty, Trace trace, Faults faults) : FakeDevice(std::move(pty), faults), trace_(std::move(trace)) {}
   void OnInput(std::string_view bytes) override;
   size_t Produce() override;
-  size_t trace_size() const override { return trace_.words.size(); }
+  size_t trace_size() const override { return trace_.live ? SIZE_MAX : trace_.words.size(); }
   void Append(uint32_t word);
+  // Live mode: applies the edges waiting in the FIFO; while streaming each edge adds one sample.
+  size_t DrainGpio();
+  size_t AppendLive();
 
   Trace trace_;
   std::string in_;
@@ -53,6 +79,11 @@ class FakePpk2 final : public FakeDevice {
   bool streaming_ = false;
   size_t next_ = 0;
   std::chrono::steady_clock::time_point last_idle_;
+  int gpio_fd_ = -1;
+  bool gpio_high_ = false;
+  std::chrono::steady_clock::time_point paced_from_;
+  uint64_t paced_samples_ = 0;
+  LiveStats live_stats_;
 };
 
 }  // namespace hil::power::testing
