@@ -72,6 +72,24 @@ Result<std::vector<std::string>> StrList(const std::string& file, const YAML::No
   return out;
 }
 
+bool AllDigits(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// "usb<bus>" or "<bus>-<port>[.<port>...]": the sysfs names Linux gives USB devices.
+bool IsUsbLocation(const std::string& s) {
+  if (s.rfind("usb", 0) == 0) return AllDigits(s.substr(3));
+  const auto dash = s.find('-');
+  if (dash == std::string::npos || !AllDigits(s.substr(0, dash))) return false;
+  std::string rest = s.substr(dash + 1);
+  for (size_t from = 0;;) {
+    const auto dot = rest.find('.', from);
+    if (!AllDigits(rest.substr(from, dot == std::string::npos ? std::string::npos : dot - from))) return false;
+    if (dot == std::string::npos) return true;
+    from = dot + 1;
+  }
+}
+
 const std::set<std::string> kTransports = {"pty", "unix", "tcp", "uart", "serial", "rtt"};
 
 // The physical-board fields of a farm instance (probe, serial_port, link, flasher, power_monitor).
@@ -96,6 +114,21 @@ Result<void> CheckPhysicalField(const std::string& file, const YAML::Node& n, co
 }
 
 }  // namespace
+
+Result<HubPort> ParseHubPort(const std::string& text) {
+  const std::string form = "expected <hub location>:<port> such as \"1-1.2:3\", got '" + text + "'";
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return Fail(Status::kBadArgument, form + ": no ':' before the port");
+  HubPort hub;
+  hub.location = text.substr(0, colon);
+  const std::string port = text.substr(colon + 1);
+  if (!IsUsbLocation(hub.location))
+    return Fail(Status::kBadArgument, form + ": the hub location '" + hub.location + "' is not a USB port path (\"1-1.2\", \"usb1\")");
+  if (!AllDigits(port) || port.size() > 3 || std::stoi(port) < 1 || std::stoi(port) > 255)
+    return Fail(Status::kBadArgument, form + ": the port '" + port + "' is not a number from 1 to 255");
+  hub.port = std::stoi(port);
+  return hub;
+}
 
 Result<BoardKind> LoadBoardKind(const std::string& path) {
   auto root = LoadYaml(path, "board kind");
@@ -219,9 +252,15 @@ Result<Farm> LoadFarm(const std::string& path, const std::map<std::string, Board
           if (auto v = CheckPhysicalField(path, it->second, field + "." + key, key, *s); !v) return std::unexpected(v.error());
           (key == "probe" ? b.probe : key == "serial_port" ? b.serial_port : key == "link" ? b.link
            : key == "flasher" ? b.flasher : b.power_monitor) = *s;
+        } else if (key == "hub") {
+          auto s = Str(path, it->second, field + ".hub");
+          if (!s) return std::unexpected(s.error());
+          auto hub = ParseHubPort(*s);
+          if (!hub) return Bad(path, it->second, field + ".hub", hub.error().message);
+          b.hub = *hub;
         } else {
           return Bad(path, it->first, field + "." + key,
-                     "unknown field (expected id, kind, transport, args, probe, serial_port, link, flasher, power_monitor)");
+                     "unknown field (expected id, kind, transport, args, probe, serial_port, link, flasher, power_monitor, hub)");
         }
       }
       if (b.kind.empty()) return Bad(path, n, field + ".kind", "missing");

@@ -107,5 +107,62 @@ TEST_F(BoardKindTest, MissingFarmFileIsNotFound) {
   EXPECT_THAT(farm.error().message, HasSubstr("none.yaml"));
 }
 
+TEST_F(BoardKindTest, FarmHubPortIsLocationColonPort) {
+  const auto f = Write("farm.yaml",
+                       "name: lab\n"
+                       "instances:\n"
+                       "  - id: nucleo#1\n"
+                       "    kind: posix-host\n"
+                       "    hub: \"1-1.2:3\"\n"
+                       "  - {id: nucleo#2, kind: posix-host, hub: \"usb2:7\"}\n"
+                       "  - {id: nucleo#3, kind: posix-host}\n");
+  std::map<std::string, BoardKind> kinds = {{"posix-host", BoardKind{}}};
+  auto farm = LoadFarm(f, kinds);
+  ASSERT_TRUE(farm) << farm.error().message;
+  ASSERT_EQ(farm->instances.size(), 3u);
+  EXPECT_EQ(farm->instances[0].hub, (HubPort{"1-1.2", 3}));
+  EXPECT_EQ(farm->instances[1].hub, (HubPort{"usb2", 7}));
+  EXPECT_EQ(farm->instances[2].hub, HubPort{});
+  EXPECT_EQ(farm->instances[2].hub.port, 0);
+}
+
+TEST_F(BoardKindTest, MalformedFarmHubNamesFileLineAndWhatIsWrong) {
+  struct Case {
+    const char* value;
+    const char* says;
+  } cases[] = {
+      {"\"1-1.2\"", "no ':' before the port"},
+      {"\"1-1.2:0\"", "the port '0' is not a number from 1 to 255"},
+      {"\"1-1.2:256\"", "the port '256' is not a number from 1 to 255"},
+      {"\"1-1.2:x\"", "the port 'x'"},
+      {"\"1-1.2:\"", "the port ''"},
+      {"\":3\"", "the hub location '' is not a USB port path"},
+      {"\"hub-a:3\"", "the hub location 'hub-a'"},
+      {"\"1-1..2:3\"", "the hub location '1-1..2'"},
+      {"\"usb:3\"", "the hub location 'usb'"},
+      {"[1, 2]", "expected a non-empty string"},
+  };
+  std::map<std::string, BoardKind> kinds = {{"posix-host", BoardKind{}}};
+  for (const auto& c : cases) {
+    const auto f = Write("farm.yaml", std::string("name: lab\ninstances:\n  - id: nucleo#1\n    kind: posix-host\n    hub: ") +
+                                          c.value + "\n");
+    auto farm = LoadFarm(f, kinds);
+    ASSERT_FALSE(farm) << c.value;
+    EXPECT_EQ(farm.error().code, Status::kBadArgument) << c.value;
+    EXPECT_THAT(farm.error().message, HasSubstr(f + ":5: instances[0].hub: ")) << c.value;
+    EXPECT_THAT(farm.error().message, HasSubstr(c.says)) << c.value;
+  }
+}
+
+TEST(HubPortText, ParsesAndRejects) {
+  auto a = ParseHubPort("2-1.4.1:12");
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(*a, (HubPort{"2-1.4.1", 12}));
+  auto b = ParseHubPort("1-1");
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().code, Status::kBadArgument);
+  EXPECT_THAT(b.error().message, HasSubstr("expected <hub location>:<port> such as \"1-1.2:3\", got '1-1'"));
+}
+
 }  // namespace
 }  // namespace hil::board

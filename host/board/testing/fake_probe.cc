@@ -23,12 +23,14 @@ Result<void> FakeProbe::Flash(const std::string& image, std::optional<uint32_t> 
   for (size_t i = 0; i < bytes.size(); ++i) memory_[at + static_cast<uint32_t>(i)] = static_cast<uint8_t>(bytes[i]);
   flashed.push_back(image);
   ++resets;
+  if (on_reset) on_reset();
   return {};
 }
 
 Result<void> FakeProbe::Reset(Deadline) {
   if (auto e = TakeFailure()) return std::unexpected(*e);
   ++resets;
+  if (on_reset) on_reset();
   return {};
 }
 
@@ -59,10 +61,13 @@ Result<ProbeEndpoint> FakeProbe::StartGdbServer(int port, Deadline) {
   return ProbeEndpoint{ProbeEndpoint::Kind::kGdb, "127.0.0.1", port ? port : 3333};
 }
 
-Result<ProbeEndpoint> FakeProbe::StartRtt(uint32_t, int port, Deadline) {
+Result<ProbeEndpoint> FakeProbe::StartRtt(uint32_t control_block, int port, Deadline) {
   if (auto e = TakeFailure()) return std::unexpected(*e);
   ++servers_;
-  return ProbeEndpoint{ProbeEndpoint::Kind::kRttTcp, "127.0.0.1", port ? port : 19021};
+  rtt_control_block = control_block;
+  ProbeEndpoint endpoint = rtt_endpoint;
+  if (port) endpoint.port = port;
+  return endpoint;
 }
 
 }  // namespace hil::board::testing

@@ -27,6 +27,9 @@
 //       link: uart                                      # uart (needs serial_port) | rtt (needs flasher)
 //       flasher: openocd                                # openocd | pyocd
 //       power_monitor: "ppk2:C2B5A8F1E3D4"              # lpm01a | ppk2, optionally :serial
+//       hub: "1-1.2:3"                                  # the USB hub port that powers the board, as
+//                                                       # <hub location>:<port> (port 1-based); lets a
+//                                                       # hung board be power cycled (hub_power.h)
 #pragma once
 
 #include <cstdint>
@@ -56,6 +59,18 @@ struct BoardKind {
   std::string file;
 };
 
+// A USB hub port: the hub at sysfs port path `location` ("1-1.2", "usb1" for a root hub, as
+// OpenUsbHub takes it) and its `port` (1-based). port 0: none.
+struct HubPort {
+  std::string location;
+  int port = 0;
+  bool operator==(const HubPort&) const = default;
+};
+
+// "1-1.2:3" -> {"1-1.2", 3}. The location is "usb<bus>" or "<bus>-<port>[.<port>...]", the port 1 to
+// 255. Errors: kBadArgument saying what is wrong with `text`.
+Result<HubPort> ParseHubPort(const std::string& text);
+
 struct BoardInstance {
   std::string id;          // "posix-host#1"
   std::string kind;
@@ -68,6 +83,7 @@ struct BoardInstance {
   std::string link;           // "uart" | "rtt"; empty: the kind's transport
   std::string flasher;        // "openocd" | "pyocd"
   std::string power_monitor;  // "lpm01a" | "ppk2", optionally ":<USB serial>"
+  HubPort hub;                // farm field `hub: "1-1.2:3"`; port 0 when absent
 };
 
 struct Farm {

@@ -1,8 +1,10 @@
 // A DebugProbe with no hardware: a sparse byte-addressed memory, flash writes that land in it, a reset
 // counter and an injectable failure. For tests of code that drives probes (board sessions, the
-// scheduler) and for the DebugProbe contract test.
+// scheduler) and for the DebugProbe contract test. `on_reset` lets a test act as the target on a
+// reset (restart a POSIX agent standing in for the board's firmware).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -30,6 +32,12 @@ class FakeProbe final : public DebugProbe {
   int resets = 0;
   int servers_ = 0;
   std::vector<std::string> flashed;
+  // Called after every successful Reset and Flash (a flash ends with a reset), on the caller's thread.
+  std::function<void()> on_reset;
+  // What StartRtt returns when asked for port 0 (with a port, that port); the control block it was
+  // given is kept in rtt_control_block.
+  ProbeEndpoint rtt_endpoint{ProbeEndpoint::Kind::kRttTcp, "127.0.0.1", 19021};
+  uint32_t rtt_control_block = 0;
 
  private:
   std::optional<Error> TakeFailure();
