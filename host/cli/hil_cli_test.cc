@@ -18,9 +18,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hil/power/testing/fake_ppk2.h"
+
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct Result {
   int exit_code = -1;
@@ -343,6 +346,124 @@ TEST_F(HilCli, RunWritesJUnitAndJsonAndResultsExportCsv) {
   auto q = Hil(Run(HIL_SOURCE_DIR "/suites/posix-smoke.yaml") + " --quiet");
   EXPECT_EQ(q.exit_code, 0);
   EXPECT_EQ(q.output, "2 jobs: 2 pass, 0 fail, 0 error (run 3 in " + db_ + ")\n");
+}
+
+// Measured energy on a board with a power monitor: the POSIX agent drives its timestamp GPIO into a
+// PPK2 emulator on a pty whose logic port follows it and whose current is 1000 uA while the pin is high.
+// The stored energy per inference must be exactly V x I x (high samples x 10 us) / inferences.
+TEST_F(HilCli, PowerMonitorMeasuresEnergyPerInferenceOverTheTimestampWindows) {
+  using hil::power::testing::FakePpk2;
+  FakePpk2::Trace trace;
+  trace.metadata = FakePpk2::SimpleMetadata();
+  trace.live = FakePpk2::Live{(dir_ / "gpio.fifo").string(), 0, 1000, 20, 10};
+  auto fake = FakePpk2::Start(trace);
+  ASSERT_TRUE(fake) << fake.error().message;
+  const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: 'fc:64,units=16', seed: 3}\nboards: [posix-host]\n"
+                                          "settings: {warmup: 1, iterations: 4, repetitions: 3}\n");
+  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
+                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + "]\n"
+                                       "    power_monitor: ppk2:" + (*fake)->slave_path() + "\n");
+  const auto json = (dir_ / "out.json").string();
+  auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
+  const auto stats = (*fake)->live_stats();
+  ASSERT_EQ(r.exit_code, 0) << r.output << "\nfake: " << stats.windows << " windows, " << stats.high_samples << " high of "
+                            << stats.samples << " samples";
+  EXPECT_EQ(stats.windows, 3u);  // one per INVOKE; the check run happened before the capture
+  ASSERT_GT(stats.high_samples, 0u);
+  const auto doc = nlohmann::json::parse(std::ifstream(json));
+  const auto& energy = doc["jobs"][0]["energy"];
+  ASSERT_TRUE(energy.is_object()) << doc["jobs"][0].dump();
+  const double expected = 3.3 * 1000 * 10e-6 * static_cast<double>(stats.high_samples) / (3 * 4);
+  EXPECT_NEAR(energy["uj_per_inference"].get<double>(), expected, expected * 1e-9);
+  EXPECT_THAT(energy["source"].get<std::string>(), HasSubstr("energy:ppk2"));
+  EXPECT_THAT(r.output, Not(HasSubstr("~")));  // a measurement, not an estimate
+}
+
+// The same bench with the timestamp GPIO on another logic-port bit than the kind says: the monitor
+// sees no windows, and the job is an error that says so, with its latency samples still stored.
+TEST_F(HilCli, PowerMonitorWithoutWindowsIsAJobErrorThatKeepsTheLatency) {
+  using hil::power::testing::FakePpk2;
+  FakePpk2::Trace trace;
+  trace.metadata = FakePpk2::SimpleMetadata();
+  trace.live = FakePpk2::Live{(dir_ / "gpio.fifo").string(), 5, 1000, 20, 10};
+  auto fake = FakePpk2::Start(trace);
+  ASSERT_TRUE(fake) << fake.error().message;
+  const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: 'fc:64,units=16', seed: 3}\nboards: [posix-host]\n"
+                                          "settings: {warmup: 0, iterations: 2, repetitions: 2}\n");
+  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
+                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + "]\n"
+                                       "    power_monitor: ppk2:" + (*fake)->slave_path() + "\n");
+  const auto json = (dir_ / "out.json").string();
+  auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("saw 0 timestamp windows, expected 2 (one per INVOKE)"));
+  EXPECT_THAT(r.output, HasSubstr("the job's other figures are kept"));
+  const auto doc = nlohmann::json::parse(std::ifstream(json));
+  EXPECT_EQ(doc["jobs"][0]["status"], "error");
+  EXPECT_GT(doc["jobs"][0]["stats"]["median"].get<double>(), 0);
+  EXPECT_FALSE(doc["jobs"][0].contains("energy"));
+}
+
+// A monitor that stops streaming mid-capture: a clear error naming it, the latency kept, and the
+// next job opens the monitor again.
+TEST_F(HilCli, PowerMonitorThatStopsStreamingIsNamedAndTheJobKeepsItsLatency) {
+  using hil::power::testing::FakePpk2;
+  FakePpk2::Trace trace;
+  trace.metadata = FakePpk2::SimpleMetadata();
+  trace.live = FakePpk2::Live{(dir_ / "gpio.fifo").string(), 0, 1000, 20, 10};
+  FakePpk2::Faults faults;
+  faults.stall_after_samples = 10;  // about 1 ms into the capture, which lasts some 100 kws inferences
+  auto fake = FakePpk2::Start(trace, faults);
+  ASSERT_TRUE(fake) << fake.error().message;
+  const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: kws, seed: 1}\nboards: [posix-host]\n"
+                                          "settings: {warmup: 0, iterations: 100, repetitions: 1}\n");
+  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
+                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + "]\n"
+                                       "    power_monitor: ppk2:" + (*fake)->slave_path() + "\n");
+  const auto json = (dir_ / "out.json").string();
+  auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("power monitor ppk2:tty:" + (*fake)->slave_path()));
+  EXPECT_THAT(r.output, HasSubstr("the instrument stopped streaming"));
+  const auto doc = nlohmann::json::parse(std::ifstream(json));
+  EXPECT_EQ(doc["jobs"][0]["status"], "error");
+  EXPECT_GT(doc["jobs"][0]["stats"]["median"].get<double>(), 0);
+}
+
+// Physical boards through the real OpenOCD and pyOCD with no probe attached, and pyOCD asked for a
+// target it does not know: each job is an error naming the board, the step and the tool's own words;
+// the run ends with exit 2.
+TEST_F(HilCli, PhysicalBoardsWithoutTheirProbesAreJobErrorsNamingTheStepAndTheTool) {
+  if (std::system("command -v openocd >/dev/null && (command -v pyocd || command -v pyocd-flashtool) >/dev/null") != 0)
+    FAIL() << "openocd or pyocd is missing: apt-get install openocd python3-pyocd";
+  std::filesystem::create_directories(dir_ / "boards");
+  auto kind = [](const std::string& name, const std::string& pyocd_target) {
+    return "name: " + name + "\ndescription: an M4 board on the bench\ncore: cortex-m4\nclock_hz: 25000000\nplatform: mps2-an386\n"
+           "transport: uart\nbaud_rate: 115200\nflash_bytes: 4194304\nram_bytes: 4194304\n"
+           "agent: firmware/mps2-an386/ports/cortex-m/hil-agent-mps2-an386.elf\n"
+           "probe:\n  openocd_interface: interface/cmsis-dap.cfg\n  openocd_target: target/stm32f4x.cfg\n  pyocd_target: " +
+           pyocd_target + "\nenergy: {model: none}\n";
+  };
+  Write("boards/bench-openocd.yaml", kind("bench-openocd", "stm32f412xg"));
+  Write("boards/bench-pyocd.yaml", kind("bench-pyocd", "stm32f412xg"));
+  Write("boards/bench-typo.yaml", kind("bench-typo", "stm32f412xq"));
+  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n"
+                                       "  - {id: bench-openocd#1, kind: bench-openocd, probe: '0d28:0204:NOSUCHPROBE', flasher: openocd,"
+                                       " serial_port: /dev/ttyACM9}\n"
+                                       "  - {id: bench-pyocd#1, kind: bench-pyocd, probe: '0d28:0204:NOSUCHPROBE', flasher: pyocd,"
+                                       " serial_port: /dev/ttyACM9}\n"
+                                       "  - {id: bench-typo#1, kind: bench-typo, flasher: pyocd, serial_port: /dev/ttyACM9}\n");
+  const auto suite = Write("bench.yaml", "name: bench\nmodels:\n  - {generate: 'fc:16,units=4', seed: 3}\n"
+                                         "boards: [bench-openocd, bench-pyocd, bench-typo]\n");
+  auto r = Hil(Run(suite) + " --farm " + farm + " --boards " + (dir_ / "boards").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("board bench-openocd#1: flash: openocd"));
+  EXPECT_THAT(r.output, HasSubstr("Error: unable to find a matching CMSIS-DAP device"));  // OpenOCD's own line
+  EXPECT_THAT(r.output, HasSubstr("board bench-pyocd#1: flash: pyocd"));
+  EXPECT_THAT(r.output, HasSubstr("There is no debug probe connected"));  // pyOCD's
+  EXPECT_THAT(r.output, HasSubstr("board bench-typo#1: flash: pyocd"));
+  EXPECT_THAT(r.output, HasSubstr("wrong or unknown target"));
+  EXPECT_THAT(r.output, HasSubstr("3 jobs: 0 pass, 0 fail, 3 error"));
 }
 
 // A job that got much slower than its base is a regression: the run fails (exit 1), the job is

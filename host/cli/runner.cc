@@ -19,6 +19,10 @@
 #include <fmt/format.h>
 
 #include "hil/board/board_kind.h"
+#include "hil/board/openocd_probe.h"
+#include "hil/board/probe_selector.h"
+#include "hil/board/pyocd_probe.h"
+#include "hil/board/physical_board.h"
 #include "hil/board/posix_board.h"
 #include "hil/board/qemu_board.h"
 #include "hil/cli/host_reference.h"
@@ -31,6 +35,10 @@
 #include "hil/link/testing/faulty_link.h"
 #include "hil/model/tflite_io.h"
 #include "hil/model/zoo.h"
+#include "hil/power/energy.h"
+#include "hil/power/lpm01a_monitor.h"
+#include "hil/power/ppk2_monitor.h"
+#include "hil/protocol/messages.h"
 #include "hil/report/compare.h"
 #include "hil/store/sqlite_store.h"
 
@@ -135,6 +143,99 @@ void EstimateEnergy(const board::BoardKind& kind, store::JobResult& result) {
   std::string reference = get("reference");
   result.energy_source = fmt::format("estimate: {} x {} uA/MHz x {} V{}", result.unit, get("current_ua_per_mhz"), get("voltage_v"),
                                      reference.empty() ? "" : " (" + reference + ")");
+}
+
+// A farm instance of a real board: it names how to reach it (probe, flasher or serial port).
+bool IsPhysical(const board::BoardInstance& inst) {
+  return !inst.flasher.empty() || !inst.probe.empty() || !inst.serial_port.empty();
+}
+
+// A kind's `probe:` section, as lists: "a, b" -> {"a", "b"} (`separator` ';' for OpenOCD commands).
+std::vector<std::string> ProbeList(const board::BoardKind& kind, const std::string& key, char separator = ',') {
+  std::vector<std::string> out;
+  auto it = kind.probe.find(key);
+  if (it == kind.probe.end()) return out;
+  std::stringstream in(it->second);
+  for (std::string item; std::getline(in, item, separator);) {
+    const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+// The debug probe of a physical instance: the farm's `flasher` (openocd | pyocd) and `probe`
+// selector, with the kind's `probe:` section saying the target (openocd_target: "target/stm32f7x.cfg",
+// optionally openocd_interface and openocd_commands; pyocd_target: "stm32f746zgtx").
+Result<std::unique_ptr<board::DebugProbe>> MakeProbe(const board::BoardInstance& inst, const board::BoardKind& kind) {
+  std::optional<board::ProbeSelector> selector;
+  if (!inst.probe.empty()) {
+    auto s = board::ParseProbeSelector(inst.probe);
+    if (!s) return std::unexpected(s.error());
+    selector = *s;
+  }
+  const std::string flasher = inst.flasher.empty() ? (kind.probe.contains("pyocd_target") && !kind.probe.contains("openocd_target")
+                                                          ? "pyocd" : "openocd")
+                                                   : inst.flasher;
+  if (flasher == "pyocd") {
+    board::PyOcdOptions o;
+    o.instance_id = inst.id;
+    o.target = kind.probe.contains("pyocd_target") ? kind.probe.at("pyocd_target") : "";
+    o.selector = selector;
+    if (o.target.empty())
+      return Fail(Status::kBadArgument, "board " + inst.id + ": flasher pyocd needs probe.pyocd_target in " + kind.file);
+    auto p = board::PyOcdProbe::Create(o);
+    if (!p) return std::unexpected(p.error());
+    return std::unique_ptr<board::DebugProbe>(std::move(*p));
+  }
+  board::OpenOcdOptions o;
+  o.instance_id = inst.id;
+  o.interface_configs = ProbeList(kind, "openocd_interface");
+  o.target_configs = ProbeList(kind, "openocd_target");
+  o.commands = ProbeList(kind, "openocd_commands", ';');
+  o.selector = selector;
+  if (o.target_configs.empty())
+    return Fail(Status::kBadArgument, "board " + inst.id + ": flasher openocd needs probe.openocd_target in " + kind.file);
+  auto p = board::OpenOcdProbe::Create(o);
+  if (!p) return std::unexpected(p.error());
+  return std::unique_ptr<board::DebugProbe>(std::move(*p));
+}
+
+// The power monitor a farm instance names (`power_monitor: ppk2:/dev/ttyACM1`, `lpm01a:<USB
+// serial>`), opened and configured. Capture settings come from the kind's `energy:` section:
+// supply_v (the voltage the monitor applies; default 3.3), monitor_rate_hz (LPM01A; default 1000;
+// the PPK2 always samples at 100 kHz) and timestamp_channel (the PPK2 logic-port bit the timestamp
+// GPIO is wired to; default 0).
+Result<std::unique_ptr<power::PowerMonitor>> OpenPowerMonitor(const board::BoardInstance& inst, const board::BoardKind& kind) {
+  const std::string& spec = inst.power_monitor;
+  const std::string name = spec.substr(0, spec.find(':'));
+  const std::string where = spec.size() > name.size() ? spec.substr(name.size() + 1) : std::string();
+  auto energy = [&](const char* key, const char* fallback) {
+    auto it = kind.energy.find(key);
+    return it == kind.energy.end() ? std::string(fallback) : it->second;
+  };
+  if (where.empty())
+    return Fail(Status::kBadArgument, "power monitor " + spec + " of " + inst.id + ": say which port: " + name + ":/dev/ttyACM1 or " +
+                                          name + ":<USB serial number>");
+  auto tty = board::ResolveSerialPort(where);  // a path, or the USB serial number of the instrument
+  if (!tty) return Fail(tty.error().code, "power monitor " + spec + " of " + inst.id + ": " + tty.error().message);
+  std::unique_ptr<power::PowerMonitor> monitor;
+  power::CaptureConfig config;
+  config.voltage_v = std::atof(energy("supply_v", "3.3").c_str());
+  config.gpio_channel = std::atoi(energy("timestamp_channel", "0").c_str());
+  if (name == "ppk2") {
+    auto m = power::Ppk2Monitor::Open(*tty);
+    if (!m) return Fail(m.error().code, "power monitor " + spec + " of " + inst.id + ": " + m.error().message);
+    monitor = std::move(*m);
+    config.sample_rate_hz = power::Ppk2Monitor::kSampleRateHz;
+  } else {
+    auto m = power::Lpm01aMonitor::Open(*tty);
+    if (!m) return Fail(m.error().code, "power monitor " + spec + " of " + inst.id + ": " + m.error().message);
+    monitor = std::move(*m);
+    config.sample_rate_hz = static_cast<uint32_t>(std::atol(energy("monitor_rate_hz", "1000").c_str()));
+  }
+  if (auto c = monitor->Configure(config, Deadline::After(std::chrono::seconds(5))); !c)
+    return Fail(c.error().code, "power monitor " + std::string(monitor->Describe()) + " of " + inst.id + ": " + c.error().message);
+  return monitor;
 }
 
 // Checks a finished job against its board kind's budget: appends "budget: pass (N limits)" or
@@ -263,6 +364,7 @@ class Runner {
       if (used) {
         workers.push_back(&inst);
         boards_[inst.id];  // every slot exists before the threads start: no insertion later
+        monitors_[inst.id];
       }
     }
     std::optional<Error> store_failure;
@@ -465,6 +567,29 @@ class Runner {
                       {"link." + inst.id, (*b)->Describe()}});
       return std::unique_ptr<board::Board>(std::move(*b));
     }
+    if (IsPhysical(inst)) {
+      // A physical board: flashed and reset through its probe, reached over its UART or RTT.
+      auto probe = MakeProbe(inst, kind);
+      if (!probe) return Wrap(probe.error(), "board " + inst.id);
+      board::PhysicalBoardOptions o;
+      o.instance_id = inst.id;
+      o.firmware = AgentPath(kind);
+      o.link = inst.transport == "rtt" ? "rtt" : "uart";
+      o.serial_port = inst.serial_port;
+      o.baud_rate = kind.baud_rate;
+      o.probe = std::move(*probe);
+      o.hub_location = inst.hub.location;
+      o.hub_port = inst.hub.port;
+      o.session = SessionFor();
+      o.wrap_link = *wrap;
+      auto b = board::PhysicalBoard::Start(std::move(o));
+      if (!b) return std::unexpected(b.error());
+      const auto& h = (*b)->hello();
+      SetEnvironment({{"firmware." + inst.id, fmt::format("{} engine v{} protocol v{} {} sha256:{}", h.agent_name, h.engine_version,
+                                                          h.protocol_version, AgentPath(kind), (*b)->firmware_build_id().substr(0, 16))},
+                      {"link." + inst.id, (*b)->Describe()}});
+      return std::unique_ptr<board::Board>(std::move(*b));
+    }
     if (kind.platform != "posix")
       return Fail(Status::kUnknownMessage, "board " + inst.id + ": no driver yet for platform '" + kind.platform + "' (kind " +
                                                kind.name + " in " + kind.file + ")");
@@ -496,6 +621,12 @@ class Runner {
   // transport, else the kind's. For a POSIX agent `uart` means its pty, the UART it stands in for.
   Result<std::string> LinkFor(const board::BoardInstance& inst, const Settings& settings) const {
     const board::BoardKind& kind = kinds_.at(inst.kind);
+    if (IsPhysical(inst)) {
+      // A physical board: the suite's link, else the farm's `link:`, else the kind's transport.
+      if (!settings.link.empty()) return settings.link;
+      if (!inst.link.empty()) return inst.link;
+      return kind.transport == "rtt" ? std::string("rtt") : std::string("uart");
+    }
     const std::string base = inst.transport.empty() ? kind.transport : inst.transport;
     if (settings.link.empty()) return base;
     if (kind.qemu.contains("machine")) return settings.link;
@@ -706,6 +837,32 @@ class Runner {
     int compared = 0;
     int top1_hits = 0, top1_total = 0;
     board::CycleScale scale;
+    // Measured energy: the instance's power monitor captures each input's timed INVOKEs, one window
+    // per INVOKE (the agent's timestamp GPIO). A monitor failure keeps every other figure of the job
+    // and stores the job as an error naming the monitor.
+    power::PowerMonitor* monitor = nullptr;
+    std::string energy_error;
+    double energy_uj = 0;
+    uint64_t energy_inferences = 0;
+    std::string energy_source;
+    if (!inst.power_monitor.empty()) {
+      const link::AgentInfo* hello = s.info();
+      auto& slot = monitors_.at(inst.id);
+      if (!hello || !(hello->capabilities & protocol::kCapTimestampGpio)) {
+        energy_error = "power monitor " + inst.power_monitor + ": the agent on " + inst.id +
+                       " drives no timestamp GPIO, so the inference windows cannot be told apart";
+      } else if (!slot) {
+        auto m = Time(timing_.board_start, [&] { return OpenPowerMonitor(inst, kind); });
+        if (m) slot = std::move(*m);
+        else energy_error = m.error().message;
+      }
+      if (energy_error.empty()) monitor = slot.get();
+    }
+    auto energy_failed = [&](const Error& e) {
+      energy_error = e.message;
+      monitors_.at(inst.id).reset();
+      monitor = nullptr;
+    };
     for (int input = 0; input < suite_.inputs.count; ++input) {
       std::vector<std::vector<uint8_t>> tensors;
       for (size_t t = 0; t < loaded->input_bytes.size(); ++t) {
@@ -741,6 +898,10 @@ class Runner {
         if (static_cast<int>(best) == suite_.inputs.labels[input]) ++top1_hits;
         ++top1_total;
       }
+      if (monitor) {
+        if (auto a = monitor->Arm(Deadline::After(std::chrono::seconds(5))); !a)
+          energy_failed(Wrap(a.error(), "power monitor " + std::string(monitor->Describe())).error());
+      }
       for (int rep = 0; rep < job.settings.repetitions; ++rep) {
         for (size_t t = 0; t < tensors.size(); ++t)
           if (auto r = Time(timing_.io, [&] { return s.SetInput(static_cast<int>(t), tensors[t]); }); !r) return std::unexpected(r.error());
@@ -751,6 +912,28 @@ class Runner {
         result.source = scale.source;
         for (size_t k = 0; k < inv->cycles.size(); ++k)
           result.samples.push_back({input, rep, static_cast<int>(k), Scaled(inv->cycles[k], scale)});
+      }
+      if (monitor) {
+        const std::string who = "power monitor " + std::string(monitor->Describe());
+        auto capture = monitor->Collect(Deadline::After(std::chrono::seconds(10)));
+        if (!capture) {
+          energy_failed(Wrap(capture.error(), who).error());
+        } else if (capture->windows.size() != static_cast<size_t>(job.settings.repetitions)) {
+          energy_failed(Error{Status::kBadState, fmt::format("{}: saw {} timestamp windows, expected {} (one per INVOKE): is the "
+                                                             "timestamp GPIO wired to the channel the kind's energy.timestamp_channel names?",
+                                                             who, capture->windows.size(), job.settings.repetitions)});
+        } else {
+          for (auto& w : capture->windows) w.inferences = static_cast<uint32_t>(job.settings.iterations);
+          auto windows = power::IntegrateWindows(*capture, capture->windows);
+          if (!windows) {
+            energy_failed(Wrap(windows.error(), who).error());
+          } else {
+            for (const auto& w : *windows) energy_uj += w.energy_uj;
+            energy_inferences += static_cast<uint64_t>(job.settings.repetitions) * job.settings.iterations;
+            energy_source = fmt::format("{}: {} at {} V, {} Hz", capture->source, monitor->Describe(), capture->voltage_v,
+                                        capture->sample_period_ns > 0 ? 1'000'000'000 / capture->sample_period_ns : 0);
+          }
+        }
       }
       if (reference) {
         auto expected = Time(timing_.reference, [&] { return reference->Run(tensors); });
@@ -770,7 +953,12 @@ class Runner {
       result.ops.push_back({static_cast<int>(i), e.opcode, agent::engine::OpcodeName(e.opcode), e.calls, Scaled(e.cycles, scale)});
     }
     result.flash_bytes = (*board)->firmware_flash_bytes();
-    EstimateEnergy(kind, result);
+    if (inst.power_monitor.empty()) {
+      EstimateEnergy(kind, result);
+    } else if (energy_error.empty() && energy_inferences > 0) {
+      result.energy_uj = energy_uj / static_cast<double>(energy_inferences);
+      result.energy_source = energy_source;
+    }
     auto mem = Time(timing_.io, [&] { return s.GetMemory(); });
     if (!mem) return std::unexpected(mem.error());
     result.memory = store::MemoryRow{mem->arena_bytes, mem->arena_used, mem->stack_bytes, mem->stack_used, mem->static_bytes};
@@ -792,6 +980,11 @@ class Runner {
       result.check = (result.check == "none" ? "" : result.check + "; ") + text;
       if (!pass) result.status = store::kFail;
     }
+    if (!energy_error.empty()) {
+      // Latency, memory and the output check stay stored with the job; the energy figure is missing.
+      result.status = store::kError;
+      result.error = energy_error + " (the job's other figures are kept)";
+    }
     return {};
   }
 
@@ -805,6 +998,9 @@ class Runner {
   int64_t run_id_ = 0;
   std::string git_branch_;
   std::map<std::string, std::unique_ptr<board::Board>> boards_;
+  // The power monitor of each instance whose farm entry names one; opened by its worker on first
+  // use and dropped after a failure (the next job opens it again).
+  std::map<std::string, std::unique_ptr<power::PowerMonitor>> monitors_;
   std::mutex mu_;  // the store and the run's counters
   Timing timing_;
   std::mutex progress_mu_;  // the progress stream and the status line's state
