@@ -66,9 +66,9 @@ Result<std::unique_ptr<QemuBoard>> QemuBoard::Start(const QemuBoardOptions& opti
 Result<void> QemuBoard::Launch() {
   const std::string who = "board " + options_.instance_id;
   qmp_path_ = UniqueTempPath(options_.instance_id, ".qmp");
-  std::vector<std::string> argv = {options_.qemu, "-M", options_.machine, "-nographic", "-monitor", "none",
-                                   "-serial", "pty", "-kernel", options_.firmware,
-                                   "-qmp", "unix:" + qmp_path_ + ",server=on,wait=off"};
+  std::vector<std::string> argv = {options_.qemu, "-M", options_.machine, "-nographic", "-monitor", "none"};
+  for (int i = 0; i < options_.uart_index; ++i) argv.insert(argv.end(), {"-serial", "null"});
+  argv.insert(argv.end(), {"-serial", "pty", "-kernel", options_.firmware, "-qmp", "unix:" + qmp_path_ + ",server=on,wait=off"});
   if (options_.icount_shift >= 0) {
     // sleep=off: virtual time runs as fast as the host allows instead of tracking the wall clock.
     argv.insert(argv.end(), {"-icount", "shift=" + std::to_string(options_.icount_shift) + ",sleep=off"});

@@ -466,6 +466,25 @@ TEST_F(HilCli, PhysicalBoardsWithoutTheirProbesAreJobErrorsNamingTheStepAndTheTo
   EXPECT_THAT(r.output, HasSubstr("3 jobs: 0 pass, 0 fail, 3 error"));
 }
 
+// hil boards power-cycle refuses what it cannot do, naming why: an unknown instance, an instance
+// without a hub port, a hub that is not there. (The hub requests themselves are tested against a
+// fake hub in host/board.)
+TEST_F(HilCli, BoardsPowerCycleNamesWhatIsMissing) {
+  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n"
+                                       "  - {id: nucleo-f411re#1, kind: nucleo-f411re, flasher: openocd, serial_port: /dev/ttyACM0,"
+                                       " hub: '9-9:2'}\n"
+                                       "  - {id: nucleo-f411re#2, kind: nucleo-f411re, flasher: openocd, serial_port: /dev/ttyACM1}\n");
+  auto r = Hil("boards power-cycle nucleo-f411re#1 --farm " + farm);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("board nucleo-f411re#1: hub 9-9: no USB device at that port path"));
+  r = Hil("boards power-cycle nucleo-f411re#2 --farm " + farm);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("instance nucleo-f411re#2 in " + farm + " names no hub port"));
+  r = Hil("boards power-cycle nucleo-f411re#3 --farm " + farm);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("no instance 'nucleo-f411re#3'"));
+}
+
 // A job that got much slower than its base is a regression: the run fails (exit 1), the job is
 // marked, and compare shows it; a faster one is not flagged.
 TEST_F(HilCli, RegressionsAgainstABaselineAndTheLastRunOnTheBranch) {

@@ -1,6 +1,7 @@
 // hil: the TinyHIL command line. Thin: parses arguments and calls the modules.
 //   hil run SUITE.yaml|--resume RUN [--db PATH] [--farm FILE] [--build-dir DIR] [--boards DIR] [--junit FILE] [--json FILE|-] [--quiet]
 //   hil boards [scan] [--farm FILE] [--boards DIR]
+//   hil boards power-cycle INSTANCE [--off-ms N] [--farm FILE] [--boards DIR]
 //   hil results [--db PATH] [--run ID [--ops] [--format table|json|csv]]
 //   hil compare RUN_A RUN_B [--db PATH] [--threshold PCT]
 //   hil baseline set NAME RUN | hil baseline show [NAME]
@@ -18,6 +19,7 @@
 
 #include "hil/board/board_kind.h"
 #include "hil/board/posix_board.h"
+#include "hil/board/hub_power.h"
 #include "hil/board/usb_scan.h"
 #include "hil/cli/runner.h"
 #include "hil/core/sha256.h"
@@ -251,6 +253,28 @@ int CmdBoardsScan(const std::string& boards_dir, const std::string& farm_arg) {
   return report->missing() ? kExitCheckFailed : kExitPass;
 }
 
+// hil boards power-cycle: turns the hub port that powers a farm instance off and on again (the
+// farm's `hub: <location>:<port>`), as the runner does for a board that a reset did not bring back.
+int CmdBoardsPowerCycle(const std::string& boards_dir, const std::string& farm_arg, const std::string& id, int off_ms) {
+  std::vector<hil::Error> broken;
+  auto kinds = hil::board::LoadBoardKinds(boards_dir, &broken);
+  if (!kinds) return Error(kinds.error().message);
+  const std::string farm_path = farm_arg.empty() ? boards_dir + "/farms/default.yaml" : farm_arg;
+  auto farm = hil::board::LoadFarm(farm_path, *kinds);
+  if (!farm) return Error(farm.error().message);
+  const hil::board::BoardInstance* inst = nullptr;
+  for (const auto& i : farm->instances)
+    if (i.id == id) inst = &i;
+  if (!inst) return Error("no instance '" + id + "' in " + farm_path);
+  if (inst->hub.port <= 0) return Error("instance " + id + " in " + farm_path + " names no hub port (farm field hub: \"1-1.2:3\")");
+  auto hub = hil::board::OpenUsbHub(inst->hub.location);
+  if (!hub) return Error("board " + id + ": " + hub.error().message);
+  if (auto r = hil::board::PowerCycleHubPort(**hub, inst->hub.port, std::chrono::milliseconds(off_ms)); !r)
+    return Error("board " + id + ": " + r.error().message);
+  std::cout << "board " << id << ": power-cycled " << (*hub)->Describe() << " port " << inst->hub.port << " (off " << off_ms << " ms)\n";
+  return kExitPass;
+}
+
 int CmdResults(const std::string& db_path, int64_t run_id, bool ops, const std::string& format) {
   auto store = OpenExisting(db_path);
   if (!store) return Error(store.error().message);
@@ -333,6 +357,13 @@ int main(int argc, char** argv) {
   auto* cmd_scan = cmd_boards->add_subcommand("scan", "Find the farm's probes, serial adapters and power monitors on USB");
   cmd_scan->add_option("--boards", boards_dir, "Folder of board kinds")->capture_default_str();
   cmd_scan->add_option("--farm", farm_path, "Farm file (default: <boards>/farms/default.yaml)");
+  std::string cycle_id;
+  int cycle_off_ms = 2000;
+  auto* cmd_cycle = cmd_boards->add_subcommand("power-cycle", "Turn the USB hub port that powers a board off and on");
+  cmd_cycle->add_option("instance", cycle_id, "Farm instance id, e.g. nucleo-f411re#1")->required();
+  cmd_cycle->add_option("--off-ms", cycle_off_ms, "How long the port stays off")->capture_default_str()->check(CLI::Range(100, 60000));
+  cmd_cycle->add_option("--boards", boards_dir, "Folder of board kinds")->capture_default_str();
+  cmd_cycle->add_option("--farm", farm_path, "Farm file (default: <boards>/farms/default.yaml)");
 
   std::string results_db = "results/hil.db";
   int64_t run_id = 0;
@@ -405,7 +436,10 @@ int main(int argc, char** argv) {
       run.execute_timeout = std::chrono::milliseconds(execute_timeout_ms);
       return CmdRun(run, run_outputs);
     }
-    if (*cmd_boards) return *cmd_scan ? CmdBoardsScan(boards_dir, farm_path) : CmdBoards(boards_dir, farm_path);
+    if (*cmd_boards) {
+      if (*cmd_cycle) return CmdBoardsPowerCycle(boards_dir, farm_path, cycle_id, cycle_off_ms);
+      return *cmd_scan ? CmdBoardsScan(boards_dir, farm_path) : CmdBoards(boards_dir, farm_path);
+    }
     if (*cmd_results) return CmdResults(results_db, run_id, results_ops, results_format);
     if (*cmd_compare) return CmdCompare(compare_db, compare_a, compare_b, compare_threshold);
     if (*cmd_baseline) return CmdBaseline(baseline_db, cmd_baseline_set->parsed(), baseline_name, baseline_run);

@@ -556,6 +556,7 @@ class Runner {
       o.instance_id = inst.id;
       o.link = inst.transport.empty() ? kind.transport : inst.transport;
       if (kind.qemu.contains("icount_shift")) o.icount_shift = std::atoi(kind.qemu.at("icount_shift").c_str());
+      if (kind.qemu.contains("uart_index")) o.uart_index = std::atoi(kind.qemu.at("uart_index").c_str());
       o.baud_rate = kind.baud_rate;
       o.session = SessionFor();
       o.wrap_link = *wrap;

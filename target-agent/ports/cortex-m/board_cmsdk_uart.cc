@@ -36,6 +36,10 @@ int UartRead() {
 void UartClearRxInterrupt() { Reg(kIntClear) = 0x2; }
 int UartRxIrq() { return HIL_UART_RX_IRQ; }
 
+// No pin is wired for a power monitor on these boards (nothing observes one under QEMU).
+bool TimestampPinInit() { return false; }
+void TimestampPin(bool) {}
+
 const char* BoardId() { return HIL_BOARD_ID; }
 uint32_t BoardClockHz() { return HIL_CLOCK_HZ; }
 

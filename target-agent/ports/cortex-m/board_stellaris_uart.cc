@@ -45,6 +45,10 @@ int UartRead() {
 void UartClearRxInterrupt() { Reg(kIcr) = 1u << 4; }
 int UartRxIrq() { return kUart0Irq; }
 
+// No pin is wired for a power monitor on these boards (nothing observes one under QEMU).
+bool TimestampPinInit() { return false; }
+void TimestampPin(bool) {}
+
 const char* BoardId() { return HIL_BOARD_ID; }
 uint32_t BoardClockHz() { return HIL_CLOCK_HZ; }
 

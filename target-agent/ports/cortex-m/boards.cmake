@@ -62,8 +62,33 @@ function(hil_board_config board)
     set(max_payload 256)
     set(rtt_up_bytes 512)
     set(rtt_down_bytes 1024)
+  elseif(board STREQUAL "nucleo-f411re" OR board STREQUAL "netduinoplus2")
+    # STM32F4 with USART2 as the console (board_stm32_usart.cc). nucleo-f411re is the real board
+    # (512 KiB flash, 128 KiB SRAM, HSI 16 MHz); netduinoplus2 is QEMU's STM32F405 machine, which runs
+    # the same code and tests it: the same memory layout within its 1 MiB / 192 KiB, and its 168 MHz
+    # SYSCLK as the SysTick clock.
+    set(cpu_flags -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard)
+    set(uart stm32)
+    set(uart_base 0x40004400)
+    set(uart_rx_irq 38)
+    set(flash_origin 0x08000000)
+    set(flash_bytes 0x00080000)
+    set(ram_bytes 0x00020000)
+    set(clock_hz 16000000)
+    if(board STREQUAL "netduinoplus2")
+      set(clock_hz 168000000)
+    endif()
+    # 128 KiB: the agent's own state, an 8 KiB stack, and the model buffer and arena (kws, ad and sww
+    # fit; vww and ic are refused with their shortfall).
+    set(stack_bytes 8192)
+    set(arena_bytes 40960)
+    set(model_bytes 57344)
+    set(max_payload 512)
+    set(rtt_up_bytes 1024)
+    set(rtt_down_bytes 2048)
   else()
-    message(FATAL_ERROR "unknown board '${board}' (known: mps2-an385 mps2-an386 mps2-an500 mps2-an505 mps3-an547 lm3s6965evb)")
+    message(FATAL_ERROR "unknown board '${board}' (known: mps2-an385 mps2-an386 mps2-an500 mps2-an505 mps3-an547 lm3s6965evb "
+                        "nucleo-f411re netduinoplus2)")
   endif()
   foreach(v cpu_flags uart uart_base uart_rx_irq flash_origin flash_bytes ram_origin ram_bytes clock_hz stack_bytes arena_bytes
           model_bytes max_payload rtt_up_bytes rtt_down_bytes)

@@ -38,5 +38,9 @@ void UartClearRxInterrupt();           // acknowledge the receive interrupt at t
 int UartRxIrq();                       // the NVIC line of the UART's receive interrupt
 const char* BoardId();
 uint32_t BoardClockHz();
+// The timestamp GPIO a power monitor watches (agent.h Port::timestamp): configures the pin and says
+// whether the board has one; TimestampPin drives it.
+bool TimestampPinInit();
+void TimestampPin(bool high);
 
 }  // namespace hil::port

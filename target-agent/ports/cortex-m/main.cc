@@ -199,6 +199,10 @@ int main() {
   // static_bytes counts the RTT buffers: they are RAM the agent needs on every board.
   port.reset = ResetCore;
   port.align_counter = AlignCounter;
+  if (TimestampPinInit()) {
+    port.timestamp = TimestampPin;
+    port.capabilities |= hil::protocol::kCapTimestampGpio;
+  }
 
   hil::agent::Buffers b;
   b.model = g_model;

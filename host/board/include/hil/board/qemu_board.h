@@ -26,6 +26,9 @@ struct QemuBoardOptions {
   std::string link = "uart";    // uart | rtt
   int icount_shift = 0;         // -icount shift=N; negative: no instruction counting
   int baud_rate = 115200;
+  // Which of the machine's serial ports is the agent's console (QEMU numbers them in the SoC's
+  // order: netduinoplus2's USART2 is 1); the ones before it get `-serial null`.
+  int uart_index = 0;
   std::chrono::milliseconds start_timeout{10000};
   link::SessionOptions session;
   // Wraps the link before the session uses it (tests inject faults this way).
