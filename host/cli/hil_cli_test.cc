@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hil/power/testing/fake_lpm01a.h"
 #include "hil/power/testing/fake_ppk2.h"
 
 namespace {
@@ -348,9 +349,10 @@ TEST_F(HilCli, RunWritesJUnitAndJsonAndResultsExportCsv) {
   EXPECT_EQ(q.output, "2 jobs: 2 pass, 0 fail, 0 error (run 3 in " + db_ + ")\n");
 }
 
-// Measured energy on a board with a power monitor: the POSIX agent drives its timestamp GPIO into a
-// PPK2 emulator on a pty whose logic port follows it and whose current is 1000 uA while the pin is high.
-// The stored energy per inference must be exactly V x I x (high samples x 10 us) / inferences.
+// Measured energy on a board with a power monitor: the POSIX agent pulses its timestamp GPIO into a
+// PPK2 emulator on a pty whose logic port follows it and whose current is 1000 uA between the
+// falling edge that opens a window and the one that closes it. The stored energy per inference must
+// be exactly V x I x (window samples x 10 us) / inferences.
 TEST_F(HilCli, PowerMonitorMeasuresEnergyPerInferenceOverTheTimestampWindows) {
   using hil::power::testing::FakePpk2;
   FakePpk2::Trace trace;
@@ -366,17 +368,49 @@ TEST_F(HilCli, PowerMonitorMeasuresEnergyPerInferenceOverTheTimestampWindows) {
   const auto json = (dir_ / "out.json").string();
   auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
   const auto stats = (*fake)->live_stats();
-  ASSERT_EQ(r.exit_code, 0) << r.output << "\nfake: " << stats.windows << " windows, " << stats.high_samples << " high of "
+  ASSERT_EQ(r.exit_code, 0) << r.output << "\nfake: " << stats.windows << " windows, " << stats.window_samples << " in windows of "
                             << stats.samples << " samples";
   EXPECT_EQ(stats.windows, 3u);  // one per INVOKE; the check run happened before the capture
-  ASSERT_GT(stats.high_samples, 0u);
+  ASSERT_GT(stats.window_samples, 0u);
   const auto doc = nlohmann::json::parse(std::ifstream(json));
   const auto& energy = doc["jobs"][0]["energy"];
   ASSERT_TRUE(energy.is_object()) << doc["jobs"][0].dump();
-  const double expected = 3.3 * 1000 * 10e-6 * static_cast<double>(stats.high_samples) / (3 * 4);
+  const double expected = 3.3 * 1000 * 10e-6 * static_cast<double>(stats.window_samples) / (3 * 4);
   EXPECT_NEAR(energy["uj_per_inference"].get<double>(), expected, expected * 1e-9);
   EXPECT_THAT(energy["source"].get<std::string>(), HasSubstr("energy:ppk2"));
   EXPECT_THAT(r.output, Not(HasSubstr("~")));  // a measurement, not an estimate
+}
+
+// The same measurement through an X-NUCLEO-LPM01A emulator: its D7 events follow the agent's
+// timestamp pulses, 1000 uA inside the windows, 1 kHz. Energy per inference = V x I x (window
+// values x 1 ms) / inferences, exactly.
+TEST_F(HilCli, Lpm01aMeasuresEnergyPerInferenceFromItsD7Events) {
+  using hil::power::testing::FakeLpm01a;
+  FakeLpm01a::Trace trace;
+  trace.live = FakeLpm01a::Live{(dir_ / "gpio.fifo").string(), "1000-06", "0020-06", 1};
+  auto fake = FakeLpm01a::Start(trace);
+  ASSERT_TRUE(fake) << fake.error().message;
+  const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: 'fc:64,units=16', seed: 3}\nboards: [posix-host]\n"
+                                          "settings: {warmup: 1, iterations: 4, repetitions: 3}\n");
+  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
+                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + "]\n"
+                                       "    power_monitor: lpm01a:" + (*fake)->slave_path() + "\n");
+  const auto json = (dir_ / "out.json").string();
+  auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
+  const auto stats = (*fake)->live_stats();
+  ASSERT_EQ(r.exit_code, 0) << r.output << "\nfake: " << stats.windows << " windows, " << stats.window_values << " in windows of "
+                            << stats.values << " values";
+  EXPECT_EQ(stats.windows, 3u);
+  ASSERT_GT(stats.window_values, 0u);
+  const auto doc = nlohmann::json::parse(std::ifstream(json));
+  const auto& energy = doc["jobs"][0]["energy"];
+  ASSERT_TRUE(energy.is_object()) << doc["jobs"][0].dump();
+  const double expected = 3.3 * 1000 * 1e-3 * static_cast<double>(stats.window_values) / (3 * 4);
+  EXPECT_NEAR(energy["uj_per_inference"].get<double>(), expected, expected * 1e-9);
+  EXPECT_THAT(energy["source"].get<std::string>(), HasSubstr("energy:lpm01a"));
+  const auto commands = (*fake)->commands();
+  EXPECT_NE(std::find(commands.begin(), commands.end(), "volt 3300m"), commands.end());
+  EXPECT_NE(std::find(commands.begin(), commands.end(), "freq 1k"), commands.end());
 }
 
 // The same bench with the timestamp GPIO on another logic-port bit than the kind says: the monitor

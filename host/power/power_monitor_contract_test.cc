@@ -39,7 +39,7 @@ struct Case {
 Subject Lpm01a() {
   testing::FakeLpm01a::Trace t;
   t.values = {"0100-06", "0100-06", "1000-06", "1000-06", "1000-06", "1000-06", "0100-06", "0100-06"};
-  t.events = {{2, "ris"}, {6, "fal"}};
+  t.events = {{2, "fal"}, {6, "fal"}};  // the two marks of the timestamp GPIO (falling edges)
   Subject s;
   auto fake = testing::FakeLpm01a::Start(t);
   EXPECT_TRUE(fake);
@@ -57,10 +57,11 @@ Subject Lpm01a() {
 Subject Ppk2() {
   testing::FakePpk2::Trace t;
   t.metadata = testing::FakePpk2::SimpleMetadata();
-  for (int i = 0; i < 10; ++i) t.words.push_back(testing::Ppk2Word(100, 0, 0));
-  for (int i = 0; i < 400; ++i) t.words.push_back(testing::Ppk2Word(1000, 0, 0x04));
-  for (int i = 0; i < 10; ++i) t.words.push_back(testing::Ppk2Word(100, 0, 0));
-  t.idle_word = testing::Ppk2Word(100, 0, 0);
+  // D2 idles high; a one-sample low pulse opens the window and another closes it.
+  for (int i = 0; i < 10; ++i) t.words.push_back(testing::Ppk2Word(100, 0, 0x04));
+  for (int i = 0; i < 400; ++i) t.words.push_back(testing::Ppk2Word(1000, 0, i == 0 ? 0x00 : 0x04));
+  for (int i = 0; i < 10; ++i) t.words.push_back(testing::Ppk2Word(100, 0, i == 0 ? 0x00 : 0x04));
+  t.idle_word = testing::Ppk2Word(100, 0, 0x04);
   Subject s;
   auto fake = testing::FakePpk2::Start(t);
   EXPECT_TRUE(fake);

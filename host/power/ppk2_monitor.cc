@@ -282,8 +282,11 @@ Result<Capture> Ppk2Monitor::Collect(Deadline deadline) {
   c.source = "energy:ppk2";
   const size_t count = raw_.size() / 4;  // a torn last sample is dropped
   c.samples.reserve(count);
+  // Windows run from one falling edge of the timestamp GPIO to the next (agent.h: the pin idles high
+  // and each mark is a short low pulse), pairing the edges in order.
   const uint32_t gpio_bit = 1u << (24 + config_.gpio_channel);
   bool high = false;
+  bool open = false;
   int64_t opened = 0;
   for (size_t k = 0; k < count; ++k) {
     const uint32_t word = uint32_t{raw_[4 * k]} | uint32_t{raw_[4 * k + 1]} << 8 | uint32_t{raw_[4 * k + 2]} << 16 |
@@ -293,14 +296,14 @@ Result<Capture> Ppk2Monitor::Collect(Deadline deadline) {
     const int64_t t = static_cast<int64_t>(k) * c.sample_period_ns;
     c.samples.push_back({t, *ua});
     const bool now_high = (word & gpio_bit) != 0;
-    if (k == 0 && now_high)
-      return std::unexpected(Named({Status::kBadState, "the timestamp GPIO (D" + std::to_string(config_.gpio_channel) +
-                                                           ") was already high when the capture started"}));
-    if (now_high && !high) opened = t;
-    if (!now_high && high) c.windows.push_back({opened, t, 0});
+    if (k > 0 && high && !now_high) {
+      if (open) c.windows.push_back({opened, t, 0});
+      else opened = t;
+      open = !open;
+    }
     high = now_high;
   }
-  if (high)
+  if (open)
     return std::unexpected(Named({Status::kBadState, "the timestamp GPIO (D" + std::to_string(config_.gpio_channel) +
                                                          ") window opened at " + std::to_string(opened) +
                                                          " ns never closed"}));

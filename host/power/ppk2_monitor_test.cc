@@ -20,20 +20,22 @@ using testing::Ppk2Word;
 using Bytes = std::vector<uint8_t>;
 constexpr int64_t kUs = 1000;
 
-// With SimpleMetadata: range 0 reads 1 uA per ADC count, range 1 10 uA per count. At 100 kHz:
+// With SimpleMetadata: range 0 reads 1 uA per ADC count, range 1 10 uA per count. At 100 kHz, with
+// D0 (the timestamp GPIO) idling high and pulsed low for one sample at each mark:
 //   100 idle samples of 50 uA (range 1, ADC 5),
-//   window 1: 300 samples of 1000 uA (range 0, ADC 1000) with D0 high,
-//   50 idle, window 2: 200 samples of 2000 uA (range 1, ADC 200) with D0 high and D3 toggling
-//   (another channel: must not matter), 100 idle.
+//   window 1: 300 samples of 1000 uA (range 0, ADC 1000), the first with D0 low (the opening mark),
+//   50 idle, the first with D0 low (the closing mark),
+//   window 2: 200 samples of 2000 uA (range 1, ADC 200), opened the same way, with D3 toggling
+//   (another channel: must not matter), 100 idle, the first closing it.
 FakePpk2::Trace KnownTrace() {
   FakePpk2::Trace t;
   t.metadata = FakePpk2::SimpleMetadata();
-  const uint32_t idle = Ppk2Word(5, 1, 0);
+  const uint32_t idle = Ppk2Word(5, 1, 0x01);
   for (int i = 0; i < 100; ++i) t.words.push_back(idle);
-  for (int i = 0; i < 300; ++i) t.words.push_back(Ppk2Word(1000, 0, 0x01));
-  for (int i = 0; i < 50; ++i) t.words.push_back(idle);
-  for (int i = 0; i < 200; ++i) t.words.push_back(Ppk2Word(200, 1, i % 2 ? 0x09 : 0x01));
-  for (int i = 0; i < 100; ++i) t.words.push_back(idle);
+  for (int i = 0; i < 300; ++i) t.words.push_back(Ppk2Word(1000, 0, i == 0 ? 0x00 : 0x01));
+  for (int i = 0; i < 50; ++i) t.words.push_back(i == 0 ? Ppk2Word(5, 1, 0x00) : idle);
+  for (int i = 0; i < 200; ++i) t.words.push_back(Ppk2Word(200, 1, static_cast<uint8_t>((i == 0 ? 0x00 : 0x01) | (i % 2 ? 0x08 : 0x00))));
+  for (int i = 0; i < 100; ++i) t.words.push_back(i == 0 ? Ppk2Word(5, 1, 0x00) : idle);
   t.idle_word = idle;
   return t;
 }
@@ -136,7 +138,8 @@ TEST(Ppk2Monitor, SendsTheCommandBytesAndMeasuresTheKnownTrace) {
 }
 
 TEST(Ppk2Monitor, TheGpioChannelIsSelectable) {
-  // D3 toggles every sample inside window 2: on channel 3 that is 100 one-sample windows.
+  // D3 is high on every other sample of window 2: its falling edges at samples 452, 454, ... 650 pair
+  // up into 50 windows of two samples.
   auto fake = FakePpk2::Start(KnownTrace());
   ASSERT_TRUE(fake);
   auto m = OpenFast(**fake);
@@ -148,9 +151,9 @@ TEST(Ppk2Monitor, TheGpioChannelIsSelectable) {
   ASSERT_TRUE((*fake)->WaitPlayed(5s));
   auto c = (*m)->Collect(Deadline::After(2s));
   ASSERT_TRUE(c) << c.error().message;
-  ASSERT_EQ(c->windows.size(), 100u);
-  EXPECT_EQ(c->windows[0].start_ns, 4510 * kUs);
-  EXPECT_EQ(c->windows[0].end_ns, 4520 * kUs);
+  ASSERT_EQ(c->windows.size(), 50u);
+  EXPECT_EQ(c->windows[0].start_ns, 4520 * kUs);
+  EXPECT_EQ(c->windows[0].end_ns, 4540 * kUs);
 }
 
 TEST(Ppk2Monitor, RefusesSettingsItCannotTake) {
@@ -255,7 +258,7 @@ TEST(Ppk2Monitor, APortThatVanishesIsABadStateNamingThePort) {
 
 TEST(Ppk2Monitor, AWindowOpenAtTheEndIsAnError) {
   auto t = KnownTrace();
-  t.words.resize(300);  // ends inside window 1
+  t.words.resize(300);  // ends inside window 1: no closing mark
   t.idle_word = Ppk2Word(1000, 0, 0x01);
   auto fake = FakePpk2::Start(t);
   ASSERT_TRUE(fake);

@@ -1,11 +1,32 @@
 #include "hil/power/testing/fake_device.h"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace hil::power::testing {
+
+GpioFifo::~GpioFifo() {
+  if (fd_ >= 0) {
+    close(fd_);
+    unlink(path_.c_str());
+  }
+}
+
+Result<void> GpioFifo::Open(const std::string& path) {
+  path_ = path;
+  unlink(path.c_str());
+  if (mkfifo(path.c_str(), 0600) != 0) return Fail(Status::kInternal, "gpio fifo: mkfifo " + path + ": " + strerror(errno));
+  fd_ = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd_ < 0) return Fail(Status::kInternal, "gpio fifo: open " + path + ": " + strerror(errno));
+  return {};
+}
+
+long GpioFifo::Read(char* buffer, size_t size) { return fd_ < 0 ? -1 : static_cast<long>(read(fd_, buffer, size)); }
 
 FakeDevice::~FakeDevice() = default;
 

@@ -8,8 +8,40 @@ Result<std::unique_ptr<FakeLpm01a>> FakeLpm01a::Start(Trace trace, Faults faults
   auto pty = PtyPair::Open();
   if (!pty) return std::unexpected(pty.error());
   std::unique_ptr<FakeLpm01a> fake(new FakeLpm01a(std::move(*pty), std::move(trace), std::move(faults)));
+  if (fake->trace_.live) {
+    if (auto r = fake->gpio_.Open(fake->trace_.live->gpio_fifo); !r) return std::unexpected(r.error());
+  }
   fake->FakeDevice::Start();
   return fake;
+}
+
+FakeLpm01a::LiveStats FakeLpm01a::live_stats() const {
+  std::lock_guard lock(mu_);
+  return live_stats_;
+}
+
+size_t FakeLpm01a::EmitLiveValue() {
+  out_ += (in_window_ ? trace_.live->window_value : trace_.live->idle_value) + "\r\n";
+  std::lock_guard lock(mu_);
+  ++live_stats_.values;
+  if (in_window_) ++live_stats_.window_values;
+  return 1;
+}
+
+size_t FakeLpm01a::DrainGpio() {
+  size_t added = 0;
+  gpio_.Drain([&] {
+    if (!streaming_) return;
+    // The event's time is that of the value after it: each edge gets one at its new state.
+    out_ += "event " + std::to_string(++event_count_) + " fal\r\n";
+    in_window_ = !in_window_;
+    if (in_window_) {
+      std::lock_guard lock(mu_);
+      ++live_stats_.windows;
+    }
+    added += EmitLiveValue();
+  });
+  return added;
 }
 
 std::vector<std::string> FakeLpm01a::commands() const {
@@ -34,7 +66,12 @@ void FakeLpm01a::OnInput(std::string_view bytes) {
       continue;
     }
     if (command == "stop") {
-      // Whatever of the trace is left goes out first, as the instrument's buffer would.
+      // Whatever of the trace is left goes out first, as the instrument's buffer would. Live: the
+      // marks the agent made before the host asked to stop are in the FIFO by now.
+      if (streaming_ && trace_.live) {
+        DrainGpio();
+        EmitLiveValue();
+      }
       if (streaming_) EmitUpTo(trace_.values.size());
       streaming_ = false;
       out_ += "PowerShield > ack stop\r\n";
@@ -43,9 +80,15 @@ void FakeLpm01a::OnInput(std::string_view bytes) {
     }
     out_ += "PowerShield > ack " + command + "\r\n";
     if (command == "start") {
+      if (trace_.live) DrainGpio();  // marks from before the start are not part of the capture
       streaming_ = true;
       next_ = 0;
-      last_idle_ = std::chrono::steady_clock::now();
+      last_idle_ = paced_from_ = std::chrono::steady_clock::now();
+      paced_ = 0;
+      if (trace_.live) {
+        in_window_ = false;
+        EmitLiveValue();
+      }
     }
   }
 }
@@ -66,6 +109,17 @@ void FakeLpm01a::EmitUpTo(size_t end) {
 }
 
 size_t FakeLpm01a::Produce() {
+  if (trace_.live) {
+    size_t added = DrainGpio();
+    if (!streaming_) return added;
+    const auto elapsed_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - paced_from_).count();
+    if (paced_ < static_cast<uint64_t>(elapsed_us) * static_cast<uint64_t>(trace_.live->values_per_ms) / 1000) {
+      ++paced_;
+      added += EmitLiveValue();
+    }
+    return added;
+  }
   if (!streaming_) return 0;
   if (next_ < trace_.values.size()) {
     EmitUpTo(next_ + 1);

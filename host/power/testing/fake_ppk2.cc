@@ -39,23 +39,10 @@ Result<std::unique_ptr<FakePpk2>> FakePpk2::Start(Trace trace, Faults faults) {
   if (!pty) return std::unexpected(pty.error());
   std::unique_ptr<FakePpk2> fake(new FakePpk2(std::move(*pty), std::move(trace), faults));
   if (fake->trace_.live) {
-    const std::string& fifo = fake->trace_.live->gpio_fifo;
-    unlink(fifo.c_str());
-    if (mkfifo(fifo.c_str(), 0600) != 0) return Fail(Status::kInternal, "fake ppk2: mkfifo " + fifo + ": " + strerror(errno));
-    // Opened for reading now (non-blocking), so the agent's open for writing finds a reader.
-    fake->gpio_fd_ = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fake->gpio_fd_ < 0) return Fail(Status::kInternal, "fake ppk2: open " + fifo + ": " + strerror(errno));
+    if (auto r = fake->gpio_.Open(fake->trace_.live->gpio_fifo); !r) return std::unexpected(r.error());
   }
   fake->FakeDevice::Start();
   return fake;
-}
-
-FakePpk2::~FakePpk2() {
-  Stop();
-  if (gpio_fd_ >= 0) {
-    close(gpio_fd_);
-    unlink(trace_.live->gpio_fifo.c_str());
-  }
 }
 
 FakePpk2::LiveStats FakePpk2::live_stats() const {
@@ -64,32 +51,33 @@ FakePpk2::LiveStats FakePpk2::live_stats() const {
 }
 
 size_t FakePpk2::DrainGpio() {
-  if (gpio_fd_ < 0) return 0;
+  if (!gpio_.is_open()) return 0;
   size_t added = 0;
-  char edges[256];
-  ssize_t n;
-  while ((n = read(gpio_fd_, edges, sizeof edges)) > 0) {
-    for (ssize_t i = 0; i < n; ++i) {
-      const bool high = edges[i] == '1';
-      if (high == gpio_high_) continue;
-      gpio_high_ = high;
-      if (!streaming_) continue;
-      if (high) {
-        std::lock_guard lock(mu_);
-        ++live_stats_.windows;
-      }
-      added += AppendLive();
+  // Every level the pin took gets a sample of its own, so a pulse shorter than the pace still shows
+  // as a falling edge, and two pulses in a row as two.
+  gpio_.Drain([&] {
+    if (!streaming_) return;  // the capture starts outside any window
+    if (!last_high_) added += AppendLiveAt(true);  // the pin went high again since the last sample
+    in_window_ = !in_window_;
+    if (in_window_) {
+      std::lock_guard lock(mu_);
+      ++live_stats_.windows;
     }
-  }
+    added += AppendLiveAt(false);
+  });
+  if (streaming_ && gpio_.high() && !last_high_) added += AppendLiveAt(true);
   return added;
 }
 
-size_t FakePpk2::AppendLive() {
+size_t FakePpk2::AppendLive() { return AppendLiveAt(gpio_.high()); }
+
+size_t FakePpk2::AppendLiveAt(bool high) {
   const Live& live = *trace_.live;
-  Append(Ppk2Word(gpio_high_ ? live.high_adc : live.low_adc, 0, gpio_high_ ? static_cast<uint8_t>(1u << live.gpio_bit) : 0));
+  last_high_ = high;
+  Append(Ppk2Word(in_window_ ? live.window_adc : live.idle_adc, 0, high ? static_cast<uint8_t>(1u << live.gpio_bit) : 0));
   std::lock_guard lock(mu_);
   ++live_stats_.samples;
-  if (gpio_high_) ++live_stats_.high_samples;
+  if (in_window_) ++live_stats_.window_samples;
   return 1;
 }
 
@@ -119,10 +107,7 @@ void FakePpk2::OnInput(std::string_view bytes) {
         last_idle_ = paced_from_ = std::chrono::steady_clock::now();
         paced_samples_ = 0;
         if (trace_.live) {
-          if (gpio_high_) {
-            std::lock_guard lock(mu_);
-            ++live_stats_.windows;
-          }
+          in_window_ = false;
           AppendLive();  // the instrument samples from the moment it starts
         }
         break;

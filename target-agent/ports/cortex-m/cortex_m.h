@@ -38,9 +38,9 @@ void UartClearRxInterrupt();           // acknowledge the receive interrupt at t
 int UartRxIrq();                       // the NVIC line of the UART's receive interrupt
 const char* BoardId();
 uint32_t BoardClockHz();
-// The timestamp GPIO a power monitor watches (agent.h Port::timestamp): configures the pin and says
-// whether the board has one; TimestampPin drives it.
+// The timestamp GPIO a power monitor watches (agent.h Port::timestamp): configures the pin (idling
+// high) and says whether the board has one; TimestampPin pulses it low (a falling edge per mark).
 bool TimestampPinInit();
-void TimestampPin(bool high);
+void TimestampPin(bool start);
 
 }  // namespace hil::port

@@ -4,9 +4,10 @@
 // Cycle source: CLOCK_MONOTONIC in nanoseconds. Stack high-water mark: the command loop runs on a
 // painted stack of its own (ucontext), measured exactly as a target port measures its main stack.
 //
-// Timestamp GPIO (--timestamp-gpio PATH): the pin a board raises around its timed inferences, as one
-// byte per edge, '1' (high) and '0' (low), written to PATH: a FIFO a power-monitor emulator reads, or
-// a regular file (appended). A FIFO must have its reader open before the agent starts.
+// Timestamp GPIO (--timestamp-gpio PATH): the pin a board pulses low at the start and at the end of
+// its timed inferences (agent.h), as the pin's levels, one byte per change: '0' (low) then '1'
+// (high) for each pulse, written to PATH: a FIFO a power-monitor emulator reads, or a regular file
+// (appended). The pin idles high. A FIFO must have its reader open before the agent starts.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -71,10 +72,10 @@ ucontext_t g_loop_context;
 int g_exit_code = 0;
 int g_timestamp_fd = -1;
 
-void Timestamp(bool high) {
-  const char edge = high ? '1' : '0';
-  // Non-blocking: a full FIFO (nobody reading) must not stall the inference loop; the edge is lost.
-  while (write(g_timestamp_fd, &edge, 1) < 0 && errno == EINTR) {
+void Timestamp(bool) {
+  const char pulse[2] = {'0', '1'};
+  // Non-blocking: a full FIFO (nobody reading) must not stall the inference loop; the pulse is lost.
+  while (write(g_timestamp_fd, pulse, sizeof pulse) < 0 && errno == EINTR) {
   }
 }
 
@@ -188,8 +189,8 @@ int Usage() {
           "  --unix PATH  listen on a Unix socket\n"
           "  --tcp PORT   listen on 127.0.0.1:PORT (0 picks a port; 'TCP <port>' is printed)\n"
           "  --stdio      speak the protocol on stdin/stdout\n"
-          "  --timestamp-gpio PATH  write '1'/'0' to PATH (a FIFO or a file) when the timed\n"
-          "               inferences of an INVOKE start and end\n");
+          "  --timestamp-gpio PATH  write a pulse, '0' then '1', to PATH (a FIFO or a file)\n"
+          "               when the timed inferences of an INVOKE start and when they end\n");
   return 2;
 }
 

@@ -3,10 +3,12 @@
 // other seams (Link, DebugProbe, Store): small, blocking, every call with a deadline.
 //
 // One capture:   Configure(voltage, rate) once -> Arm() -> [the agent runs the timed inferences and
-//                holds its timestamp GPIO high around them] -> Collect() -> Capture.
-// The monitor sees the timestamp GPIO on a trigger or digital input (LPM01A: Arduino D7 events;
-// PPK2: a logic-port bit) and reports each high period as a Window. Energy per inference is then
-// IntegrateWindows() (energy.h) over the Capture with the inference count of each window.
+//                marks their start and end on its timestamp GPIO] -> Collect() -> Capture.
+// The timestamp GPIO idles high and each mark is a short low pulse (MLPerf Tiny's th_timestamp()
+// convention). The monitor sees it on a trigger or digital input (LPM01A: Arduino D7 falling-edge
+// events; PPK2: a logic-port bit) and reports the period from each falling edge to the next as a
+// Window. Energy per inference is then IntegrateWindows() (energy.h) over the Capture with the
+// inference count of each window.
 //
 // Threading: one thread uses a monitor at a time (it owns its Link). A monitor may run a reader
 // thread of its own between Arm() and Collect(); it is joined before Collect() returns.
@@ -41,7 +43,7 @@ struct CurrentSample {
   double current_ua = 0;
 };
 
-// A period during which the timestamp GPIO was high: [start_ns, end_ns) on the trace's clock.
+// The period between two timestamp marks (falling edges): [start_ns, end_ns) on the trace's clock.
 // `inferences` is not known to the monitor (Collect leaves it 0); the caller fills it in from the
 // agent's INVOKE count before integrating.
 struct Window {

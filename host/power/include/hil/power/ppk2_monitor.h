@@ -8,7 +8,8 @@
 //   0x06 AverageStart       streams 100 000 samples/s until
 //   0x07 AverageStop
 // Each sample is 4 bytes little-endian: bits 0..13 ADC value, 14..16 measurement range (0..4),
-// 24..31 the logic port D0..D7 (the timestamp GPIO is wired to one of them).
+// 24..31 the logic port D0..D7 (the timestamp GPIO is wired to one of them; a window runs from one
+// falling edge of it to the next, as the agent marks start and end with short low pulses).
 // Current for range r, adc = 4 x ADC value, Vdd in volts (ConvertAdcToAmps below):
 //   x = (adc - O_r) * (1.8 / 163840) / R_r
 //   I = UG_r * (x * (GS_r * x + GI_r) + S_r * Vdd + I_r)    [A]

@@ -37,11 +37,13 @@ struct Port {
   // slower than the core (SysTick under QEMU's -icount: one tick per 40 instructions) aligns to a
   // tick edge here, so the count does not depend on the phase left by earlier, host-paced work.
   void (*align_counter)() = nullptr;
-  // The timestamp GPIO: driven high before the first timed iteration of an INVOKE (after warmup) and
-  // low after the last, so a power monitor watching the pin sees one window per INVOKE holding
-  // exactly `iterations` inferences. Null when the board has no such pin (then leave
+  // The timestamp GPIO: marks the start of the timed iterations of an INVOKE (after its warmup,
+  // `start` true) and their end (`start` false), so a power monitor watching the pin sees one window
+  // per INVOKE holding exactly `iterations` inferences. Each mark is what MLPerf Tiny's EnergyRunner
+  // expects of th_timestamp(): a falling edge, as a short low pulse on a pin that idles high; the
+  // window runs from one falling edge to the next. Null when the board has no such pin (then leave
   // kCapTimestampGpio out of `capabilities`).
-  void (*timestamp)(bool high) = nullptr;
+  void (*timestamp)(bool start) = nullptr;
 };
 
 struct Buffers {

@@ -45,8 +45,8 @@ enum Capability : uint32_t {
   kCapProfiling = 1u << 0,
   kCapStackPainting = 1u << 1,
   kCapRtt = 1u << 2,
-  // The agent drives a timestamp GPIO high around the timed iterations of each INVOKE (a power
-  // monitor integrates the current over that window).
+  // The agent pulses a timestamp GPIO low at the start and at the end of the timed iterations of
+  // each INVOKE (a power monitor integrates the current between the two falling edges).
   kCapTimestampGpio = 1u << 3,
 };
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "hil/core/error.h"
 #include "hil/power/testing/pty.h"
 
 namespace hil::power::testing {
@@ -23,6 +24,39 @@ struct DeviceFaults {
   std::optional<size_t> close_after_samples;
   // Answer no command at all (a different device, or a dead one).
   bool mute = false;
+};
+
+// The board's timestamp GPIO as the POSIX agent writes it (hil-agent-posix --timestamp-gpio): a FIFO
+// of pin levels, '0' low and '1' high. Open() creates it and opens it for reading (so the agent's
+// open for writing finds a reader); the pin idles high.
+class GpioFifo {
+ public:
+  GpioFifo() = default;
+  GpioFifo(const GpioFifo&) = delete;
+  GpioFifo& operator=(const GpioFifo&) = delete;
+  ~GpioFifo();
+  Result<void> Open(const std::string& path);
+  bool is_open() const { return fd_ >= 0; }
+  // Reads what is waiting; calls `on_fall` for each falling edge, in order. Returns the level.
+  template <typename F>
+  bool Drain(F&& on_fall) {
+    char levels[256];
+    for (long n; (n = Read(levels, sizeof levels)) > 0;) {
+      for (long i = 0; i < n; ++i) {
+        const bool high = levels[i] == '1';
+        if (high_ && !high) on_fall();
+        high_ = high;
+      }
+    }
+    return high_;
+  }
+  bool high() const { return high_; }
+
+ private:
+  long Read(char* buffer, size_t size);
+  int fd_ = -1;
+  std::string path_;
+  bool high_ = true;
 };
 
 class FakeDevice {

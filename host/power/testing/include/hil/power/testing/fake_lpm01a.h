@@ -2,10 +2,16 @@
 // after "start" streams a known trace in ascii_dec with "event <n> ris|fal" lines for the D7
 // timestamp GPIO and periodic "TimeStamp:" lines, then the last value as an idle tail until
 // "stop", which it answers with "Acquisition completed".
+//
+// Live mode (Trace::live): the D7 events follow a board's timestamp GPIO as the POSIX agent writes it
+// to a FIFO (GpioFifo): each falling edge becomes an "event <n> fal" line followed by a value, and
+// the current is one value from a window's opening edge to its closing edge and another outside.
+// Values go out at a steady pace; live_stats() says how many fell inside windows.
 #pragma once
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,7 +22,19 @@ namespace hil::power::testing {
 
 class FakeLpm01a final : public FakeDevice {
  public:
+  struct Live {
+    std::string gpio_fifo;
+    std::string window_value;  // ascii_dec, e.g. "1000-06" (1000 uA) inside windows
+    std::string idle_value;    // outside
+    int values_per_ms = 1;
+  };
+  struct LiveStats {
+    uint64_t values = 0;
+    uint64_t window_values = 0;
+    uint64_t windows = 0;
+  };
   struct Trace {
+    std::optional<Live> live;
     std::vector<std::string> values;  // ascii_dec lines as the instrument prints them, e.g. "2500-06"
     // D7 edges: before value index i, an "event <n> <edge>" line ("ris" or "fal").
     std::vector<std::pair<size_t, std::string>> events;
@@ -35,14 +53,17 @@ class FakeLpm01a final : public FakeDevice {
 
   // Commands received, in order, without line endings.
   std::vector<std::string> commands() const;
+  LiveStats live_stats() const;
 
  private:
   FakeLpm01a(PtyPair pty, Trace trace, Faults faults)
       : FakeDevice(std::move(pty), faults), trace_(std::move(trace)), faults_(std::move(faults)) {}
   void OnInput(std::string_view bytes) override;
   size_t Produce() override;
-  size_t trace_size() const override { return trace_.values.size(); }
+  size_t trace_size() const override { return trace_.live ? SIZE_MAX : trace_.values.size(); }
   void EmitUpTo(size_t end);
+  size_t DrainGpio();
+  size_t EmitLiveValue();
 
   Trace trace_;
   Faults faults_;
@@ -53,6 +74,11 @@ class FakeLpm01a final : public FakeDevice {
   size_t next_ = 0;
   int event_count_ = 0;
   std::chrono::steady_clock::time_point last_idle_;
+  GpioFifo gpio_;
+  bool in_window_ = false;
+  std::chrono::steady_clock::time_point paced_from_;
+  uint64_t paced_ = 0;
+  LiveStats live_stats_;
 };
 
 }  // namespace hil::power::testing

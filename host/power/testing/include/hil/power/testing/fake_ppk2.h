@@ -3,11 +3,12 @@
 // little-endian sample words, then an idle word until AverageStop.
 //
 // Live mode (Trace::live): instead of a fixed trace, the logic port follows a board's timestamp GPIO
-// as the POSIX agent writes it to a FIFO ('1' high, '0' low; hil-agent-posix --timestamp-gpio), and
-// the current is one value while the pin is high and another while it is low. Samples go out at a
-// steady pace (not 100 kHz of wall time: the monitor's clock is the sample count), and every edge
-// yields at least one sample of its level, so no window is too short to be seen. live_stats() says
-// what was played, from which the exact energy of every window follows.
+// as the POSIX agent writes it to a FIFO (its levels: '0' low, '1' high; the pin idles high and each
+// mark is a low pulse; hil-agent-posix --timestamp-gpio). Each falling edge opens or closes a window,
+// and the current is one value inside windows and another outside. Samples go out at a steady pace
+// (not 100 kHz of wall time: the monitor's clock is the sample count), and every level change yields
+// at least one sample of that level, so no pulse is too short to be seen. live_stats() says what was
+// played, from which the exact energy of every window follows.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +32,8 @@ class FakePpk2 final : public FakeDevice {
   struct Live {
     std::string gpio_fifo;   // created by Start (mkfifo) and opened for reading; removed on teardown
     int gpio_bit = 0;        // logic-port bit D0..D7 the pin is wired to
-    uint32_t high_adc = 0;   // range-0 ADC values while the pin is high / low
-    uint32_t low_adc = 0;
+    uint32_t window_adc = 0; // range-0 ADC values inside / outside the windows
+    uint32_t idle_adc = 0;
     int samples_per_ms = 10; // pace of the stream in wall time
   };
   struct Trace {
@@ -43,9 +44,9 @@ class FakePpk2 final : public FakeDevice {
   };
   // What live mode streamed while capturing (between AverageStart and AverageStop).
   struct LiveStats {
-    uint64_t samples = 0;       // every sample streamed
-    uint64_t high_samples = 0;  // samples with the pin high
-    uint64_t windows = 0;       // high periods begun while streaming
+    uint64_t samples = 0;         // every sample streamed
+    uint64_t window_samples = 0;  // samples inside a window (from a window's opening edge on)
+    uint64_t windows = 0;         // windows opened while streaming
   };
   using Faults = DeviceFaults;
 
@@ -56,7 +57,7 @@ class FakePpk2 final : public FakeDevice {
 
   static Result<std::unique_ptr<FakePpk2>> Start(Trace trace, Faults faults);
   static Result<std::unique_ptr<FakePpk2>> Start(Trace trace) { return Start(std::move(trace), Faults{}); }
-  ~FakePpk2() override;
+  ~FakePpk2() override { Stop(); }
 
   // Commands received, each as its bytes (opcode first).
   std::vector<std::vector<uint8_t>> commands() const;
@@ -71,6 +72,7 @@ class FakePpk2 final : public FakeDevice {
   // Live mode: applies the edges waiting in the FIFO; while streaming each edge adds one sample.
   size_t DrainGpio();
   size_t AppendLive();
+  size_t AppendLiveAt(bool high);
 
   Trace trace_;
   std::string in_;
@@ -79,8 +81,9 @@ class FakePpk2 final : public FakeDevice {
   bool streaming_ = false;
   size_t next_ = 0;
   std::chrono::steady_clock::time_point last_idle_;
-  int gpio_fd_ = -1;
-  bool gpio_high_ = false;
+  GpioFifo gpio_;
+  bool in_window_ = false;
+  bool last_high_ = true;  // the level of the last sample streamed
   std::chrono::steady_clock::time_point paced_from_;
   uint64_t paced_samples_ = 0;
   LiveStats live_stats_;
