@@ -1,4 +1,5 @@
-// The Store contract, run against every implementation (SqliteStore and the MemoryStore fake).
+// The Store contract, run against every implementation: SqliteStore, PgStore (on a private
+// PostgreSQL server started for this test process, one database per test) and the MemoryStore fake.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -6,8 +7,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "hil/store/pg_store.h"
 #include "hil/store/sqlite_store.h"
 #include "hil/store/testing/memory_store.h"
+#include "hil/store/testing/pg_server.h"
 
 namespace hil::store {
 namespace {
@@ -102,15 +105,38 @@ TEST_P(StoreContract, EnvironmentIsKeyValuePerRun) {
   EXPECT_EQ((*env)[1], (std::pair<std::string, std::string>{"host", "h2"}));
 }
 
+// One server for the whole test process; each test gets a fresh database.
+testing::PgServer* Server() {
+  static std::unique_ptr<testing::PgServer> server = [] {
+    auto s = testing::PgServer::Start();
+    if (!s) ADD_FAILURE() << s.error().message;
+    return s ? std::move(*s) : nullptr;
+  }();
+  return server.get();
+}
+
 std::unique_ptr<Store> MakeStore(const std::string& kind, const std::filesystem::path& path) {
   if (kind == "memory") return std::make_unique<testing::MemoryStore>();
+  if (kind == "postgresql") {
+    testing::PgServer* server = Server();
+    if (!server) return nullptr;
+    static int databases = 0;
+    const std::string db = "contract_" + std::to_string(++databases);
+    if (auto c = server->CreateDatabase(db); !c) {
+      ADD_FAILURE() << c.error().message;
+      return nullptr;
+    }
+    auto s = PgStore::Open(server->Conninfo(db));
+    if (!s) ADD_FAILURE() << s.error().message;
+    return s ? std::move(*s) : nullptr;
+  }
   std::filesystem::remove(path);
   auto s = SqliteStore::Open(path.string());
   if (!s) return nullptr;
   return std::move(*s);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllStores, StoreContract, ::testing::Values("sqlite", "memory"),
+INSTANTIATE_TEST_SUITE_P(AllStores, StoreContract, ::testing::Values("sqlite", "postgresql", "memory"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -1,0 +1,463 @@
+#include "hil/store/pg_store.h"
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <optional>
+
+namespace hil::store {
+namespace {
+
+// Ordered migrations, as in SqliteStore: entry i takes the schema from version i to i+1. Append
+// only. Version 1 is SqliteStore's version 5 in PostgreSQL's types; samples carry a sequence so
+// they come back in the order they were written.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE runs (
+  id BIGSERIAL PRIMARY KEY,
+  suite_name TEXT NOT NULL,
+  suite_path TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL,
+  pid BIGINT,
+  host TEXT
+);
+CREATE TABLE jobs (
+  id BIGSERIAL PRIMARY KEY,
+  run_id BIGINT NOT NULL REFERENCES runs(id),
+  ordinal INTEGER NOT NULL,
+  model_name TEXT NOT NULL,
+  model_sha256 TEXT NOT NULL,
+  model_bytes BIGINT NOT NULL,
+  board_kind TEXT NOT NULL,
+  board_instance TEXT NOT NULL,
+  clock_hz BIGINT NOT NULL DEFAULT 0,
+  warmup INTEGER NOT NULL,
+  iterations INTEGER NOT NULL,
+  repetitions INTEGER NOT NULL,
+  kernel TEXT,
+  status TEXT NOT NULL,
+  error TEXT,
+  check_result TEXT,
+  check_detail TEXT,
+  unit TEXT,
+  source TEXT,
+  flash_bytes BIGINT NOT NULL DEFAULT 0,
+  energy_uj DOUBLE PRECISION,
+  energy_source TEXT,
+  regression TEXT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX jobs_by_run ON jobs(run_id);
+CREATE TABLE samples (
+  seq BIGSERIAL PRIMARY KEY,
+  job_id BIGINT NOT NULL REFERENCES jobs(id),
+  input_index INTEGER NOT NULL,
+  repetition INTEGER NOT NULL,
+  iteration INTEGER NOT NULL,
+  value BIGINT NOT NULL,
+  unit TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE INDEX samples_by_job ON samples(job_id);
+CREATE TABLE op_profiles (
+  job_id BIGINT NOT NULL REFERENCES jobs(id),
+  op_index INTEGER NOT NULL,
+  opcode INTEGER NOT NULL,
+  op_name TEXT NOT NULL,
+  calls BIGINT NOT NULL,
+  value BIGINT NOT NULL,
+  unit TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE INDEX op_profiles_by_job ON op_profiles(job_id);
+CREATE TABLE memory (
+  job_id BIGINT PRIMARY KEY REFERENCES jobs(id),
+  arena_bytes BIGINT NOT NULL,
+  arena_used BIGINT NOT NULL,
+  stack_bytes BIGINT NOT NULL,
+  stack_used BIGINT NOT NULL,
+  static_bytes BIGINT NOT NULL
+);
+CREATE TABLE environment (
+  run_id BIGINT NOT NULL REFERENCES runs(id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE TABLE baselines (
+  name TEXT PRIMARY KEY,
+  run_id BIGINT NOT NULL REFERENCES runs(id),
+  set_at TEXT NOT NULL
+);
+)sql",
+};
+static_assert(std::size(kMigrations) == PgStore::kSchemaVersion);
+
+// Serializes schema changes between hosts opening the same database at once.
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7311001)";
+
+std::string NowUtc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string HostName() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
+using Param = std::optional<std::string>;
+
+// One statement's result; clears itself.
+class Res {
+ public:
+  explicit Res(PGresult* r) : r_(r) {}
+  ~Res() { PQclear(r_); }
+  Res(const Res&) = delete;
+  Res& operator=(const Res&) = delete;
+  Res(Res&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+
+  bool ok() const {
+    const auto s = PQresultStatus(r_);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+  }
+  int rows() const { return PQntuples(r_); }
+  bool IsNull(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+  std::string Text(int row, int col) const { return PQgetvalue(r_, row, col); }
+  int64_t Int(int row, int col) const { return std::atoll(PQgetvalue(r_, row, col)); }
+  double Real(int row, int col) const { return std::strtod(PQgetvalue(r_, row, col), nullptr); }
+  int64_t Affected() const { return std::atoll(PQcmdTuples(r_)); }
+  std::string Error() const {
+    std::string m = PQresultErrorMessage(r_);
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    return m;
+  }
+
+ private:
+  PGresult* r_;
+};
+
+Res Run(pg_conn* conn, const char* sql, const std::vector<Param>& params = {}) {
+  std::vector<const char*> values;
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return Res(PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+}
+
+Param P(int64_t v) { return std::to_string(v); }
+Param OrNull(const std::string& v) { return v.empty() ? Param{} : Param{v}; }
+
+// A double as text that reads back to the same value (std::to_string keeps 6 decimals only).
+std::string Exact(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// "{1,2,3}": an int array literal for unnest().
+template <typename T, typename F>
+std::string Array(const std::vector<T>& rows, F field) {
+  std::string s = "{";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) s += ',';
+    s += std::to_string(field(rows[i]));
+  }
+  return s + "}";
+}
+
+// A text array literal: every element double-quoted, with " and \ escaped.
+template <typename T, typename F>
+std::string TextArray(const std::vector<T>& rows, F field) {
+  std::string s = "{";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) s += ',';
+    s += '"';
+    for (char c : std::string(field(rows[i]))) {
+      if (c == '"' || c == '\\') s += '\\';
+      s += c;
+    }
+    s += '"';
+  }
+  return s + "}";
+}
+
+}  // namespace
+
+std::string DescribeConninfo(const std::string& conninfo) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  if (!opts) {
+    PQfreemem(err);
+    return "postgresql (unparsable connection string)";
+  }
+  std::map<std::string, std::string> v;
+  for (PQconninfoOption* o = opts; o->keyword; ++o)
+    if (o->val && *o->val) v[o->keyword] = o->val;
+  PQconninfoFree(opts);
+  std::string s = "postgresql://";
+  if (v.contains("user")) s += v["user"] + "@";
+  s += v.contains("host") ? v["host"] : (v.contains("hostaddr") ? v["hostaddr"] : "localhost");
+  if (v.contains("port")) s += ":" + v["port"];
+  if (v.contains("dbname")) s += "/" + v["dbname"];
+  return s;
+}
+
+Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& conninfo) {
+  const std::string name = DescribeConninfo(conninfo);
+  pg_conn* conn = PQconnectdb(conninfo.c_str());
+  if (!conn || PQstatus(conn) != CONNECTION_OK) {
+    std::string why = conn ? PQerrorMessage(conn) : "out of memory";
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    PQfinish(conn);
+    return Fail(Status::kNotFound, "store " + name + ": cannot connect: " + why);
+  }
+  std::unique_ptr<PgStore> store(new PgStore(conn, name));
+  // Notices ("relation already exists, skipping") are not errors; keep them off stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  if (auto r = store->Migrate(); !r) return std::unexpected(r.error());
+  return store;
+}
+
+PgStore::~PgStore() { PQfinish(conn_); }
+
+Result<int> PgStore::SchemaVersion() {
+  Res r = Run(conn_, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!r.ok()) return Fail(Status::kInternal, "store " + name_ + ": reading schema_version: " + r.Error());
+  return static_cast<int>(r.Int(0, 0));
+}
+
+Result<void> PgStore::Migrate() {
+  for (;;) {
+    // Under the lock even the version table's creation: concurrent CREATE TABLE IF NOT EXISTS
+    // can fail in PostgreSQL with a duplicate-key error on its catalog.
+    Res begin = Run(conn_, "BEGIN");
+    Res lock = Run(conn_, kMigrationLock);
+    Res create = Run(conn_, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    if (!begin.ok() || !lock.ok() || !create.ok()) {
+      const std::string why = !lock.ok() ? lock.Error() : create.Error();
+      (void)Run(conn_, "ROLLBACK");
+      return Fail(Status::kInternal, "store " + name_ + ": preparing migration: " + why);
+    }
+    auto version = SchemaVersion();
+    if (!version) {
+      (void)Run(conn_, "ROLLBACK");
+      return std::unexpected(version.error());
+    }
+    if (*version > kSchemaVersion) {
+      (void)Run(conn_, "ROLLBACK");
+      return Fail(Status::kBadState, "store " + name_ + ": schema version " + std::to_string(*version) +
+                                         " is newer than this hil understands (" + std::to_string(kSchemaVersion) +
+                                         "): use a newer hil");
+    }
+    if (*version == kSchemaVersion) return Run(conn_, "COMMIT").ok() ? Result<void>{} : Fail(Status::kInternal, "store " + name_ + ": commit");
+    Res step(PQexec(conn_, kMigrations[*version]));  // several statements: the simple query protocol
+    Res record = Run(conn_, *version == 0 ? "INSERT INTO schema_version(version) VALUES ($1)" : "UPDATE schema_version SET version=$1",
+                     {P(*version + 1)});
+    if (!step.ok() || !record.ok()) {
+      const std::string why = !step.ok() ? step.Error() : record.Error();
+      (void)Run(conn_, "ROLLBACK");
+      return Fail(Status::kInternal, "store " + name_ + ": migrating to version " + std::to_string(*version + 1) + ": " + why);
+    }
+    if (!Run(conn_, "COMMIT").ok()) return Fail(Status::kInternal, "store " + name_ + ": committing a migration");
+  }
+}
+
+Result<int64_t> PgStore::BeginRun(const RunInfo& run) {
+  Res r = Run(conn_, "INSERT INTO runs(suite_name, suite_path, started_at, status, pid, host) VALUES ($1,$2,$3,'running',$4,$5) RETURNING id",
+              {run.suite_name, run.suite_path, NowUtc(), P(static_cast<int64_t>(getpid())), HostName()});
+  if (!r.ok()) return Fail(Status::kInternal, "store " + name_ + ": inserting run: " + r.Error());
+  return r.Int(0, 0);
+}
+
+Result<void> PgStore::SetEnvironment(int64_t run_id, const std::vector<std::pair<std::string, std::string>>& facts) {
+  for (const auto& [key, value] : facts) {
+    Res r = Run(conn_,
+                "INSERT INTO environment(run_id, key, value) VALUES ($1,$2,$3) "
+                "ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value",
+                {P(run_id), key, value});
+    if (!r.ok()) return Fail(Status::kInternal, "store " + name_ + ": setting environment of run " + std::to_string(run_id) + ": " + r.Error());
+  }
+  return {};
+}
+
+Result<int64_t> PgStore::BeginJob(int64_t run_id, const JobInfo& job) {
+  Res r = Run(conn_,
+              "INSERT INTO jobs(run_id, ordinal, model_name, model_sha256, model_bytes, board_kind, board_instance, clock_hz, "
+              "warmup, iterations, repetitions, status, started_at, kernel) "
+              "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'running',$12,$13) RETURNING id",
+              {P(run_id), P(job.ordinal), job.model_name, job.model_sha256, P(static_cast<int64_t>(job.model_bytes)), job.board_kind,
+               job.board_instance, P(static_cast<int64_t>(job.clock_hz)), P(job.warmup), P(job.iterations), P(job.repetitions),
+               NowUtc(), OrNull(job.kernel)});
+  if (!r.ok()) return Fail(Status::kInternal, "store " + name_ + ": inserting job for run " + std::to_string(run_id) + ": " + r.Error());
+  return r.Int(0, 0);
+}
+
+Result<void> PgStore::FinishJob(int64_t job_id, const JobResult& result) {
+  if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "store " + name_ + ": BEGIN: " + std::string(PQerrorMessage(conn_)));
+  auto body = [&]() -> Result<void> {
+    const std::string job = std::to_string(job_id);
+    Res up = Run(conn_,
+                 "UPDATE jobs SET status=$1, error=$2, check_result=$3, check_detail=$4, unit=$5, source=$6, finished_at=$7, "
+                 "flash_bytes=$8, energy_uj=$9, energy_source=$10, kernel=COALESCE($11, kernel) WHERE id=$12",
+                 {result.status, OrNull(result.error), result.check, result.check_detail, result.unit, result.source, NowUtc(),
+                  P(static_cast<int64_t>(result.flash_bytes)),
+                  result.energy_uj ? Param{Exact(*result.energy_uj)} : Param{},
+                  result.energy_uj ? Param{result.energy_source} : Param{}, OrNull(result.kernel), P(job_id)});
+    if (!up.ok()) return Fail(Status::kInternal, "store " + name_ + ": updating job " + job + ": " + up.Error());
+    if (up.Affected() != 1) return Fail(Status::kNotFound, "store " + name_ + ": no job " + job);
+    if (!result.samples.empty()) {
+      Res s = Run(conn_,
+                  "INSERT INTO samples(job_id, input_index, repetition, iteration, value, unit, source) "
+                  "SELECT $1, i, r, t, v, $6, $7 FROM unnest($2::int[], $3::int[], $4::int[], $5::bigint[]) "
+                  "WITH ORDINALITY AS x(i, r, t, v, n) ORDER BY n",
+                  {P(job_id), Array(result.samples, [](const Sample& x) { return x.input_index; }),
+                   Array(result.samples, [](const Sample& x) { return x.repetition; }),
+                   Array(result.samples, [](const Sample& x) { return x.iteration; }),
+                   Array(result.samples, [](const Sample& x) { return static_cast<int64_t>(x.value); }), result.unit, result.source});
+      if (!s.ok()) return Fail(Status::kInternal, "store " + name_ + ": inserting samples of job " + job + ": " + s.Error());
+    }
+    if (!result.ops.empty()) {
+      Res o = Run(conn_,
+                  "INSERT INTO op_profiles(job_id, op_index, opcode, op_name, calls, value, unit, source) "
+                  "SELECT $1, i, c, n, k, v, $7, $8 FROM unnest($2::int[], $3::int[], $4::text[], $5::bigint[], $6::bigint[]) "
+                  "AS x(i, c, n, k, v)",
+                  {P(job_id), Array(result.ops, [](const OpProfileRow& x) { return x.op_index; }),
+                   Array(result.ops, [](const OpProfileRow& x) { return static_cast<int>(x.opcode); }),
+                   TextArray(result.ops, [](const OpProfileRow& x) { return x.op_name; }),
+                   Array(result.ops, [](const OpProfileRow& x) { return static_cast<int64_t>(x.calls); }),
+                   Array(result.ops, [](const OpProfileRow& x) { return static_cast<int64_t>(x.value); }), result.unit, result.source});
+      if (!o.ok()) return Fail(Status::kInternal, "store " + name_ + ": inserting op profile of job " + job + ": " + o.Error());
+    }
+    if (result.memory) {
+      const MemoryRow& m = *result.memory;
+      Res mem = Run(conn_,
+                    "INSERT INTO memory(job_id, arena_bytes, arena_used, stack_bytes, stack_used, static_bytes) VALUES ($1,$2,$3,$4,$5,$6) "
+                    "ON CONFLICT (job_id) DO UPDATE SET arena_bytes=EXCLUDED.arena_bytes, arena_used=EXCLUDED.arena_used, "
+                    "stack_bytes=EXCLUDED.stack_bytes, stack_used=EXCLUDED.stack_used, static_bytes=EXCLUDED.static_bytes",
+                    {P(job_id), P(m.arena_bytes), P(m.arena_used), P(m.stack_bytes), P(m.stack_used), P(m.static_bytes)});
+      if (!mem.ok()) return Fail(Status::kInternal, "store " + name_ + ": inserting memory of job " + job + ": " + mem.Error());
+    }
+    return {};
+  };
+  auto r = body();
+  if (!r) {
+    (void)Run(conn_, "ROLLBACK");
+    return r;
+  }
+  if (Res c = Run(conn_, "COMMIT"); !c.ok()) return Fail(Status::kInternal, "store " + name_ + ": committing job: " + c.Error());
+  return {};
+}
+
+Result<void> PgStore::FinishRun(int64_t run_id, const std::string& status) {
+  Res r = Run(conn_, "UPDATE runs SET status=$1, finished_at=$2 WHERE id=$3", {status, NowUtc(), P(run_id)});
+  if (!r.ok()) return Fail(Status::kInternal, "store " + name_ + ": finishing run " + std::to_string(run_id) + ": " + r.Error());
+  if (r.Affected() != 1) return Fail(Status::kNotFound, "store " + name_ + ": no run " + std::to_string(run_id));
+  return {};
+}
+
+Result<std::vector<RunRow>> PgStore::ListRuns() {
+  Res q = Run(conn_,
+              "SELECT r.id, r.suite_name, r.suite_path, r.started_at, COALESCE(r.finished_at, ''), r.status, "
+              "(SELECT COUNT(*) FROM jobs j WHERE j.run_id = r.id) FROM runs r ORDER BY r.id DESC");
+  if (!q.ok()) return Fail(Status::kInternal, "store " + name_ + ": listing runs: " + q.Error());
+  std::vector<RunRow> rows;
+  for (int i = 0; i < q.rows(); ++i) {
+    RunRow r;
+    r.id = q.Int(i, 0);
+    r.suite_name = q.Text(i, 1);
+    r.suite_path = q.Text(i, 2);
+    r.started_at = q.Text(i, 3);
+    r.finished_at = q.Text(i, 4);
+    r.status = q.Text(i, 5);
+    r.job_count = static_cast<int>(q.Int(i, 6));
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+Result<std::vector<JobRow>> PgStore::ListJobs(int64_t run_id) {
+  Res exists = Run(conn_, "SELECT 1 FROM runs WHERE id=$1", {P(run_id)});
+  if (!exists.ok()) return Fail(Status::kInternal, "store " + name_ + ": looking up run: " + exists.Error());
+  if (exists.rows() == 0) return Fail(Status::kNotFound, "store " + name_ + ": no run " + std::to_string(run_id));
+  Res q = Run(conn_,
+              "SELECT j.id, j.ordinal, j.model_name, j.model_sha256, j.model_bytes, j.board_kind, j.board_instance, "
+              "j.clock_hz, j.warmup, j.iterations, j.repetitions, j.status, COALESCE(j.error, ''), COALESCE(j.check_result, ''), "
+              "COALESCE(j.check_detail, ''), COALESCE(j.unit, ''), COALESCE(j.source, ''), m.arena_bytes, m.arena_used, "
+              "m.stack_bytes, m.stack_used, m.static_bytes, m.job_id, j.flash_bytes, j.energy_uj, COALESCE(j.energy_source, ''), "
+              "COALESCE(j.regression, ''), COALESCE(j.kernel, '') "
+              "FROM jobs j LEFT JOIN memory m ON m.job_id = j.id WHERE j.run_id=$1 ORDER BY j.ordinal, j.id",
+              {P(run_id)});
+  Res s = Run(conn_, "SELECT s.job_id, s.value FROM samples s JOIN jobs j ON j.id = s.job_id WHERE j.run_id=$1 ORDER BY s.seq",
+              {P(run_id)});
+  if (!q.ok() || !s.ok()) return Fail(Status::kInternal, "store " + name_ + ": listing jobs: " + (q.ok() ? s.Error() : q.Error()));
+  std::map<int64_t, std::vector<uint64_t>> samples;
+  for (int i = 0; i < s.rows(); ++i) samples[s.Int(i, 0)].push_back(static_cast<uint64_t>(s.Int(i, 1)));
+  std::vector<JobRow> rows;
+  for (int i = 0; i < q.rows(); ++i) {
+    JobRow r;
+    r.id = q.Int(i, 0);
+    r.run_id = run_id;
+    r.info.ordinal = static_cast<int>(q.Int(i, 1));
+    r.info.model_name = q.Text(i, 2);
+    r.info.model_sha256 = q.Text(i, 3);
+    r.info.model_bytes = static_cast<uint64_t>(q.Int(i, 4));
+    r.info.board_kind = q.Text(i, 5);
+    r.info.board_instance = q.Text(i, 6);
+    r.info.clock_hz = static_cast<uint64_t>(q.Int(i, 7));
+    r.info.warmup = static_cast<int>(q.Int(i, 8));
+    r.info.iterations = static_cast<int>(q.Int(i, 9));
+    r.info.repetitions = static_cast<int>(q.Int(i, 10));
+    r.status = q.Text(i, 11);
+    r.error = q.Text(i, 12);
+    r.check = q.Text(i, 13);
+    r.check_detail = q.Text(i, 14);
+    r.unit = q.Text(i, 15);
+    r.source = q.Text(i, 16);
+    if (!q.IsNull(i, 22)) {
+      r.memory = MemoryRow{static_cast<uint32_t>(q.Int(i, 17)), static_cast<uint32_t>(q.Int(i, 18)),
+                           static_cast<uint32_t>(q.Int(i, 19)), static_cast<uint32_t>(q.Int(i, 20)),
+                           static_cast<uint32_t>(q.Int(i, 21))};
+    }
+    r.flash_bytes = static_cast<uint64_t>(q.Int(i, 23));
+    if (!q.IsNull(i, 24)) {
+      r.energy_uj = q.Real(i, 24);
+      r.energy_source = q.Text(i, 25);
+    }
+    r.regression = q.Text(i, 26);
+    r.info.kernel = q.Text(i, 27);
+    if (auto it = samples.find(r.id); it != samples.end()) r.samples = std::move(it->second);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> PgStore::Environment(int64_t run_id) {
+  Res q = Run(conn_, "SELECT key, value FROM environment WHERE run_id=$1 ORDER BY key", {P(run_id)});
+  if (!q.ok()) return Fail(Status::kInternal, "store " + name_ + ": reading environment: " + q.Error());
+  std::vector<std::pair<std::string, std::string>> facts;
+  for (int i = 0; i < q.rows(); ++i) facts.emplace_back(q.Text(i, 0), q.Text(i, 1));
+  return facts;
+}
+
+Result<std::vector<OpProfileRow>> PgStore::OpProfile(int64_t job_id) {
+  Res q = Run(conn_, "SELECT op_index, opcode, op_name, calls, value FROM op_profiles WHERE job_id=$1 ORDER BY op_index", {P(job_id)});
+  if (!q.ok()) return Fail(Status::kInternal, "store " + name_ + ": reading op profile: " + q.Error());
+  std::vector<OpProfileRow> rows;
+  for (int i = 0; i < q.rows(); ++i)
+    rows.push_back({static_cast<int>(q.Int(i, 0)), static_cast<uint16_t>(q.Int(i, 1)), q.Text(i, 2), static_cast<uint32_t>(q.Int(i, 3)),
+                    static_cast<uint64_t>(q.Int(i, 4))});
+  return rows;
+}
+
+}  // namespace hil::store

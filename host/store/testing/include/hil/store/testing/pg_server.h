@@ -1,0 +1,41 @@
+// A private PostgreSQL server for tests: Debian's postgresql binaries (initdb, postgres) run on a
+// free loopback port with a fresh data directory under /tmp, as the `postgres` user when the tests
+// run as root (PostgreSQL refuses to run as root). The server dies with the test process and is
+// stopped and its directory removed on destruction.
+//
+// Errors: kNotFound (no PostgreSQL binaries: Debian package postgresql), kInternal (initdb or the
+// server failed; its log is quoted), kTimeout (the server did not accept connections in time).
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "hil/core/error.h"
+
+namespace hil::store::testing {
+
+class PgServer {
+ public:
+  static Result<std::unique_ptr<PgServer>> Start();
+  ~PgServer();
+  PgServer(const PgServer&) = delete;
+  PgServer& operator=(const PgServer&) = delete;
+
+  // A libpq connection string for database `db` (created by CreateDatabase, or "postgres").
+  std::string Conninfo(const std::string& db = "postgres") const;
+  // Creates an empty database; kInternal naming it on failure.
+  Result<void> CreateDatabase(const std::string& db);
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+ private:
+  PgServer() = default;
+  std::string dir_;
+  std::string bindir_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace hil::store::testing
