@@ -19,6 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "hil/power/testing/fake_lpm01a.h"
+#include "hil/store/pg_store.h"
+#include "hil/store/testing/pg_server.h"
 #include "hil/power/testing/fake_ppk2.h"
 
 namespace {
@@ -517,6 +519,40 @@ TEST_F(HilCli, BoardsPowerCycleNamesWhatIsMissing) {
   r = Hil("boards power-cycle nucleo-f411re#3 --farm " + farm);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_THAT(r.output, HasSubstr("no instance 'nucleo-f411re#3'"));
+}
+
+// The same run into PostgreSQL instead of the SQLite file: `--db postgresql://...` stores every job
+// there (read back through PgStore), with the same figures a run into SQLite gets.
+TEST_F(HilCli, RunStoresIntoPostgresql) {
+  auto server = hil::store::testing::PgServer::Start();
+  ASSERT_TRUE(server) << server.error().message;
+  ASSERT_TRUE((*server)->CreateDatabase("farm"));
+  const std::string uri = (*server)->Uri("farm");
+  auto r = Hil("run " HIL_SOURCE_DIR "/suites/posix-smoke.yaml --db " + uri);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("2 jobs: 2 pass, 0 fail, 0 error (run 1 in " + uri + ")"));
+  auto store = hil::store::PgStore::Open(uri);
+  ASSERT_TRUE(store) << store.error().message;
+  auto jobs = (*store)->ListJobs(1);
+  ASSERT_TRUE(jobs) << jobs.error().message;
+  ASSERT_EQ(jobs->size(), 2u);
+  for (const auto& j : *jobs) {
+    EXPECT_EQ(j.status, "pass") << j.info.model_name;
+    EXPECT_EQ(j.samples.size(), 40u) << j.info.model_name;  // 2 inputs x 20 iterations
+    EXPECT_TRUE(j.memory) << j.info.model_name;
+  }
+  auto ops = (*store)->OpProfile((*jobs)[0].id);
+  ASSERT_TRUE(ops);
+  EXPECT_FALSE(ops->empty());
+  auto env = (*store)->Environment(1);
+  ASSERT_TRUE(env);
+  bool suite_hash = false;
+  for (const auto& [k, v] : *env) suite_hash = suite_hash || k == "suite_sha256";
+  EXPECT_TRUE(suite_hash);
+  // An unreachable database is a clear error naming it, before any job runs.
+  auto bad = Hil("run " HIL_SOURCE_DIR "/suites/posix-smoke.yaml --db postgresql://hil@127.0.0.1:1/none");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_THAT(bad.output, HasSubstr("store postgresql://hil@127.0.0.1:1/none: cannot connect"));
 }
 
 // A job that got much slower than its base is a regression: the run fails (exit 1), the job is

@@ -40,7 +40,7 @@
 #include "hil/power/ppk2_monitor.h"
 #include "hil/protocol/messages.h"
 #include "hil/report/compare.h"
-#include "hil/store/sqlite_store.h"
+#include "hil/store/open_store.h"
 
 #ifndef HIL_VERSION
 #define HIL_VERSION "0.0.0"
@@ -312,7 +312,7 @@ auto Time(std::atomic<int64_t>& total_us, F&& f) {
 class Runner {
  public:
   Runner(const RunOptions& options, const Suite& suite, std::vector<ModelBlob> blobs, std::vector<std::vector<uint8_t>> inputs,
-         std::map<std::string, board::BoardKind> kinds, board::Farm farm, store::SqliteStore& store)
+         std::map<std::string, board::BoardKind> kinds, board::Farm farm, store::Store& store)
       : options_(options),
         suite_(suite),
         blobs_(std::move(blobs)),
@@ -995,7 +995,7 @@ class Runner {
   std::vector<std::vector<uint8_t>> input_blobs_;  // inputs from files, in suite order
   std::map<std::string, board::BoardKind> kinds_;
   board::Farm farm_;
-  store::SqliteStore& store_;
+  store::Store& store_;
   int64_t run_id_ = 0;
   std::string git_branch_;
   std::map<std::string, std::unique_ptr<board::Board>> boards_;
@@ -1058,10 +1058,7 @@ Result<RunOutcome> RunSuite(const RunOptions& given) {
   auto inputs = ResolveInputs(*suite);
   if (!inputs) return std::unexpected(inputs.error());
 
-  const auto parent = std::filesystem::path(options.db_path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  auto store = store::SqliteStore::Open(options.db_path);
+  auto store = store::OpenStore(options.db_path);  // an SQLite file, or postgresql://...
   if (!store) return std::unexpected(store.error());
   if (!suite->regressions.baseline.empty()) {
     auto base = (*store)->BaselineRun(suite->regressions.baseline);

@@ -461,3 +461,97 @@ Result<std::vector<OpProfileRow>> PgStore::OpProfile(int64_t job_id) {
 }
 
 }  // namespace hil::store
+
+namespace hil::store {
+
+Result<void> PgStore::SetBaseline(const std::string& name, int64_t run_id) {
+  Res exists = Run(conn_, "SELECT 1 FROM runs WHERE id=$1", {P(run_id)});
+  if (!exists.ok()) return Fail(Status::kInternal, "store " + name_ + ": looking up run: " + exists.Error());
+  if (exists.rows() == 0) return Fail(Status::kNotFound, "store " + name_ + ": no run " + std::to_string(run_id));
+  Res r = Run(conn_,
+              "INSERT INTO baselines(name, run_id, set_at) VALUES ($1,$2,$3) "
+              "ON CONFLICT (name) DO UPDATE SET run_id=EXCLUDED.run_id, set_at=EXCLUDED.set_at",
+              {name, P(run_id), NowUtc()});
+  if (!r.ok()) return Fail(Status::kInternal, "store " + name_ + ": setting baseline " + name + ": " + r.Error());
+  return {};
+}
+
+Result<std::vector<BaselineRow>> PgStore::Baselines() {
+  Res q = Run(conn_, "SELECT b.name, b.run_id, b.set_at, r.suite_name, r.started_at FROM baselines b JOIN runs r ON r.id = b.run_id "
+                     "ORDER BY b.name");
+  if (!q.ok()) return Fail(Status::kInternal, "store " + name_ + ": listing baselines: " + q.Error());
+  std::vector<BaselineRow> out;
+  for (int i = 0; i < q.rows(); ++i) out.push_back({q.Text(i, 0), q.Int(i, 1), q.Text(i, 2), q.Text(i, 3), q.Text(i, 4)});
+  return out;
+}
+
+Result<std::optional<int64_t>> PgStore::BaselineRun(const std::string& name) {
+  Res q = Run(conn_, "SELECT run_id FROM baselines WHERE name=$1", {name});
+  if (!q.ok()) return Fail(Status::kInternal, "store " + name_ + ": reading baseline " + name + ": " + q.Error());
+  if (q.rows() == 0) return std::optional<int64_t>();
+  return std::optional<int64_t>(q.Int(0, 0));
+}
+
+Result<std::optional<int64_t>> PgStore::LastRunOnBranch(const std::string& suite_name, const std::string& git_branch,
+                                                         int64_t before_run_id) {
+  Res q = Run(conn_,
+              "SELECT r.id FROM runs r JOIN environment e ON e.run_id = r.id AND e.key = 'git_branch' "
+              "WHERE r.suite_name = $1 AND e.value = $2 AND r.id < $3 AND r.status IN ('pass', 'fail') ORDER BY r.id DESC LIMIT 1",
+              {suite_name, git_branch, P(before_run_id)});
+  if (!q.ok()) return Fail(Status::kInternal, "store " + name_ + ": looking up the last run of " + suite_name + ": " + q.Error());
+  if (q.rows() == 0) return std::optional<int64_t>();
+  return std::optional<int64_t>(q.Int(0, 0));
+}
+
+Result<void> PgStore::MarkInterrupted(int64_t run_id) {
+  const std::string now = NowUtc();
+  if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "store " + name_ + ": BEGIN");
+  Res run = Run(conn_, "UPDATE runs SET status='interrupted', finished_at=$1 WHERE id=$2 AND status='running'", {now, P(run_id)});
+  Res jobs = Run(conn_, "UPDATE jobs SET status='interrupted', finished_at=$1 WHERE run_id=$2 AND status='running'", {now, P(run_id)});
+  if (!run.ok() || !jobs.ok()) {
+    const std::string why = run.ok() ? jobs.Error() : run.Error();
+    (void)Run(conn_, "ROLLBACK");
+    return Fail(Status::kInternal, "store " + name_ + ": marking run " + std::to_string(run_id) + " interrupted: " + why);
+  }
+  if (!Run(conn_, "COMMIT").ok()) return Fail(Status::kInternal, "store " + name_ + ": COMMIT");
+  return {};
+}
+
+Result<void> PgStore::ResumeRun(int64_t run_id) {
+  if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "store " + name_ + ": BEGIN");
+  auto body = [&]() -> Result<void> {
+    const std::string run = std::to_string(run_id);
+    Res st = Run(conn_, "SELECT status FROM runs WHERE id=$1 FOR UPDATE", {P(run_id)});
+    if (!st.ok()) return Fail(Status::kInternal, "store " + name_ + ": looking up run: " + st.Error());
+    if (st.rows() == 0) return Fail(Status::kNotFound, "store " + name_ + ": no run " + run);
+    if (st.Text(0, 0) == kRunning) return Fail(Status::kBadState, "store " + name_ + ": run " + run + " is still running");
+    for (const char* sql : {"DELETE FROM samples WHERE job_id IN (SELECT id FROM jobs WHERE run_id=$1 AND status NOT IN ('pass','fail','error'))",
+                            "DELETE FROM op_profiles WHERE job_id IN (SELECT id FROM jobs WHERE run_id=$1 AND status NOT IN ('pass','fail','error'))",
+                            "DELETE FROM memory WHERE job_id IN (SELECT id FROM jobs WHERE run_id=$1 AND status NOT IN ('pass','fail','error'))",
+                            "DELETE FROM jobs WHERE run_id=$1 AND status NOT IN ('pass','fail','error')"}) {
+      Res d = Run(conn_, sql, {P(run_id)});
+      if (!d.ok()) return Fail(Status::kInternal, "store " + name_ + ": clearing unfinished jobs of run " + run + ": " + d.Error());
+    }
+    Res up = Run(conn_, "UPDATE runs SET status='running', finished_at=NULL, pid=$1, host=$2 WHERE id=$3",
+                 {P(static_cast<int64_t>(getpid())), HostName(), P(run_id)});
+    if (!up.ok()) return Fail(Status::kInternal, "store " + name_ + ": reopening run " + run + ": " + up.Error());
+    return {};
+  };
+  auto r = body();
+  if (!r) {
+    (void)Run(conn_, "ROLLBACK");
+    return r;
+  }
+  if (!Run(conn_, "COMMIT").ok()) return Fail(Status::kInternal, "store " + name_ + ": COMMIT");
+  return {};
+}
+
+Result<void> PgStore::MarkRegression(int64_t job_id, const std::string& detail) {
+  Res q = Run(conn_, "UPDATE jobs SET regression=$1, status=CASE WHEN status='pass' THEN 'fail' ELSE status END WHERE id=$2",
+              {detail, P(job_id)});
+  if (!q.ok()) return Fail(Status::kInternal, "store " + name_ + ": marking job " + std::to_string(job_id) + ": " + q.Error());
+  if (q.Affected() != 1) return Fail(Status::kNotFound, "store " + name_ + ": no job " + std::to_string(job_id));
+  return {};
+}
+
+}  // namespace hil::store

@@ -105,6 +105,84 @@ TEST_P(StoreContract, EnvironmentIsKeyValuePerRun) {
   EXPECT_EQ((*env)[1], (std::pair<std::string, std::string>{"host", "h2"}));
 }
 
+TEST_P(StoreContract, BaselinesPointAtRunsAndAreReplacedByName) {
+  auto a = store_->BeginRun({"s", "s.yaml"});
+  auto b = store_->BeginRun({"s", "s.yaml"});
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(store_->SetBaseline("nightly", 999).error().code, Status::kNotFound);
+  ASSERT_TRUE(store_->SetBaseline("nightly", *a));
+  ASSERT_TRUE(store_->SetBaseline("nightly", *b));
+  ASSERT_TRUE(store_->SetBaseline("release", *a));
+  auto all = store_->Baselines();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "nightly");
+  EXPECT_EQ((*all)[0].run_id, *b);
+  EXPECT_EQ((*all)[0].suite_name, "s");
+  EXPECT_EQ(*store_->BaselineRun("release").value(), *a);
+  EXPECT_FALSE(store_->BaselineRun("none").value());
+}
+
+TEST_P(StoreContract, LastRunOnBranchIsTheNewestFinishedOneBefore) {
+  std::vector<int64_t> runs;
+  for (int i = 0; i < 4; ++i) {
+    auto r = store_->BeginRun({"s", "s.yaml"});
+    ASSERT_TRUE(r);
+    runs.push_back(*r);
+    ASSERT_TRUE(store_->SetEnvironment(*r, {{"git_branch", i == 2 ? "other" : "main"}}));
+  }
+  ASSERT_TRUE(store_->FinishRun(runs[0], kPass));
+  ASSERT_TRUE(store_->FinishRun(runs[1], kError));  // not a comparable run
+  ASSERT_TRUE(store_->FinishRun(runs[2], kFail));   // another branch
+  EXPECT_EQ(*store_->LastRunOnBranch("s", "main", runs[3]).value(), runs[0]);
+  EXPECT_EQ(*store_->LastRunOnBranch("s", "other", runs[3]).value(), runs[2]);
+  EXPECT_FALSE(store_->LastRunOnBranch("s", "main", runs[0]).value());
+  EXPECT_FALSE(store_->LastRunOnBranch("t", "main", runs[3]).value());
+}
+
+TEST_P(StoreContract, ARegressionMakesAPassingJobFail) {
+  auto run = store_->BeginRun({"s", "s.yaml"});
+  ASSERT_TRUE(run);
+  auto j = store_->BeginJob(*run, Info(0, "m"));
+  ASSERT_TRUE(j);
+  JobResult r;
+  r.status = kPass;
+  ASSERT_TRUE(store_->FinishJob(*j, r));
+  ASSERT_TRUE(store_->MarkRegression(*j, "median +12% against run 1"));
+  auto jobs = store_->ListJobs(*run);
+  ASSERT_TRUE(jobs);
+  EXPECT_EQ((*jobs)[0].status, kFail);
+  EXPECT_EQ((*jobs)[0].regression, "median +12% against run 1");
+  EXPECT_EQ(store_->MarkRegression(9999, "x").error().code, Status::kNotFound);
+}
+
+TEST_P(StoreContract, AnInterruptedRunResumesWithItsFinishedJobsOnly) {
+  auto run = store_->BeginRun({"s", "s.yaml"});
+  ASSERT_TRUE(run);
+  auto done = store_->BeginJob(*run, Info(0, "done"));
+  auto cut = store_->BeginJob(*run, Info(1, "cut"));
+  ASSERT_TRUE(done && cut);
+  JobResult r;
+  r.status = kPass;
+  r.samples = {{0, 0, 0, 5}};
+  ASSERT_TRUE(store_->FinishJob(*done, r));
+  EXPECT_EQ(store_->ResumeRun(*run).error().code, Status::kBadState);  // still running
+  ASSERT_TRUE(store_->MarkInterrupted(*run));
+  auto jobs = store_->ListJobs(*run);
+  ASSERT_TRUE(jobs);
+  EXPECT_EQ((*jobs)[1].status, kInterrupted);
+  EXPECT_EQ((*store_->ListRuns())[0].status, kInterrupted);
+  ASSERT_TRUE(store_->ResumeRun(*run));
+  jobs = store_->ListJobs(*run);
+  ASSERT_TRUE(jobs);
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ((*jobs)[0].info.model_name, "done");
+  EXPECT_EQ((*jobs)[0].samples, std::vector<uint64_t>{5});
+  EXPECT_EQ((*store_->ListRuns())[0].status, kRunning);
+  EXPECT_EQ((*store_->ListRuns())[0].job_count, 1);
+  EXPECT_EQ(store_->ResumeRun(4242).error().code, Status::kNotFound);
+}
+
 // One server for the whole test process; each test gets a fresh database.
 testing::PgServer* Server() {
   static std::unique_ptr<testing::PgServer> server = [] {

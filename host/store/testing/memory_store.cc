@@ -89,3 +89,73 @@ Result<std::vector<OpProfileRow>> MemoryStore::OpProfile(int64_t job_id) {
 }
 
 }  // namespace hil::store::testing
+
+namespace hil::store::testing {
+
+Result<void> MemoryStore::SetBaseline(const std::string& name, int64_t run_id) {
+  auto it = runs_.find(run_id);
+  if (it == runs_.end()) return Fail(Status::kNotFound, "memory store: no run " + std::to_string(run_id));
+  baselines_[name] = BaselineRow{name, run_id, "now", it->second.suite_name, it->second.started_at};
+  return {};
+}
+
+Result<std::vector<BaselineRow>> MemoryStore::Baselines() {
+  std::vector<BaselineRow> out;
+  for (const auto& [name, b] : baselines_) out.push_back(b);
+  return out;
+}
+
+Result<std::optional<int64_t>> MemoryStore::BaselineRun(const std::string& name) {
+  if (auto it = baselines_.find(name); it != baselines_.end()) return std::optional<int64_t>(it->second.run_id);
+  return std::optional<int64_t>();
+}
+
+Result<std::optional<int64_t>> MemoryStore::LastRunOnBranch(const std::string& suite_name, const std::string& git_branch,
+                                                            int64_t before_run_id) {
+  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
+    const RunRow& r = it->second;
+    if (r.id >= before_run_id || r.suite_name != suite_name || (r.status != kPass && r.status != kFail)) continue;
+    auto env = env_.find(r.id);
+    if (env != env_.end() && env->second.contains("git_branch") && env->second.at("git_branch") == git_branch)
+      return std::optional<int64_t>(r.id);
+  }
+  return std::optional<int64_t>();
+}
+
+Result<void> MemoryStore::MarkInterrupted(int64_t run_id) {
+  auto it = runs_.find(run_id);
+  if (it == runs_.end()) return Fail(Status::kNotFound, "memory store: no run " + std::to_string(run_id));
+  if (it->second.status == kRunning) it->second.status = kInterrupted;
+  for (auto& [id, j] : jobs_)
+    if (j.run_id == run_id && j.status == kRunning) j.status = kInterrupted;
+  return {};
+}
+
+Result<void> MemoryStore::ResumeRun(int64_t run_id) {
+  auto it = runs_.find(run_id);
+  if (it == runs_.end()) return Fail(Status::kNotFound, "memory store: no run " + std::to_string(run_id));
+  if (it->second.status == kRunning) return Fail(Status::kBadState, "memory store: run " + std::to_string(run_id) + " is still running");
+  for (auto j = jobs_.begin(); j != jobs_.end();) {
+    const std::string& s = j->second.status;
+    if (j->second.run_id == run_id && s != kPass && s != kFail && s != kError) {
+      ops_.erase(j->first);
+      --it->second.job_count;
+      j = jobs_.erase(j);
+    } else {
+      ++j;
+    }
+  }
+  it->second.status = kRunning;
+  it->second.finished_at.clear();
+  return {};
+}
+
+Result<void> MemoryStore::MarkRegression(int64_t job_id, const std::string& detail) {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return Fail(Status::kNotFound, "memory store: no job " + std::to_string(job_id));
+  it->second.regression = detail;
+  if (it->second.status == kPass) it->second.status = kFail;
+  return {};
+}
+
+}  // namespace hil::store::testing

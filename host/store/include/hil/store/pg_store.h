@@ -38,6 +38,14 @@ class PgStore final : public Store {
   Result<std::vector<JobRow>> ListJobs(int64_t run_id) override;
   Result<std::vector<std::pair<std::string, std::string>>> Environment(int64_t run_id) override;
   Result<std::vector<OpProfileRow>> OpProfile(int64_t job_id) override;
+  Result<void> SetBaseline(const std::string& name, int64_t run_id) override;
+  Result<std::vector<BaselineRow>> Baselines() override;
+  Result<std::optional<int64_t>> BaselineRun(const std::string& name) override;
+  Result<std::optional<int64_t>> LastRunOnBranch(const std::string& suite_name, const std::string& git_branch,
+                                                 int64_t before_run_id) override;
+  Result<void> MarkInterrupted(int64_t run_id) override;
+  Result<void> ResumeRun(int64_t run_id) override;
+  Result<void> MarkRegression(int64_t job_id, const std::string& detail) override;
 
   // "postgresql://hil@127.0.0.1:5433/hil" (the password, if any, left out): how errors name it.
   const std::string& name() const { return name_; }

@@ -41,22 +41,22 @@ class SqliteStore final : public Store {
 
   // Named baselines (schema v4). SetBaseline points `name` at a run (kNotFound when there is no
   // such run), replacing an earlier one of that name.
-  Result<void> SetBaseline(const std::string& name, int64_t run_id);
-  Result<std::vector<BaselineRow>> Baselines();  // by name
-  Result<std::optional<int64_t>> BaselineRun(const std::string& name);
+  Result<void> SetBaseline(const std::string& name, int64_t run_id) override;
+  Result<std::vector<BaselineRow>> Baselines() override;
+  Result<std::optional<int64_t>> BaselineRun(const std::string& name) override;
   // The newest finished run (pass or fail) of `suite_name` recorded on `git_branch` with an id below
   // `before_run_id`.
   Result<std::optional<int64_t>> LastRunOnBranch(const std::string& suite_name, const std::string& git_branch,
-                                                 int64_t before_run_id);
+                                                 int64_t before_run_id) override;
   // Interrupted runs (schema v4). MarkInterrupted sets a running run and its running jobs to
   // "interrupted". Open does that for every run left "running" by a process of this host that is
   // gone (killed, crashed). ResumeRun reopens a run that is not running: its unfinished jobs are
   // deleted (to be planned again), finished ones kept; kBadState when it is still running.
-  Result<void> MarkInterrupted(int64_t run_id);
-  Result<void> ResumeRun(int64_t run_id);
+  Result<void> MarkInterrupted(int64_t run_id) override;
+  Result<void> ResumeRun(int64_t run_id) override;
 
   // Records the regression found for a job; a passing job becomes "fail".
-  Result<void> MarkRegression(int64_t job_id, const std::string& detail);
+  Result<void> MarkRegression(int64_t job_id, const std::string& detail) override;
 
  private:
   Result<void> MarkVanishedRuns();

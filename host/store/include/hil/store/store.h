@@ -136,6 +136,23 @@ class Store {
   virtual Result<std::vector<JobRow>> ListJobs(int64_t run_id) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> Environment(int64_t run_id) = 0;
   virtual Result<std::vector<OpProfileRow>> OpProfile(int64_t job_id) = 0;
+
+  // Named baselines. SetBaseline points `name` at a run (kNotFound when there is no such run),
+  // replacing an earlier one of that name.
+  virtual Result<void> SetBaseline(const std::string& name, int64_t run_id) = 0;
+  virtual Result<std::vector<BaselineRow>> Baselines() = 0;  // by name
+  virtual Result<std::optional<int64_t>> BaselineRun(const std::string& name) = 0;
+  // The newest finished run (pass or fail) of `suite_name` whose environment says git_branch =
+  // `git_branch`, with an id below `before_run_id`.
+  virtual Result<std::optional<int64_t>> LastRunOnBranch(const std::string& suite_name, const std::string& git_branch,
+                                                         int64_t before_run_id) = 0;
+  // MarkInterrupted sets a running run and its running jobs to "interrupted". ResumeRun reopens a
+  // run that is not running: its unfinished jobs are deleted (to be planned again), finished ones
+  // (pass, fail, error) kept; kBadState when it is still running, kNotFound when there is none.
+  virtual Result<void> MarkInterrupted(int64_t run_id) = 0;
+  virtual Result<void> ResumeRun(int64_t run_id) = 0;
+  // Records the regression found for a job; a passing job becomes "fail". kNotFound for no job.
+  virtual Result<void> MarkRegression(int64_t job_id, const std::string& detail) = 0;
 };
 
 }  // namespace hil::store

@@ -19,12 +19,21 @@ class MemoryStore final : public Store {
   Result<std::vector<JobRow>> ListJobs(int64_t run_id) override;
   Result<std::vector<std::pair<std::string, std::string>>> Environment(int64_t run_id) override;
   Result<std::vector<OpProfileRow>> OpProfile(int64_t job_id) override;
+  Result<void> SetBaseline(const std::string& name, int64_t run_id) override;
+  Result<std::vector<BaselineRow>> Baselines() override;
+  Result<std::optional<int64_t>> BaselineRun(const std::string& name) override;
+  Result<std::optional<int64_t>> LastRunOnBranch(const std::string& suite_name, const std::string& git_branch,
+                                                 int64_t before_run_id) override;
+  Result<void> MarkInterrupted(int64_t run_id) override;
+  Result<void> ResumeRun(int64_t run_id) override;
+  Result<void> MarkRegression(int64_t job_id, const std::string& detail) override;
 
  private:
   std::map<int64_t, RunRow> runs_;
   std::map<int64_t, JobRow> jobs_;
   std::map<int64_t, std::vector<OpProfileRow>> ops_;
   std::map<int64_t, std::map<std::string, std::string>> env_;
+  std::map<std::string, BaselineRow> baselines_;
   int64_t next_run_ = 1;
   int64_t next_job_ = 1;
 };

@@ -25,6 +25,10 @@ class PgServer {
 
   // A libpq connection string for database `db` (created by CreateDatabase, or "postgres").
   std::string Conninfo(const std::string& db = "postgres") const;
+  // The same as a URI: "postgresql://hil@127.0.0.1:PORT/db".
+  std::string Uri(const std::string& db = "postgres") const {
+    return "postgresql://hil@127.0.0.1:" + std::to_string(port_) + "/" + db;
+  }
   // Creates an empty database; kInternal naming it on failure.
   Result<void> CreateDatabase(const std::string& db);
   int port() const { return port_; }
