@@ -1,5 +1,7 @@
 #include "hil/store/pg_store.h"
 
+#include "pg_util.h"
+
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <optional>
 
 namespace hil::store {
+using namespace pg;
 namespace {
 
 // Ordered migrations, as in SqliteStore: entry i takes the schema from version i to i+1. Append
@@ -97,100 +100,48 @@ CREATE TABLE baselines (
   set_at TEXT NOT NULL
 );
 )sql",
+    // v2: the job queue of a farm across hosts (pg_queue.h): model blobs by hash, one queue row per
+    // job with its lease, every attempt with its outcome, and the daemons' heartbeats.
+    R"sql(
+CREATE TABLE models (
+  sha256 TEXT PRIMARY KEY,
+  bytes BYTEA NOT NULL
+);
+CREATE TABLE queue (
+  job_id BIGINT PRIMARY KEY REFERENCES jobs(id),
+  run_id BIGINT NOT NULL REFERENCES runs(id),
+  board_kind TEXT NOT NULL,
+  spec TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  lease_token TEXT,
+  lease_expires TIMESTAMPTZ,
+  last_error TEXT
+);
+CREATE INDEX queue_by_run ON queue(run_id);
+CREATE INDEX queue_claimable ON queue(board_kind, job_id) WHERE state IN ('queued', 'leased');
+CREATE TABLE queue_attempts (
+  job_id BIGINT NOT NULL REFERENCES jobs(id),
+  attempt INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  outcome TEXT,
+  PRIMARY KEY (job_id, attempt)
+);
+CREATE TABLE daemons (
+  id TEXT PRIMARY KEY,
+  host TEXT NOT NULL,
+  boards TEXT NOT NULL,
+  state TEXT NOT NULL,
+  heartbeat TIMESTAMPTZ NOT NULL
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == PgStore::kSchemaVersion);
 
 // Serializes schema changes between hosts opening the same database at once.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7311001)";
-
-std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string HostName() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  return host;
-}
-
-using Param = std::optional<std::string>;
-
-// One statement's result; clears itself.
-class Res {
- public:
-  explicit Res(PGresult* r) : r_(r) {}
-  ~Res() { PQclear(r_); }
-  Res(const Res&) = delete;
-  Res& operator=(const Res&) = delete;
-  Res(Res&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
-
-  bool ok() const {
-    const auto s = PQresultStatus(r_);
-    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
-  }
-  int rows() const { return PQntuples(r_); }
-  bool IsNull(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
-  std::string Text(int row, int col) const { return PQgetvalue(r_, row, col); }
-  int64_t Int(int row, int col) const { return std::atoll(PQgetvalue(r_, row, col)); }
-  double Real(int row, int col) const { return std::strtod(PQgetvalue(r_, row, col), nullptr); }
-  int64_t Affected() const { return std::atoll(PQcmdTuples(r_)); }
-  std::string Error() const {
-    std::string m = PQresultErrorMessage(r_);
-    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-    return m;
-  }
-
- private:
-  PGresult* r_;
-};
-
-Res Run(pg_conn* conn, const char* sql, const std::vector<Param>& params = {}) {
-  std::vector<const char*> values;
-  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
-  return Res(PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
-}
-
-Param P(int64_t v) { return std::to_string(v); }
-Param OrNull(const std::string& v) { return v.empty() ? Param{} : Param{v}; }
-
-// A double as text that reads back to the same value (std::to_string keeps 6 decimals only).
-std::string Exact(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-// "{1,2,3}": an int array literal for unnest().
-template <typename T, typename F>
-std::string Array(const std::vector<T>& rows, F field) {
-  std::string s = "{";
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i) s += ',';
-    s += std::to_string(field(rows[i]));
-  }
-  return s + "}";
-}
-
-// A text array literal: every element double-quoted, with " and \ escaped.
-template <typename T, typename F>
-std::string TextArray(const std::vector<T>& rows, F field) {
-  std::string s = "{";
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i) s += ',';
-    s += '"';
-    for (char c : std::string(field(rows[i]))) {
-      if (c == '"' || c == '\\') s += '\\';
-      s += c;
-    }
-    s += '"';
-  }
-  return s + "}";
-}
 
 }  // namespace
 
@@ -303,54 +254,59 @@ Result<int64_t> PgStore::BeginJob(int64_t run_id, const JobInfo& job) {
   return r.Int(0, 0);
 }
 
+namespace pg {
+
+Result<void> WriteJobResult(pg_conn* conn, const std::string& store, int64_t job_id, const JobResult& result) {
+  const std::string job = std::to_string(job_id);
+  Res up = Run(conn,
+               "UPDATE jobs SET status=$1, error=$2, check_result=$3, check_detail=$4, unit=$5, source=$6, finished_at=$7, "
+               "flash_bytes=$8, energy_uj=$9, energy_source=$10, kernel=COALESCE($11, kernel) WHERE id=$12",
+               {result.status, OrNull(result.error), result.check, result.check_detail, result.unit, result.source, NowUtc(),
+                P(static_cast<int64_t>(result.flash_bytes)),
+                result.energy_uj ? Param{Exact(*result.energy_uj)} : Param{},
+                result.energy_uj ? Param{result.energy_source} : Param{}, OrNull(result.kernel), P(job_id)});
+  if (!up.ok()) return Fail(Status::kInternal, "store " + store + ": updating job " + job + ": " + up.Error());
+  if (up.Affected() != 1) return Fail(Status::kNotFound, "store " + store + ": no job " + job);
+  if (!result.samples.empty()) {
+    Res s = Run(conn,
+                "INSERT INTO samples(job_id, input_index, repetition, iteration, value, unit, source) "
+                "SELECT $1, i, r, t, v, $6, $7 FROM unnest($2::int[], $3::int[], $4::int[], $5::bigint[]) "
+                "WITH ORDINALITY AS x(i, r, t, v, n) ORDER BY n",
+                {P(job_id), Array(result.samples, [](const Sample& x) { return x.input_index; }),
+                 Array(result.samples, [](const Sample& x) { return x.repetition; }),
+                 Array(result.samples, [](const Sample& x) { return x.iteration; }),
+                 Array(result.samples, [](const Sample& x) { return static_cast<int64_t>(x.value); }), result.unit, result.source});
+    if (!s.ok()) return Fail(Status::kInternal, "store " + store + ": inserting samples of job " + job + ": " + s.Error());
+  }
+  if (!result.ops.empty()) {
+    Res o = Run(conn,
+                "INSERT INTO op_profiles(job_id, op_index, opcode, op_name, calls, value, unit, source) "
+                "SELECT $1, i, c, n, k, v, $7, $8 FROM unnest($2::int[], $3::int[], $4::text[], $5::bigint[], $6::bigint[]) "
+                "AS x(i, c, n, k, v)",
+                {P(job_id), Array(result.ops, [](const OpProfileRow& x) { return x.op_index; }),
+                 Array(result.ops, [](const OpProfileRow& x) { return static_cast<int>(x.opcode); }),
+                 TextArray(result.ops, [](const OpProfileRow& x) { return x.op_name; }),
+                 Array(result.ops, [](const OpProfileRow& x) { return static_cast<int64_t>(x.calls); }),
+                 Array(result.ops, [](const OpProfileRow& x) { return static_cast<int64_t>(x.value); }), result.unit, result.source});
+    if (!o.ok()) return Fail(Status::kInternal, "store " + store + ": inserting op profile of job " + job + ": " + o.Error());
+  }
+  if (result.memory) {
+    const MemoryRow& m = *result.memory;
+    Res mem = Run(conn,
+                  "INSERT INTO memory(job_id, arena_bytes, arena_used, stack_bytes, stack_used, static_bytes) VALUES ($1,$2,$3,$4,$5,$6) "
+                  "ON CONFLICT (job_id) DO UPDATE SET arena_bytes=EXCLUDED.arena_bytes, arena_used=EXCLUDED.arena_used, "
+                  "stack_bytes=EXCLUDED.stack_bytes, stack_used=EXCLUDED.stack_used, static_bytes=EXCLUDED.static_bytes",
+                  {P(job_id), P(m.arena_bytes), P(m.arena_used), P(m.stack_bytes), P(m.stack_used), P(m.static_bytes)});
+    if (!mem.ok()) return Fail(Status::kInternal, "store " + store + ": inserting memory of job " + job + ": " + mem.Error());
+  }
+  return {};
+}
+
+}  // namespace pg
+
 Result<void> PgStore::FinishJob(int64_t job_id, const JobResult& result) {
   if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "store " + name_ + ": BEGIN: " + std::string(PQerrorMessage(conn_)));
-  auto body = [&]() -> Result<void> {
-    const std::string job = std::to_string(job_id);
-    Res up = Run(conn_,
-                 "UPDATE jobs SET status=$1, error=$2, check_result=$3, check_detail=$4, unit=$5, source=$6, finished_at=$7, "
-                 "flash_bytes=$8, energy_uj=$9, energy_source=$10, kernel=COALESCE($11, kernel) WHERE id=$12",
-                 {result.status, OrNull(result.error), result.check, result.check_detail, result.unit, result.source, NowUtc(),
-                  P(static_cast<int64_t>(result.flash_bytes)),
-                  result.energy_uj ? Param{Exact(*result.energy_uj)} : Param{},
-                  result.energy_uj ? Param{result.energy_source} : Param{}, OrNull(result.kernel), P(job_id)});
-    if (!up.ok()) return Fail(Status::kInternal, "store " + name_ + ": updating job " + job + ": " + up.Error());
-    if (up.Affected() != 1) return Fail(Status::kNotFound, "store " + name_ + ": no job " + job);
-    if (!result.samples.empty()) {
-      Res s = Run(conn_,
-                  "INSERT INTO samples(job_id, input_index, repetition, iteration, value, unit, source) "
-                  "SELECT $1, i, r, t, v, $6, $7 FROM unnest($2::int[], $3::int[], $4::int[], $5::bigint[]) "
-                  "WITH ORDINALITY AS x(i, r, t, v, n) ORDER BY n",
-                  {P(job_id), Array(result.samples, [](const Sample& x) { return x.input_index; }),
-                   Array(result.samples, [](const Sample& x) { return x.repetition; }),
-                   Array(result.samples, [](const Sample& x) { return x.iteration; }),
-                   Array(result.samples, [](const Sample& x) { return static_cast<int64_t>(x.value); }), result.unit, result.source});
-      if (!s.ok()) return Fail(Status::kInternal, "store " + name_ + ": inserting samples of job " + job + ": " + s.Error());
-    }
-    if (!result.ops.empty()) {
-      Res o = Run(conn_,
-                  "INSERT INTO op_profiles(job_id, op_index, opcode, op_name, calls, value, unit, source) "
-                  "SELECT $1, i, c, n, k, v, $7, $8 FROM unnest($2::int[], $3::int[], $4::text[], $5::bigint[], $6::bigint[]) "
-                  "AS x(i, c, n, k, v)",
-                  {P(job_id), Array(result.ops, [](const OpProfileRow& x) { return x.op_index; }),
-                   Array(result.ops, [](const OpProfileRow& x) { return static_cast<int>(x.opcode); }),
-                   TextArray(result.ops, [](const OpProfileRow& x) { return x.op_name; }),
-                   Array(result.ops, [](const OpProfileRow& x) { return static_cast<int64_t>(x.calls); }),
-                   Array(result.ops, [](const OpProfileRow& x) { return static_cast<int64_t>(x.value); }), result.unit, result.source});
-      if (!o.ok()) return Fail(Status::kInternal, "store " + name_ + ": inserting op profile of job " + job + ": " + o.Error());
-    }
-    if (result.memory) {
-      const MemoryRow& m = *result.memory;
-      Res mem = Run(conn_,
-                    "INSERT INTO memory(job_id, arena_bytes, arena_used, stack_bytes, stack_used, static_bytes) VALUES ($1,$2,$3,$4,$5,$6) "
-                    "ON CONFLICT (job_id) DO UPDATE SET arena_bytes=EXCLUDED.arena_bytes, arena_used=EXCLUDED.arena_used, "
-                    "stack_bytes=EXCLUDED.stack_bytes, stack_used=EXCLUDED.stack_used, static_bytes=EXCLUDED.static_bytes",
-                    {P(job_id), P(m.arena_bytes), P(m.arena_used), P(m.stack_bytes), P(m.stack_used), P(m.static_bytes)});
-      if (!mem.ok()) return Fail(Status::kInternal, "store " + name_ + ": inserting memory of job " + job + ": " + mem.Error());
-    }
-    return {};
-  };
-  auto r = body();
+  auto r = WriteJobResult(conn_, name_, job_id, result);
   if (!r) {
     (void)Run(conn_, "ROLLBACK");
     return r;
