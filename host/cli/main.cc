@@ -2,7 +2,7 @@
 //   hil run SUITE.yaml|--resume RUN [--db PATH] [--farm FILE] [--build-dir DIR] [--boards DIR] [--junit FILE] [--json FILE|-] [--quiet]
 //   hil boards [scan] [--farm FILE] [--boards DIR]
 //   hil boards power-cycle INSTANCE [--off-ms N] [--farm FILE] [--boards DIR]
-//   hil results [--db PATH] [--run ID [--ops] [--format table|json|csv]]
+//   hil results [--db PATH] [--run ID [--ops] [--kernels [--boards DIR]] [--format table|json|csv]]
 //   hil compare RUN_A RUN_B [--db PATH] [--threshold PCT]
 //   hil baseline set NAME RUN | hil baseline show [NAME]
 //   hil model gen NAME --seed N -o FILE
@@ -27,9 +27,11 @@
 #include "hil/model/zoo.h"
 #include "hil/report/compare.h"
 #include "hil/report/export.h"
+#include "hil/report/kernels.h"
 #include "hil/report/summary_table.h"
 #include "hil/store/sqlite_store.h"
 #include "hil/web/commands.h"
+#include "hil/web/report_data.h"
 
 #ifndef HIL_SOURCE_DIR
 #define HIL_SOURCE_DIR "."
@@ -275,9 +277,25 @@ int CmdBoardsPowerCycle(const std::string& boards_dir, const std::string& farm_a
   return kExitPass;
 }
 
-int CmdResults(const std::string& db_path, int64_t run_id, bool ops, const std::string& format) {
+// `hil results --run N --kernels`: the run's kernel variants side by side (hil/report/kernels.h).
+int CmdResultsKernels(hil::store::Store& store, const std::string& db_path, int64_t run_id, bool ops,
+                      const std::string& boards_dir) {
+  auto groups = hil::web::KernelGroups(store, run_id, {.db_path = db_path, .boards_dir = boards_dir, .filter = {}});
+  if (!groups) return Error(groups.error().message);
+  std::cout << "run " << run_id << ": kernel variants per model x board kind\n";
+  std::cout << hil::report::KernelTable(*groups, ops);
+  return kExitPass;
+}
+
+int CmdResults(const std::string& db_path, int64_t run_id, bool ops, bool kernels, const std::string& boards_dir,
+               const std::string& format) {
   auto store = OpenExisting(db_path);
   if (!store) return Error(store.error().message);
+  if (kernels) {
+    if (run_id <= 0) return Error("--kernels needs --run ID");
+    if (format != "table") return Error("--kernels prints a table: drop --format " + format);
+    return CmdResultsKernels(**store, db_path, run_id, ops, boards_dir);
+  }
   if (format != "table") {
     if (run_id <= 0) return Error("--format " + format + " needs --run ID");
     auto text = ExportRun(**store, run_id, format);
@@ -371,7 +389,14 @@ int main(int argc, char** argv) {
   cmd_results->add_option("--db", results_db, "SQLite result store")->capture_default_str();
   cmd_results->add_option("--run", run_id, "Run id");
   bool results_ops = false;
-  cmd_results->add_flag("--ops", results_ops, "With --run: per-operator profile of each job");
+  cmd_results->add_flag("--ops", results_ops,
+                        "With --run: per-operator profile of each job (with --kernels: per-operator speed-ups)");
+  bool results_kernels = false;
+  cmd_results->add_flag("--kernels", results_kernels,
+                        "With --run: kernel variants per model x board: median, per MAC, speed-up over ref, % of the core's peak");
+  std::string results_boards = DefaultBoardsDir();
+  cmd_results->add_option("--boards", results_boards, "With --kernels: folder of board kinds (for each kind's core)")
+      ->capture_default_str();
   std::string results_format = "table";
   cmd_results->add_option("--format", results_format, "With --run: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
@@ -440,7 +465,7 @@ int main(int argc, char** argv) {
       if (*cmd_cycle) return CmdBoardsPowerCycle(boards_dir, farm_path, cycle_id, cycle_off_ms);
       return *cmd_scan ? CmdBoardsScan(boards_dir, farm_path) : CmdBoards(boards_dir, farm_path);
     }
-    if (*cmd_results) return CmdResults(results_db, run_id, results_ops, results_format);
+    if (*cmd_results) return CmdResults(results_db, run_id, results_ops, results_kernels, results_boards, results_format);
     if (*cmd_compare) return CmdCompare(compare_db, compare_a, compare_b, compare_threshold);
     if (*cmd_baseline) return CmdBaseline(baseline_db, cmd_baseline_set->parsed(), baseline_name, baseline_run);
     if (*cmd_gen) return CmdModelGen(gen_name, gen_seed, gen_out);

@@ -23,6 +23,7 @@ store::JobRow Job(int64_t id, const std::string& model, const std::string& statu
   j.info.board_instance = "mps2-an386#1";
   j.info.clock_hz = 25000000;
   j.info.model_bytes = 1000;
+  j.info.kernel = "dsp";
   j.status = status;
   j.unit = "instructions";
   j.source = "qemu-icount";
@@ -76,6 +77,16 @@ TEST(RunJson, CarriesRunEnvironmentStatsAndSummary) {
   EXPECT_FALSE(doc["jobs"][2].contains("stats"));
 }
 
+TEST(RunJson, CarriesTheKernelVariantOfEachJob) {
+  Fixture f;
+  f.jobs[1].info.kernel = "ref";
+  f.jobs[2].info.kernel.clear();  // a store from before variants were recorded
+  const auto doc = nlohmann::json::parse(RunJson(f.run, f.env, f.jobs));
+  EXPECT_EQ(doc["jobs"][0]["kernel"], "dsp");
+  EXPECT_EQ(doc["jobs"][1]["kernel"], "ref");
+  EXPECT_TRUE(doc["jobs"][2]["kernel"].is_null());
+}
+
 TEST(JobsCsv, OneQuotedRowPerJob) {
   Fixture f;
   const std::string csv = JobsCsv(f.run, f.jobs);
@@ -83,6 +94,15 @@ TEST(JobsCsv, OneQuotedRowPerJob) {
   EXPECT_THAT(csv, HasSubstr("4,2,\"vww, big\","));
   EXPECT_THAT(csv, HasSubstr(",100,100,100.000,100,100,100,100,4.000,2048,512,2816,10000,"));
   EXPECT_EQ(csv.substr(0, csv.find('\n')).find("run_id,job_id,model"), 0u);
+}
+
+TEST(JobsCsv, CarriesTheKernelVariantAfterTheBoard) {
+  Fixture f;
+  f.jobs[1].info.kernel = "ref";
+  const std::string csv = JobsCsv(f.run, f.jobs);
+  EXPECT_THAT(csv, HasSubstr("board_kind,board_instance,kernel,status,"));
+  EXPECT_THAT(csv, HasSubstr("4,1,kws,,mps2-an386,mps2-an386#1,dsp,pass,instructions,"));
+  EXPECT_THAT(csv, HasSubstr(",mps2-an386,mps2-an386#1,ref,fail,"));
 }
 
 TEST(JUnitXml, OneCasePerJobAndCheckWithMessages) {

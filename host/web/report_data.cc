@@ -15,6 +15,7 @@
 #include "hil/model/model_stats.h"
 #include "hil/model/tflite_io.h"
 #include "hil/model/zoo.h"
+#include "hil/report/kernels.h"
 
 namespace hil::web {
 namespace {
@@ -128,16 +129,57 @@ class Collector {
             {"finished_at", r.finished_at}, {"status", r.status}, {"job_count", r.job_count}};
   }
 
-  Result<json> JobsOf(store::Store& store, const store::RunRow& run) {
+  // A run's jobs as JSON, and its kernel variants side by side (hil/report/kernels.h).
+  struct RunJobs {
+    json jobs = json::array();
+    json kernels = json::array();
+  };
+  Result<RunJobs> JobsOf(store::Store& store, const store::RunRow& run) {
     auto jobs = store.ListJobs(run.id);
     if (!jobs) return std::unexpected(jobs.error());
-    json out = json::array();
+    RunJobs out;
+    std::map<int64_t, std::vector<store::OpProfileRow>> ops;
     for (const auto& j : *jobs) {
-      auto ops = store.OpProfile(j.id);
-      if (!ops) return std::unexpected(ops.error());
-      out.push_back(JobJson(run, j, *ops));
+      auto rows = store.OpProfile(j.id);
+      if (!rows) return std::unexpected(rows.error());
+      out.jobs.push_back(JobJson(run, j, *rows));
+      ops[j.id] = std::move(*rows);
     }
+    for (const auto& g : report::CompareKernels(*jobs, ops, KernelContextOf(run, *jobs))) out.kernels.push_back(KernelGroupJson(g));
     return out;
+  }
+
+  // Cores of the board kinds and MACs of the run's models, for the kernel comparison.
+  report::KernelContext KernelContextOf(const store::RunRow& run, const std::vector<store::JobRow>& jobs) {
+    report::KernelContext context;
+    context.core_by_board = cores_;
+    for (const auto& j : jobs) {
+      if (auto macs = macs_.Find(run.suite_path, j.info.model_name, j.info.model_sha256))
+        context.macs_by_sha256[j.info.model_sha256] = macs->macs;
+    }
+    return context;
+  }
+
+  static json KernelGroupJson(const report::KernelGroup& g) {
+    auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+    json variants = json::array(), ops = json::array();
+    for (const auto& v : g.variants) {
+      variants.push_back({{"kernel", v.kernel}, {"job_id", v.job_id},         {"status", v.status},     {"unit", v.unit},
+                          {"source", v.source}, {"median", v.median},         {"per_mac", opt(v.per_mac)},
+                          {"speedup", opt(v.speedup)}, {"peak_pct", opt(v.peak_pct)}});
+    }
+    for (const auto& o : g.ops) {
+      ops.push_back({{"index", o.op_index}, {"name", o.op_name}, {"kernel", o.kernel}, {"ref", opt(o.ref_per_call)},
+                     {"value", opt(o.per_call)}, {"speedup", opt(o.speedup)}});
+    }
+    return {{"run_id", g.run_id},
+            {"model", g.model_name},
+            {"board", g.board_kind},
+            {"core", g.core},
+            {"peak_macs_per_cycle", g.peak_macs_per_cycle},
+            {"macs", g.macs ? json(*g.macs) : json(nullptr)},
+            {"variants", std::move(variants)},
+            {"ops", std::move(ops)}};
   }
 
   json JobJson(const store::RunRow& run, const store::JobRow& j, const std::vector<store::OpProfileRow>& ops) {
@@ -150,6 +192,7 @@ class Collector {
     o["model_bytes"] = j.info.model_bytes;
     o["board"] = j.info.board_kind;
     o["board_instance"] = j.info.board_instance;
+    o["kernel"] = j.info.kernel.empty() ? json(nullptr) : json(j.info.kernel);  // the variant in effect
     auto core = cores_.find(j.info.board_kind);
     o["core"] = core == cores_.end() ? "" : core->second;
     o["clock_hz"] = j.info.clock_hz;
@@ -228,7 +271,7 @@ Result<std::string> ReportJson(store::Store& store, const ReportOptions& options
   auto runs = c.Runs(store);
   if (!runs) return std::unexpected(runs.error());
   std::reverse(runs->begin(), runs->end());  // oldest first: the order of the trend charts
-  json runs_json = json::array(), jobs_json = json::array();
+  json runs_json = json::array(), jobs_json = json::array(), kernels_json = json::array();
   for (const auto& r : *runs) {
     json rj = Collector::RunJson(r);
     json env = json::object();
@@ -239,13 +282,14 @@ Result<std::string> ReportJson(store::Store& store, const ReportOptions& options
     runs_json.push_back(std::move(rj));
     auto jobs = c.JobsOf(store, r);
     if (!jobs) return std::unexpected(jobs.error());
-    for (auto& j : *jobs) jobs_json.push_back(std::move(j));
+    for (auto& j : jobs->jobs) jobs_json.push_back(std::move(j));
+    for (auto& k : jobs->kernels) kernels_json.push_back(std::move(k));
   }
   json meta = {{"db", options.db_path},
                {"since", options.filter.since},
                {"suite", options.filter.suite},
                {"generator", "hil report " HIL_VERSION}};
-  return Dump({{"meta", meta}, {"runs", runs_json}, {"jobs", jobs_json}});
+  return Dump({{"meta", meta}, {"runs", runs_json}, {"jobs", jobs_json}, {"kernels", kernels_json}});
 }
 
 Result<std::string> RunsJson(store::Store& store, const ReportFilter& filter) {
@@ -267,7 +311,18 @@ Result<std::string> JobsJson(store::Store& store, int64_t run_id, const ReportOp
   Collector c(options);
   auto jobs = c.JobsOf(store, *run);
   if (!jobs) return std::unexpected(jobs.error());
-  return Dump({{"run", Collector::RunJson(*run)}, {"jobs", *jobs}});
+  return Dump({{"run", Collector::RunJson(*run)}, {"jobs", jobs->jobs}, {"kernels", jobs->kernels}});
+}
+
+Result<std::vector<report::KernelGroup>> KernelGroups(store::Store& store, int64_t run_id, const ReportOptions& options) {
+  auto runs = store.ListRuns();
+  if (!runs) return std::unexpected(runs.error());
+  auto run = std::find_if(runs->begin(), runs->end(), [&](const store::RunRow& r) { return r.id == run_id; });
+  if (run == runs->end()) return Fail(Status::kNotFound, "run " + std::to_string(run_id) + ": no such run");
+  auto jobs = store.ListJobs(run_id);
+  if (!jobs) return std::unexpected(jobs.error());
+  Collector c(options);
+  return report::CompareKernels(store, run_id, c.KernelContextOf(*run, *jobs));
 }
 
 Result<std::string> SeriesJson(store::Store& store, const std::string& model, const std::string& board,

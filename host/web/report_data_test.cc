@@ -3,11 +3,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "hil/store/sqlite_store.h"
 #include "hil/store/testing/memory_store.h"
 #include "hil/web/html_report.h"
+#include "hil/web/testing/kernel_seed.h"
 
 namespace hil::web {
 namespace {
@@ -111,6 +115,92 @@ TEST(ReportJson, EscapesScriptEndInText) {
   auto text = ReportJson(s, {});
   ASSERT_TRUE(text);
   EXPECT_EQ(text->find("</"), std::string::npos);
+}
+
+// The run of kernel_seed.h, with its suite in a temporary folder; cores from the tree's boards/.
+class KernelReport : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("hil_kernel_report_" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+    auto run = testing::SeedKernelRun(store_, (dir_ / "suite.yaml").string());
+    ASSERT_TRUE(run) << run.error().message;
+    run_ = *run;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  ReportOptions Options() const { return {.db_path = "x.db", .boards_dir = HIL_SOURCE_DIR "/boards"}; }
+
+  std::filesystem::path dir_;
+  store::testing::MemoryStore store_;
+  int64_t run_ = 0;
+};
+
+TEST_F(KernelReport, JsonCarriesEachJobsVariantAndTheComparison) {
+  auto text = ReportJson(store_, Options());
+  ASSERT_TRUE(text) << text.error().message;
+  const json j = json::parse(*text);
+  ASSERT_EQ(j["jobs"].size(), 6u);
+  EXPECT_EQ(j["jobs"][0]["kernel"], "ref");
+  EXPECT_EQ(j["jobs"][1]["kernel"], "dsp");  // the variant in effect, though the job asked for "auto"
+  EXPECT_EQ(j["jobs"][3]["kernel"], "mve");
+
+  // fc-64x10 on the M4 and on the M55; the ref-only pairs form no group.
+  const json& k = j["kernels"];
+  ASSERT_EQ(k.size(), 2u);
+  const json& m4 = k[0];
+  EXPECT_EQ(m4["run_id"], run_);
+  EXPECT_EQ(m4["model"], "fc-64x10");
+  EXPECT_EQ(m4["board"], "mps2-an386");
+  EXPECT_EQ(m4["core"], "cortex-m4");
+  EXPECT_EQ(m4["peak_macs_per_cycle"], 2.0);
+  EXPECT_EQ(m4["macs"], 640);
+  ASSERT_EQ(m4["variants"].size(), 2u);
+  EXPECT_EQ(m4["variants"][0]["kernel"], "ref");
+  EXPECT_DOUBLE_EQ(m4["variants"][0]["median"].get<double>(), 6400);
+  EXPECT_DOUBLE_EQ(m4["variants"][0]["per_mac"].get<double>(), 10.0);
+  EXPECT_DOUBLE_EQ(m4["variants"][0]["speedup"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(m4["variants"][0]["peak_pct"].get<double>(), 5.0);  // 640 / (6400 x 2)
+  EXPECT_EQ(m4["variants"][1]["kernel"], "dsp");
+  EXPECT_DOUBLE_EQ(m4["variants"][1]["per_mac"].get<double>(), 3.75);
+  EXPECT_DOUBLE_EQ(m4["variants"][1]["speedup"].get<double>(), 6400.0 / 2400.0);
+  EXPECT_DOUBLE_EQ(m4["variants"][1]["peak_pct"].get<double>(), 100.0 * 640 / (2400.0 * 2));
+  ASSERT_EQ(m4["ops"].size(), 2u);
+  EXPECT_EQ(m4["ops"][0]["name"], "FULLY_CONNECTED");
+  EXPECT_DOUBLE_EQ(m4["ops"][0]["ref"].get<double>(), 6000);
+  EXPECT_DOUBLE_EQ(m4["ops"][0]["value"].get<double>(), 2000);
+  EXPECT_DOUBLE_EQ(m4["ops"][0]["speedup"].get<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(m4["ops"][1]["speedup"].get<double>(), 1.0);
+
+  const json& m55 = k[1];
+  EXPECT_EQ(m55["board"], "mps3-an547");
+  EXPECT_EQ(m55["core"], "cortex-m55");
+  EXPECT_EQ(m55["peak_macs_per_cycle"], 8.0);
+  EXPECT_EQ(m55["variants"][1]["kernel"], "mve");
+  EXPECT_DOUBLE_EQ(m55["variants"][1]["speedup"].get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(m55["variants"][1]["peak_pct"].get<double>(), 100.0 * 640 / (1200.0 * 8));
+  EXPECT_DOUBLE_EQ(m55["ops"][0]["speedup"].get<double>(), 5.0);
+}
+
+TEST_F(KernelReport, RunJobsApiAndKernelGroupsAgree) {
+  auto text = JobsJson(store_, run_, Options());
+  ASSERT_TRUE(text);
+  EXPECT_EQ(json::parse(*text)["kernels"].size(), 2u);
+  auto groups = KernelGroups(store_, run_, Options());
+  ASSERT_TRUE(groups) << groups.error().message;
+  ASSERT_EQ(groups->size(), 2u);
+  ASSERT_TRUE((*groups)[0].macs);
+  EXPECT_EQ(*(*groups)[0].macs, 640u);
+  EXPECT_DOUBLE_EQ(*(*groups)[1].variants[1].speedup, 4.0);
+  EXPECT_EQ(KernelGroups(store_, 999, Options()).error().code, Status::kNotFound);
+}
+
+TEST(ReportJson, NoKernelGroupsWithOneVariant) {
+  store::testing::MemoryStore s;
+  Seed(s, "quickstart", 1000);
+  auto text = ReportJson(s, {});
+  ASSERT_TRUE(text);
+  EXPECT_EQ(json::parse(*text)["kernels"].size(), 0u);
+  EXPECT_TRUE(json::parse(*text)["jobs"][0]["kernel"].is_null());
 }
 
 }  // namespace

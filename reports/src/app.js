@@ -21,7 +21,10 @@
     return `<td class="${est ? 'estimate' : ''}" title="${esc(j.energy_source)}">${est ? '~' : ''}${fmtUj(j.energy_uj)}` +
       (est ? '<span class="badge">estimate</span>' : '') + '</td>';
   }
-  const key = (j) => j.model + ' @ ' + j.board;
+  // A board kind with the job's kernel variant when it is not the reference, "mps2-an386 [dsp]" (as in
+  // `hil results`): variants of one model on one board are separate series and rows.
+  const boardLabel = (j) => j.board + (j.kernel && j.kernel !== 'ref' ? ' [' + j.kernel + ']' : '');
+  const key = (j) => j.model + ' @ ' + boardLabel(j);
   const runById = new Map();
 
   // ---- derived data -----------------------------------------------------------------------------
@@ -90,7 +93,7 @@
     const last = data.runs[data.runs.length - 1];
     if (!last) { body.innerHTML = '<p>No runs in the store for this selection.</p>'; return; }
     const lj = jobs.filter((j) => j.run_id === last.id);
-    const models = [...new Set(lj.map((j) => j.model))], boards = [...new Set(lj.map((j) => j.board))].sort();
+    const models = [...new Set(lj.map((j) => j.model))], boards = [...new Set(lj.map(boardLabel))].sort();
     const counts = { pass: 0, fail: 0, error: 0 };
     for (const j of lj) counts[j.status] = (counts[j.status] || 0) + 1;
     const regKeys = new Set(regs.filter((r) => r.cur.run_id === last.id).map((r) => r.key));
@@ -100,7 +103,7 @@
     for (const m of models) {
       h += `<tr><th class="l">${esc(m)}</th>`;
       for (const b of boards) {
-        const j = lj.find((x) => x.model === m && x.board === b);
+        const j = lj.find((x) => x.model === m && boardLabel(x) === b);
         if (!j) { h += '<td></td>'; continue; }
         // Ours (against the previous run) or the stored verdict of the suite's regression rule.
         const reg = regKeys.has(key(j)) || !!j.regression;
@@ -208,14 +211,14 @@
       'MACs are counted from the model (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED).</p>';
     if (!models.length) h += '<p>No results for this selection.</p>';
     for (const model of models) {
-      const rows = latest.filter((j) => j.model === model).sort((a, b) => a.board.localeCompare(b.board));
+      const rows = latest.filter((j) => j.model === model).sort((a, b) => boardLabel(a).localeCompare(boardLabel(b)));
       const macs = rows.find((j) => j.macs != null);
       h += `<h3>${esc(model)}${macs ? ` <span class="src">${fmtInt(macs.macs)} MACs (${esc(macs.macs_source)})</span>` : ''}</h3>`;
       h += '<table class="crosschip"><tr><th class="l">board</th><th class="l">core</th><th>clock</th><th>run</th><th>median count</th><th class="l">unit:source</th>' +
         '<th>time</th><th>change</th><th>cycles/MAC</th><th>RAM peak</th><th>flash (image + model)</th><th>energy/inf</th><th class="l">energy source</th></tr>';
       for (const j of rows) {
         const perMac = j.macs && j.median != null && j.unit !== 'ns' ? (j.median / j.macs).toFixed(2) : '';
-        h += `<tr><td class="l">${esc(j.board)}</td><td class="l">${esc(j.core)}</td><td>${j.clock_hz ? (j.clock_hz / 1e6).toFixed(0) + ' MHz' : ''}</td>` +
+        h += `<tr><td class="l">${esc(boardLabel(j))}</td><td class="l">${esc(j.core)}</td><td>${j.clock_hz ? (j.clock_hz / 1e6).toFixed(0) + ' MHz' : ''}</td>` +
           `<td>#${j.run_id}</td><td>${fmtInt(j.median)}</td><td class="l src">${esc(j.unit)}:${esc(j.source)}</td>` +
           `<td title="${esc(j.time_source)}">${fmtUs(j.median_us)}</td><td>${change(j)}</td><td>${perMac}</td>` +
           `<td>${fmtBytes(j.ram_peak_bytes)}</td><td title="agent firmware image + model">${j.flash_bytes ? fmtBytes(j.flash_bytes + j.model_bytes) : ''}</td>${energyCell(j)}` +
@@ -238,13 +241,13 @@
     const rows = latest.filter((j) => j.macs && j.median != null && (j.unit === 'cycles' || j.unit === 'instructions'));
     div.dataset.series = '0';
     if (!rows.length) { div.innerHTML = '<p class="src">No cycle or instruction counts with known MACs for a cycles/MAC chart.</p>'; return; }
-    const boards = [...new Set(rows.map((j) => j.board))].sort();
+    const boards = [...new Set(rows.map(boardLabel))].sort();
     const models = [...new Set(rows.map((j) => j.model))];
     const w = 0.8 / models.length;
     const xs = [], ys = models.map(() => []);
     boards.forEach((b, bi) => models.forEach((m, mi) => {
       xs.push(bi + (mi - (models.length - 1) / 2) * w);
-      const j = rows.find((r) => r.board === b && r.model === m);
+      const j = rows.find((r) => boardLabel(r) === b && r.model === m);
       models.forEach((_, k) => ys[k].push(k === mi && j ? j.median / j.macs : null));
     }));
     const units = [...new Set(rows.map((j) => j.unit))].join(' / ');
@@ -273,10 +276,10 @@
     const models = [...new Set(latest.map((j) => j.model))];
     if (!models.length) h += '<p>No per-operator profiles for this selection.</p>';
     for (const model of models) {
-      const rows = latest.filter((j) => j.model === model).sort((a, b) => a.board.localeCompare(b.board));
+      const rows = latest.filter((j) => j.model === model).sort((a, b) => boardLabel(a).localeCompare(boardLabel(b)));
       const ops = rows[0].ops.map((o) => ({ index: o.index, name: o.name }));
       h += `<h3>${esc(model)}</h3><table class="ops"><tr><th class="l">#</th><th class="l">operator</th>` +
-        rows.map((j) => `<th title="${esc(j.unit)}:${esc(j.source)}">${esc(j.board)}<br><span class="src">${esc(j.unit)}:${esc(j.source)}</span></th>`).join('') + '</tr>';
+        rows.map((j) => `<th title="${esc(j.unit)}:${esc(j.source)}">${esc(boardLabel(j))}<br><span class="src">${esc(j.unit)}:${esc(j.source)}</span></th>`).join('') + '</tr>';
       const totals = rows.map((j) => j.ops.reduce((n, o) => n + o.value, 0));
       for (const op of ops) {
         h += `<tr><td class="l">${op.index}</td><td class="l">${esc(op.name)}</td>`;
@@ -293,6 +296,101 @@
     body.innerHTML = h;
   }
 
+  // Kernel variants side by side (data.kernels: per run, each model x board kind that ran with more
+  // than one variant, computed by hil_report's CompareKernels): the newest group per model x board.
+  const fmtX = (v) => (v == null ? '' : v.toFixed(2) + 'x');
+  function renderKernels() {
+    const section = document.getElementById('kernels');
+    const body = section.querySelector('.body');
+    const all = data.kernels || [];
+    section.hidden = all.length === 0;
+    const newest = new Map();
+    for (const g of all) {
+      if ((state.model && g.model !== state.model) || (state.board && g.board !== state.board)) continue;
+      newest.set(g.model + ' @ ' + g.board, g);  // groups come oldest run first
+    }
+    const groups = [...newest.values()];
+    const peaks = new Map(all.map((g) => [g.core || 'unknown core', g.peak_macs_per_cycle]));
+    let h = '<p class="note">Each model on each board kind that ran with more than one kernel variant (the newest run that did): ' +
+      'the median count per inference of each variant, the count per MAC, the speed-up over <code>ref</code> (ref median / variant median) ' +
+      'and the share of the core\'s peak int8 MAC rate (MACs / (count x peak MACs per cycle); peaks: ' +
+      [...peaks].map(([c, p]) => `${esc(c)} ${p}`).join(', ') + '). ' +
+      '<b>Under QEMU the figures are instructions, not cycles</b> (<code>-icount</code>): per MAC is then instructions per MAC, and ' +
+      '% of peak takes one instruction for one cycle. Per operator: matched by op index, counts per call.</p>';
+    if (!groups.length) { body.innerHTML = h + '<p>No kernel comparison for this selection.</p>'; renderKernelChart([]); return; }
+    h += '<table class="kernels"><tr><th class="l">model</th><th class="l">board</th><th class="l">core (peak MACs/cycle)</th><th>run</th>' +
+      '<th class="l">kernel</th><th>median count</th><th class="l">unit:source</th><th>MACs</th><th title="median / MACs, in the unit of the count">per MAC</th>' +
+      '<th title="ref median / variant median">speed-up over ref</th><th title="MACs / (count x the core\'s peak int8 MACs per cycle)">% of peak</th><th class="l">status</th></tr>';
+    for (const g of groups) {
+      g.variants.forEach((v, i) => {
+        const span = `rowspan="${g.variants.length}"`;
+        h += `<tr data-model="${esc(g.model)}" data-board="${esc(g.board)}" data-kernel="${esc(v.kernel)}">` +
+          (i === 0 ? `<td class="l" ${span}>${esc(g.model)}</td><td class="l" ${span}>${esc(g.board)}</td>` +
+            `<td class="l" ${span}>${esc(g.core || '?')} (${g.peak_macs_per_cycle})</td><td ${span}>#${g.run_id}</td>` : '') +
+          `<td class="l"><b>${esc(v.kernel)}</b></td><td title="job ${v.job_id}">${fmtInt(v.median)}</td><td class="l src">${esc(v.unit)}:${esc(v.source)}</td>` +
+          (i === 0 ? `<td ${span}>${fmtInt(g.macs)}</td>` : '') +
+          `<td>${v.per_mac == null ? '' : v.per_mac.toFixed(2)}</td><td class="speedup">${fmtX(v.speedup)}</td>` +
+          `<td class="peak">${v.peak_pct == null ? '' : `<span class="bar" style="width:${(Math.min(v.peak_pct, 100) * 0.8).toFixed(1)}px"></span>${v.peak_pct.toFixed(1)} %`}</td>` +
+          `<td class="l ${esc(v.status)}">${esc(v.status)}</td></tr>`;
+      });
+    }
+    h += '</table><div class="chart" id="chart-kernels"></div>';
+    const withOps = groups.filter((g) => g.ops.length);
+    h += '<h3>Per operator</h3>';
+    if (!withOps.length) h += '<p>No per-operator profiles with a ref job to compare with.</p>';
+    else {
+      h += '<table class="kernel-ops"><tr><th class="l">model</th><th class="l">board</th><th>#</th><th class="l">operator</th><th class="l">kernel</th>' +
+        '<th>ref per call</th><th>variant per call</th><th class="l">unit</th><th>speed-up</th></tr>';
+      for (const g of withOps) {
+        const unit = g.variants[0].unit;
+        for (const o of g.ops) {
+          h += `<tr data-model="${esc(g.model)}" data-board="${esc(g.board)}" data-kernel="${esc(o.kernel)}" data-op="${o.index}">` +
+            `<td class="l">${esc(g.model)}</td><td class="l">${esc(g.board)}</td><td>${o.index}</td><td class="l">${esc(o.name)}</td>` +
+            `<td class="l">${esc(o.kernel)}</td><td>${fmtInt(o.ref)}</td><td>${fmtInt(o.value)}</td><td class="l src">${esc(unit)}</td>` +
+            `<td class="speedup">${fmtX(o.speedup)}</td></tr>`;
+        }
+      }
+      h += '</table>';
+    }
+    body.innerHTML = h;
+    renderKernelChart(groups);
+  }
+
+  // Grouped bars of the speed-up over ref: models along x, one bar series per board kind and variant
+  // (laid out as in the cross-chip chart).
+  function renderKernelChart(groups) {
+    if (window.hilCharts.kernels) window.hilCharts.kernels.destroy();
+    window.hilCharts.kernels = null;
+    const div = document.getElementById('chart-kernels');
+    if (!div) return;
+    const bars = [];
+    for (const g of groups) for (const v of g.variants) if (v.kernel !== 'ref' && v.speedup != null) bars.push({ model: g.model, label: g.board + ' [' + v.kernel + ']', speedup: v.speedup });
+    if (!bars.length) { div.innerHTML = '<p class="src">No speed-ups over ref to chart.</p>'; return; }
+    const models = [...new Set(bars.map((b) => b.model))];
+    const labels = [...new Set(bars.map((b) => b.label))].sort();
+    const w = 0.8 / labels.length;
+    const xs = [], ys = labels.map(() => []);
+    models.forEach((m, mi) => labels.forEach((l, li) => {
+      xs.push(mi + (li - (labels.length - 1) / 2) * w);
+      const b = bars.find((x) => x.model === m && x.label === l);
+      labels.forEach((_, k) => ys[k].push(k === li && b ? b.speedup : null));
+    }));
+    window.hilCharts.kernels = new uPlot({
+      title: 'Speed-up over ref (ref count / variant count; 1 = no gain)',
+      width: Math.max(600, Math.min(1100, window.innerWidth - 80)), height: 260,
+      scales: { x: { time: false, range: [-0.6, models.length - 0.4] }, y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
+      axes: [
+        { label: 'model', splits: () => models.map((_, i) => i), values: (u, vals) => vals.map((v) => models[v] || '') },
+        { label: 'speed-up (x)', size: 60 },
+      ],
+      series: [{ label: 'model', value: (u, v) => (v == null ? '' : models[Math.round(v)] || '') }].concat(labels.map((l, i) => ({
+        label: l, fill: palette[i % palette.length] + 'cc', stroke: palette[i % palette.length], width: 1,
+        paths: uPlot.paths.bars({ size: [0.9, 80] }), points: { show: false },
+        value: (u, v) => fmtX(v),
+      }))),
+    }, [xs, ...ys], div);
+  }
+
   function renderProvenance(jobs) {
     const body = document.querySelector('#provenance .body');
     let h = '<p class="note">Every run\'s environment as stored (host, compiler, firmware, git commit, link health), and every job\'s ' +
@@ -303,10 +401,10 @@
       h += `<details><summary>Run #${r.id}: ${esc(r.suite)} (${esc(r.suite_path)}), ${esc(r.started_at)} → ${esc(r.finished_at || 'unfinished')}, ${esc(r.status)}</summary>`;
       h += '<table><tr><th class="l">fact</th><th class="l">value</th></tr>' + env.map(([k, v]) => `<tr><td class="l">${esc(k)}</td><td class="l">${esc(v)}</td></tr>`).join('') + '</table>';
       const rj = jobs.filter((j) => j.run_id === r.id);
-      h += '<table><tr><th>job</th><th class="l">model</th><th class="l">sha256</th><th class="l">instance</th><th class="l">settings</th><th>samples</th><th class="l">latency source</th><th class="l">energy source</th><th class="l">check</th></tr>';
+      h += '<table><tr><th>job</th><th class="l">model</th><th class="l">sha256</th><th class="l">instance</th><th class="l">kernel</th><th class="l">settings</th><th>samples</th><th class="l">latency source</th><th class="l">energy source</th><th class="l">check</th></tr>';
       for (const j of rj) {
         h += `<tr><td>${j.id}</td><td class="l">${esc(j.model)}</td><td class="l"><code>${esc((j.model_sha256 || '').slice(0, 12))}</code></td><td class="l">${esc(j.board_instance)}</td>` +
-          `<td class="l">warmup ${j.settings.warmup}, ${j.settings.iterations} it x ${j.settings.repetitions} rep</td><td>${j.n}</td>` +
+          `<td class="l">${esc(j.kernel || '')}</td><td class="l">warmup ${j.settings.warmup}, ${j.settings.iterations} it x ${j.settings.repetitions} rep</td><td>${j.n}</td>` +
           `<td class="l">${esc(j.time_source || j.unit + ':' + j.source)}</td><td class="l ${j.energy_estimate ? 'estimate' : ''}">${esc(j.energy_source || '')}</td>` +
           `<td class="l">${esc(j.check)}</td></tr>`;
       }
@@ -327,6 +425,7 @@
     for (const metric of Object.keys(metrics)) renderChart(metric, runs, series);
     renderRegressions(regs);
     renderCrossChip(jobs);
+    renderKernels();
     renderOps(jobs);
     renderProvenance(jobs);
     document.body.dataset.rendered = String(Number(document.body.dataset.rendered || 0) + 1);

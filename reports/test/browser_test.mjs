@@ -3,8 +3,11 @@
 // headless, driven by playwright-core: from file:// (with every non-file request refused, so the
 // page must be self-contained) and from `hil serve`. Checks: no console errors, one chart series
 // per model x board and one point per run (counted independently with sqlite3), the model filter,
-// the cross-chip table, the JSON API. Screenshots go to --out. Missing tools fail, naming the package.
-//   node browser_test.mjs --hil HIL --modules NODE_MODULES --suite SUITE.yaml --out DIR
+// the cross-chip table, the JSON API, the Kernels section shown only for runs with more than one
+// kernel variant per model x board. With --seed-kernels, also a store of known kernel-variant figures
+// (written by that program, host/web/testing/kernel_seed.h): the Kernels section's speed-ups, % of
+// peak and per-operator speed-ups. Screenshots go to --out. Missing tools fail, naming the package.
+//   node browser_test.mjs --hil HIL --modules NODE_MODULES --suite SUITE.yaml --out DIR [--seed-kernels SEEDER]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -59,6 +62,10 @@ const firstModel = sql('SELECT model_name FROM jobs ORDER BY model_name LIMIT 1'
 const pairsOfFirst = Number(sql(`SELECT COUNT(DISTINCT board_kind) FROM jobs WHERE model_name = '${firstModel}'`));
 const countedModels = Number(sql("SELECT COUNT(DISTINCT model_name) FROM jobs WHERE unit IN ('cycles', 'instructions') AND status != 'error'"));
 const energyPairs = Number(sql("SELECT COUNT(DISTINCT model_name || board_kind) FROM jobs WHERE energy_uj IS NOT NULL"));
+// Model x board pairs of a run with more than one kernel variant: what the Kernels section compares.
+const kernelGroupsSql = "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE kernel IS NOT NULL AND status != 'error' " +
+  'GROUP BY run_id, model_name, board_kind HAVING COUNT(DISTINCT kernel) > 1)';
+const kernelGroups = Number(sql(kernelGroupsSql));
 check(runs === 2 && pairs.length >= 1, `seeded ${runs} runs, ${pairs.length} model x board pairs`);
 
 const report = join(args.out, 'report.html');
@@ -87,6 +94,8 @@ async function checkPage(page, label, errors) {
   check(crossRows - (await page.locator('#crosschip table.crosschip').count()) === pairs.length, `${label}: cross-chip comparison lists every model x board`);
   check((await page.locator('#ops table.ops').count()) >= 1, `${label}: per-operator breakdown rendered`);
   check((await page.locator('#overview-matrix td.pass').count()) === pairs.length, `${label}: overview shows the latest run's passes`);
+  check((await page.locator('#kernels').isVisible()) === (kernelGroups > 0),
+    `${label}: Kernels section ${kernelGroups ? 'shown' : 'hidden'} (${kernelGroups} model x board pairs with more than one kernel variant)`);
   // The filter: one model only.
   await page.selectOption('#filter-model', firstModel);
   const filtered = await page.evaluate(() => window.hilCharts.latency.series.length - 1);
@@ -94,6 +103,57 @@ async function checkPage(page, label, errors) {
   await page.selectOption('#filter-model', '');
   check((await page.evaluate(() => window.hilCharts.latency.series.length - 1)) === pairs.length, `${label}: clearing the filter restores every series`);
   check(errors.length === 0, `${label}: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+}
+
+async function checkKernels(context) {
+  const kdb = join(args.out, 'kernels.db'), suite = join(args.out, 'kernels_suite.yaml'), kreport = join(args.out, 'kernels.html');
+  const seeded = spawnSync(args['seed-kernels'], [kdb, suite], { encoding: 'utf8' });
+  if (seeded.status !== 0) fail(`${args['seed-kernels']} exited ${seeded.status}: ${seeded.stdout}${seeded.stderr}`);
+  hil('report', '--db', kdb, '-o', kreport);
+  // The medians counted independently from the store (every sample of a job is the same).
+  const median = (board, kernel) => Number(spawnSync('sqlite3', [kdb, 'SELECT MAX(s.value) FROM samples s JOIN jobs j ON j.id = s.job_id ' +
+    `WHERE j.model_name = 'fc-64x10' AND j.board_kind = '${board}' AND j.kernel = '${kernel}'`], { encoding: 'utf8' }).stdout);
+  const m4 = median('mps2-an386', 'ref') / median('mps2-an386', 'dsp'), m55 = median('mps3-an547', 'ref') / median('mps3-an547', 'mve');
+  check(m4.toFixed(2) === '2.67' && m55.toFixed(2) === '4.00', `kernels: seeded store holds the known medians (speed-ups ${m4.toFixed(2)}, ${m55.toFixed(2)})`);
+
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('file://' + kreport);
+  await page.waitForFunction(() => Number(document.body.dataset.rendered || 0) >= 1, null, { timeout: 10000 });
+  check(await page.locator('#kernels').isVisible(), 'kernels: the Kernels section is shown');
+  const row = (board, kernel) => `#kernels table.kernels tr[data-model="fc-64x10"][data-board="${board}"][data-kernel="${kernel}"]`;
+  const text = async (sel) => ((await page.locator(sel).count()) === 1 ? (await page.locator(sel).innerText()).trim() : `(${await page.locator(sel).count()} matches)`);
+  check((await page.locator('#kernels table.kernels tr[data-model]').count()) === 4, 'kernels: one row per variant of the two compared pairs (ref-only pairs left out)');
+  let t = await text(row('mps2-an386', 'dsp') + ' td.speedup');
+  check(t === m4.toFixed(2) + 'x', `kernels: dsp on mps2-an386 speed-up over ref ${t}`);
+  t = await text(row('mps3-an547', 'mve') + ' td.speedup');
+  check(t === m55.toFixed(2) + 'x', `kernels: mve on mps3-an547 speed-up over ref ${t}`);
+  t = await text(row('mps2-an386', 'ref') + ' td.speedup');
+  check(t === '1.00x', `kernels: ref against itself ${t}`);
+  // % of peak: 640 MACs / (2400 x 2) and 640 / (1200 x 8).
+  t = await text(row('mps2-an386', 'dsp') + ' td.peak');
+  check(t === '13.3 %', `kernels: dsp on cortex-m4 reaches ${t} of the peak of 2 MACs/cycle`);
+  t = await text(row('mps3-an547', 'mve') + ' td.peak');
+  check(t === '6.7 %', `kernels: mve on cortex-m55 reaches ${t} of the peak of 8 MACs/cycle`);
+  const op = (board, index) => `#kernels table.kernel-ops tr[data-model="fc-64x10"][data-board="${board}"][data-op="${index}"] td.speedup`;
+  t = await text(op('mps2-an386', 0));
+  check(t === '3.00x', `kernels: FULLY_CONNECTED dsp speed-up ${t} (6000 -> 2000 per call)`);
+  t = await text(op('mps3-an547', 0));
+  check(t === '5.00x', `kernels: FULLY_CONNECTED mve speed-up ${t} (4500 -> 900 per call)`);
+  t = await text(op('mps3-an547', 1));
+  check(t === '1.00x', `kernels: SOFTMAX unchanged ${t}`);
+  check(/under QEMU the figures are instructions, not cycles/i.test(await page.locator('#kernels .note').innerText()), 'kernels: the note says QEMU counts instructions');
+  const series = await page.evaluate(() => (window.hilCharts.kernels ? window.hilCharts.kernels.series.slice(1).map((s) => s.label) : null));
+  check(JSON.stringify(series) === JSON.stringify(['mps2-an386 [dsp]', 'mps3-an547 [mve]']), `kernels: speed-up chart series ${JSON.stringify(series)}`);
+  await page.selectOption('#filter-board', 'mps3-an547');
+  check((await page.locator('#kernels table.kernels tr[data-model]').count()) === 2, 'kernels: board filter leaves the M55 rows');
+  await page.selectOption('#filter-board', '');
+  await page.locator('#kernels').screenshot({ path: join(args.out, 'kernels.png') });
+  console.log('screenshot: ' + join(args.out, 'kernels.png'));
+  check(errors.length === 0, `kernels: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+  await page.close();
 }
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'hil-chromium-'));
@@ -129,7 +189,12 @@ try {
     await page.close();
   }
 
-  // 2. hil serve on a free port.
+  // 2. Known kernel-variant figures (kernel_seed.h): fc-64x10 (640 MACs), instructions per inference,
+  // mps2-an386 (cortex-m4, peak 2) ref 6400 / dsp 2400, mps3-an547 (cortex-m55, peak 8) ref 4800 /
+  // mve 1200; per operator FULLY_CONNECTED 6000 / 2000 and 4500 / 900. Ref-only pairs are not shown.
+  if (args['seed-kernels']) await checkKernels(context);
+
+  // 3. hil serve on a free port.
   server = spawn(args.hil, ['serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise((resolve, reject) => {
     let out = '', err = '';

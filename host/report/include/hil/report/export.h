@@ -1,5 +1,5 @@
 // Machine-readable forms of a stored run: JSON (one document: run, environment, jobs with their
-// statistics, summary), CSV (one row per job) and JUnit XML for CI (one testcase per job and one per
+// statistics and kernel variant, summary), CSV (one row per job, with its kernel variant) and JUnit XML for CI (one testcase per job and one per
 // check of the job; failures and errors carry the message). tests/junit.xsd describes the XML.
 #pragma once
 
