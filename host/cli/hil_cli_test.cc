@@ -20,6 +20,7 @@
 
 #include "hil/power/testing/fake_lpm01a.h"
 #include "hil/store/pg_store.h"
+#include <libpq-fe.h>
 #include "hil/store/testing/pg_server.h"
 #include "hil/power/testing/fake_ppk2.h"
 
@@ -553,6 +554,73 @@ TEST_F(HilCli, RunStoresIntoPostgresql) {
   auto bad = Hil("run " HIL_SOURCE_DIR "/suites/posix-smoke.yaml --db postgresql://hil@127.0.0.1:1/none");
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_THAT(bad.output, HasSubstr("store postgresql://hil@127.0.0.1:1/none: cannot connect"));
+}
+
+// A farm across hosts on loopback: three daemons, each with its own emulated board (QEMU
+// mps2-an386), serve one PostgreSQL queue; `hil run --farm postgresql://...` submits a suite and
+// follows it. One daemon is killed with SIGKILL while it holds a job: its lease expires, another
+// daemon runs the job, and every job is stored exactly once.
+TEST_F(HilCli, FarmAcrossHostsSurvivesADaemonKilledMidJob) {
+  auto server = hil::store::testing::PgServer::Start();
+  ASSERT_TRUE(server) << server.error().message;
+  ASSERT_TRUE((*server)->CreateDatabase("farm"));
+  const std::string uri = (*server)->Uri("farm");
+  std::vector<pid_t> daemons;
+  for (int d = 1; d <= 3; ++d) {
+    const auto farm = Write("host" + std::to_string(d) + ".yaml",
+                            "name: host" + std::to_string(d) + "\ninstances:\n  - {id: host" + std::to_string(d) + "-an386, kind: mps2-an386}\n");
+    const std::string log = (dir_ / ("d" + std::to_string(d) + ".log")).string();
+    const pid_t pid = fork();
+    if (pid == 0) {
+      std::freopen(log.c_str(), "w", stderr);
+      execl(HIL_EXE, HIL_EXE, "daemon", "--db", uri.c_str(), "--farm", farm.c_str(), "--id", ("d" + std::to_string(d)).c_str(),
+            "--lease-ms", "1500", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    daemons.push_back(pid);
+  }
+  std::string models;
+  for (int seed = 1; seed <= 6; ++seed) models += "  - {generate: kws, seed: " + std::to_string(seed) + "}\n";
+  const auto suite = Write("farm.yaml", "name: farm\nmodels:\n" + models +
+                                        "inputs: {random: {seed: 3, count: 1}}\nboards: [mps2-an386]\nsettings: {warmup: 0, iterations: 2}\n");
+  Result run;
+  std::thread submitter([&] { run = Hil("run " + suite + " --farm " + uri); });
+  // Kill daemon 1 while it holds a job.
+  bool killed = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  PGconn* watch = PQconnectdb((*server)->Conninfo("farm").c_str());
+  while (!killed && std::chrono::steady_clock::now() < deadline) {
+    PGresult* r = PQexec(watch, "SELECT count(*) FROM queue WHERE state='leased' AND lease_owner LIKE 'd1/%'");
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && std::atoi(PQgetvalue(r, 0, 0)) > 0) {
+      kill(daemons[0], SIGKILL);
+      killed = true;
+    }
+    PQclear(r);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  submitter.join();
+  for (size_t i = 1; i < daemons.size(); ++i) kill(daemons[i], SIGTERM);
+  for (pid_t pid : daemons) waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(killed) << "daemon 1 never held a job";
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("6 jobs: 6 pass, 0 fail, 0 error"));
+  auto store = hil::store::PgStore::Open(uri);
+  ASSERT_TRUE(store) << store.error().message;
+  auto jobs = (*store)->ListJobs(1);
+  ASSERT_TRUE(jobs);
+  ASSERT_EQ(jobs->size(), 6u);
+  for (const auto& j : *jobs) {
+    EXPECT_EQ(j.status, "pass") << j.info.model_name;
+    EXPECT_EQ(j.samples.size(), 2u) << j.info.model_name;  // stored once: 1 input x 2 iterations
+    EXPECT_THAT(j.info.board_instance, ::testing::MatchesRegex("host[23]-an386|host1-an386")) << j.info.model_name;
+  }
+  PGresult* r = PQexec(watch, "SELECT count(*) FROM queue_attempts WHERE owner LIKE 'd1/%' AND outcome = 'lease expired'");
+  EXPECT_EQ(std::string(PQgetvalue(r, 0, 0)), "1");
+  PQclear(r);
+  r = PQexec(watch, "SELECT count(*) FROM queue WHERE state='done'");
+  EXPECT_EQ(std::string(PQgetvalue(r, 0, 0)), "6");
+  PQclear(r);
+  PQfinish(watch);
 }
 
 // A job that got much slower than its base is a regression: the run fails (exit 1), the job is

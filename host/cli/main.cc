@@ -20,6 +20,7 @@
 #include "hil/board/board_kind.h"
 #include "hil/board/posix_board.h"
 #include "hil/board/hub_power.h"
+#include "hil/store/open_store.h"
 #include "hil/board/usb_scan.h"
 #include "hil/cli/runner.h"
 #include "hil/core/sha256.h"
@@ -104,11 +105,12 @@ std::string DefaultBuildDir() {
   return HIL_BINARY_DIR;
 }
 
-hil::Result<std::unique_ptr<hil::store::SqliteStore>> OpenExisting(const std::string& db_path) {
+// An SQLite file that must exist already, or a PostgreSQL database (postgresql://...).
+hil::Result<std::unique_ptr<hil::store::Store>> OpenExisting(const std::string& db_path) {
   std::error_code ec;
-  if (!std::filesystem::exists(db_path, ec))
+  if (!hil::store::IsPostgres(db_path) && !std::filesystem::exists(db_path, ec))
     return hil::Fail(hil::Status::kNotFound, "store " + db_path + ": no such file (run `hil run` first)");
-  return hil::store::SqliteStore::Open(db_path);
+  return hil::store::OpenStore(db_path);
 }
 
 // What `hil run` writes besides the terminal table.
@@ -126,7 +128,7 @@ bool WriteText(const std::string& path, const std::string& text) {
 }
 
 // A stored run in one of the machine-readable formats ("json", "csv", "junit").
-hil::Result<std::string> ExportRun(hil::store::SqliteStore& store, int64_t run_id, const std::string& format) {
+hil::Result<std::string> ExportRun(hil::store::Store& store, int64_t run_id, const std::string& format) {
   auto jobs = store.ListJobs(run_id);
   if (!jobs) return std::unexpected(jobs.error());
   auto runs = store.ListRuns();
@@ -159,13 +161,19 @@ int CmdRun(hil::cli::RunOptions options, const RunOutputs& outputs) {
   } else if (options.suite_path.empty()) {
     return Error("run: a suite file is required (or --resume RUN)");
   }
-  if (pipe(g_signal_pipe) == 0) std::thread(WatchSignals, options.db_path).detach();
+  if (hil::store::IsPostgres(options.farm_path)) {
+    // A farm across hosts: the run lives in the farm's database, and its daemons run the jobs. A
+    // signal leaves at once; the queued jobs still run and the run can be followed again there.
+    options.db_path = options.farm_path;
+  } else if (pipe(g_signal_pipe) == 0) {
+    std::thread(WatchSignals, options.db_path).detach();
+  }
   options.on_run_started = [](int64_t id) { g_run_id = id; };
   auto outcome = hil::cli::RunSuite(options);
   if (!outcome) return Error(outcome.error().message);
   int exit_code = outcome->exit_code;
   if (!outputs.junit_path.empty() || !outputs.json_path.empty()) {
-    auto store = hil::store::SqliteStore::Open(options.db_path);
+    auto store = hil::store::OpenStore(options.db_path);
     if (!store) return Error(store.error().message);
     for (const auto& [format, path] : {std::pair{std::string("junit"), outputs.junit_path}, std::pair{std::string("json"), outputs.json_path}}) {
       if (path.empty()) continue;
@@ -383,6 +391,20 @@ int main(int argc, char** argv) {
   cmd_cycle->add_option("--boards", boards_dir, "Folder of board kinds")->capture_default_str();
   cmd_cycle->add_option("--farm", farm_path, "Farm file (default: <boards>/farms/default.yaml)");
 
+  hil::cli::DaemonOptions daemon;
+  daemon.boards_dir = DefaultBoardsDir();
+  daemon.build_dir = DefaultBuildDir();
+  int daemon_lease_ms = 30000, daemon_idle_exit_ms = 0;
+  auto* cmd_daemon = app.add_subcommand("daemon", "Serve this host's boards to a farm across hosts (a PostgreSQL job queue)");
+  cmd_daemon->add_option("--db", daemon.db, "The farm's database, postgresql://user@host:port/db")->required();
+  cmd_daemon->add_option("--id", daemon.id, "This daemon's name in the farm (default: <host>-<pid>)");
+  cmd_daemon->add_option("--farm", daemon.farm_path, "This host's boards (default: <boards>/farms/default.yaml)");
+  cmd_daemon->add_option("--boards", daemon.boards_dir, "Folder of board kinds")->capture_default_str();
+  cmd_daemon->add_option("--build-dir", daemon.build_dir, "Build folder with the agents and firmware")->capture_default_str();
+  cmd_daemon->add_option("--lease-ms", daemon_lease_ms, "How long a claim lasts unless renewed")->capture_default_str()->check(CLI::Range(200, 3600000));
+  cmd_daemon->add_option("--max-attempts", daemon.max_attempts, "Claims of a job before it is quarantined")->capture_default_str()->check(CLI::Range(1, 100));
+  cmd_daemon->add_option("--exit-when-idle-ms", daemon_idle_exit_ms, "Stop after this long without work (0: never)")->capture_default_str();
+
   std::string results_db = "results/hil.db";
   int64_t run_id = 0;
   auto* cmd_results = app.add_subcommand("results", "List stored runs; with --run, that run's jobs");
@@ -460,6 +482,31 @@ int main(int argc, char** argv) {
       run.response_timeout = std::chrono::milliseconds(timeout_ms);
       run.execute_timeout = std::chrono::milliseconds(execute_timeout_ms);
       return CmdRun(run, run_outputs);
+    }
+    if (*cmd_daemon) {
+      if (!hil::store::IsPostgres(daemon.db)) return Error("daemon: --db must be a PostgreSQL database (postgresql://...), got " + daemon.db);
+      if (daemon.id.empty()) {
+        char host[256] = {};
+        gethostname(host, sizeof host - 1);
+        daemon.id = std::string(host) + "-" + std::to_string(getpid());
+      }
+      daemon.lease = std::chrono::milliseconds(daemon_lease_ms);
+      daemon.exit_when_idle = std::chrono::milliseconds(daemon_idle_exit_ms);
+      daemon.progress = &std::cerr;
+      // SIGINT/SIGTERM: finish the jobs in hand, then leave (a second signal leaves at once).
+      static std::atomic<bool> stop{false};
+      struct sigaction graceful = {};
+      graceful.sa_handler = [](int sig) {
+        if (stop.exchange(true)) {
+          hil::board::KillAllAgents();
+          _exit(128 + sig);
+        }
+      };
+      sigemptyset(&graceful.sa_mask);
+      for (int sig : {SIGINT, SIGTERM}) sigaction(sig, &graceful, nullptr);
+      auto r = hil::cli::RunDaemon(daemon, stop);
+      if (!r) return Error(r.error().message);
+      return *r;
     }
     if (*cmd_boards) {
       if (*cmd_cycle) return CmdBoardsPowerCycle(boards_dir, farm_path, cycle_id, cycle_off_ms);

@@ -41,6 +41,10 @@
 #include "hil/protocol/messages.h"
 #include "hil/report/compare.h"
 #include "hil/store/open_store.h"
+#include "hil/store/pg_queue.h"
+#include "hil/store/pg_store.h"
+
+#include <nlohmann/json.hpp>
 
 #ifndef HIL_VERSION
 #define HIL_VERSION "0.0.0"
@@ -309,19 +313,40 @@ auto Time(std::atomic<int64_t>& total_us, F&& f) {
   return r;
 }
 
+// The boards and power monitors of a host's farm instances, one slot per instance. A local run owns
+// its pool; a daemon keeps one across the runs it works on, so boards stay up between jobs.
+struct BoardPool {
+  std::map<std::string, std::unique_ptr<board::Board>> boards;
+  std::map<std::string, std::unique_ptr<power::PowerMonitor>> monitors;
+};
+
 class Runner {
  public:
   Runner(const RunOptions& options, const Suite& suite, std::vector<ModelBlob> blobs, std::vector<std::vector<uint8_t>> inputs,
-         std::map<std::string, board::BoardKind> kinds, board::Farm farm, store::Store& store)
+         std::map<std::string, board::BoardKind> kinds, board::Farm farm, store::Store& store, BoardPool* pool = nullptr)
       : options_(options),
         suite_(suite),
         blobs_(std::move(blobs)),
         input_blobs_(std::move(inputs)),
         kinds_(std::move(kinds)),
         farm_(std::move(farm)),
-        store_(store) {}
+        store_(store),
+        pool_(pool ? *pool : own_pool_),
+        boards_(pool_.boards),
+        monitors_(pool_.monitors) {}
 
-  ~Runner() { boards_.clear(); }
+  ~Runner() {
+    if (&pool_ == &own_pool_) boards_.clear();
+  }
+
+  // Daemon mode: one job of run `run_id`, claimed from the queue, on `inst` (its slot exists in the
+  // pool). The result is complete and checked against the budget, not stored.
+  store::JobResult ExecuteClaimed(int64_t run_id, const Job& job, const board::BoardInstance& inst, bool& unhealthy) {
+    run_id_ = run_id;
+    store::JobResult result = ExecuteWithRecovery(job, inst, unhealthy);
+    CheckBudget(suite_, InfoFor(job, inst), result);
+    return result;
+  }
 
   Result<RunOutcome> Run() {
     const std::vector<Job> jobs = PlanJobs(suite_);
@@ -728,30 +753,13 @@ class Runner {
   // Runs one job and stores it. Returns its status; an Error only when the store fails.
   // Runs one job on `instance` and stores it. Returns its status; an Error only when the store
   // fails. Sets `unhealthy` when the board could not be recovered.
-  Result<std::string> RunJob(const Job& job, const board::BoardInstance& instance, size_t total, size_t& done, bool& unhealthy) {
-    const ModelSpec& spec = suite_.models[job.model_index];
+  // Runs a job on the instance's board, recovering a board that hangs or dies once (reset, then
+  // restart where the board can; otherwise it is started anew) and retrying; a board that cannot be
+  // brought back, or fails again, sets `unhealthy`. The result is complete but not stored.
+  store::JobResult ExecuteWithRecovery(const Job& job, const board::BoardInstance& instance, bool& unhealthy) {
     const ModelBlob& blob = blobs_[job.model_index];
     const board::BoardInstance* inst = &instance;
     const board::BoardKind& kind = kinds_.at(job.board_kind);
-    store::JobInfo info;
-    info.ordinal = job.ordinal;
-    info.model_name = spec.name;
-    info.model_sha256 = blob.sha256;
-    info.model_bytes = blob.bytes.size();
-    info.board_kind = job.board_kind;
-    info.board_instance = inst->id;
-    info.clock_hz = kind.clock_hz;
-    info.warmup = job.settings.warmup;
-    info.iterations = job.settings.iterations;
-    info.repetitions = job.settings.repetitions;
-    info.kernel = job.settings.kernel;
-    Result<int64_t> job_id = 0;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      job_id = Time(timing_.store, [&] { return store_.BeginJob(run_id_, info); });
-    }
-    if (!job_id) return std::unexpected(job_id.error());
-
     store::JobResult result;
     auto ok = Execute(job, *inst, kind, blob, result);
     if (!ok && IsBoardFault(ok.error().code)) {
@@ -787,6 +795,40 @@ class Runner {
       }
       if (unhealthy) result.error += "; board " + inst->id + " marked unhealthy";
     }
+    return result;
+  }
+
+  store::JobInfo InfoFor(const Job& job, const board::BoardInstance& inst) const {
+    const ModelSpec& spec = suite_.models[job.model_index];
+    const ModelBlob& blob = blobs_[job.model_index];
+    const board::BoardKind& kind = kinds_.at(job.board_kind);
+    store::JobInfo info;
+    info.ordinal = job.ordinal;
+    info.model_name = spec.name;
+    info.model_sha256 = blob.sha256;
+    info.model_bytes = blob.bytes.size();
+    info.board_kind = job.board_kind;
+    info.board_instance = inst.id;
+    info.clock_hz = kind.clock_hz;
+    info.warmup = job.settings.warmup;
+    info.iterations = job.settings.iterations;
+    info.repetitions = job.settings.repetitions;
+    info.kernel = job.settings.kernel;
+    return info;
+  }
+
+  Result<std::string> RunJob(const Job& job, const board::BoardInstance& instance, size_t total, size_t& done, bool& unhealthy) {
+    const ModelSpec& spec = suite_.models[job.model_index];
+    const board::BoardInstance* inst = &instance;
+    const store::JobInfo info = InfoFor(job, instance);
+    Result<int64_t> job_id = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      job_id = Time(timing_.store, [&] { return store_.BeginJob(run_id_, info); });
+    }
+    if (!job_id) return std::unexpected(job_id.error());
+
+    store::JobResult result = ExecuteWithRecovery(job, instance, unhealthy);
     CheckBudget(suite_, info, result);
     std::lock_guard<std::mutex> lock(mu_);
     if (auto r = Time(timing_.store, [&] { return store_.FinishJob(*job_id, result); }); !r) return std::unexpected(r.error());
@@ -998,10 +1040,12 @@ class Runner {
   store::Store& store_;
   int64_t run_id_ = 0;
   std::string git_branch_;
-  std::map<std::string, std::unique_ptr<board::Board>> boards_;
+  BoardPool own_pool_;
+  BoardPool& pool_;  // own_pool_, or a daemon's (its boards outlive each run)
+  std::map<std::string, std::unique_ptr<board::Board>>& boards_;
   // The power monitor of each instance whose farm entry names one; opened by its worker on first
   // use and dropped after a failure (the next job opens it again).
-  std::map<std::string, std::unique_ptr<power::PowerMonitor>> monitors_;
+  std::map<std::string, std::unique_ptr<power::PowerMonitor>>& monitors_;
   std::mutex mu_;  // the store and the run's counters
   Timing timing_;
   std::mutex progress_mu_;  // the progress stream and the status line's state
@@ -1026,6 +1070,327 @@ std::vector<std::pair<std::string, std::string>> HostEnvironment() {
   };
 }
 
+namespace {
+
+// ---- A farm across hosts (PostgreSQL): the submitter's side and the daemon's. ----
+
+// What a daemon on another host needs to run job `job` of a suite, as the queue's spec: the models
+// and input files by hash (their bytes go to the models table), the labels, the checks, and the
+// job's own settings. Paths are kept only to name things in messages.
+nlohmann::json JobSpec(const Suite& suite, const std::vector<ModelBlob>& blobs, const std::vector<std::string>& input_shas,
+                       const Job& job) {
+  nlohmann::json models = nlohmann::json::array();
+  for (size_t i = 0; i < suite.models.size(); ++i) models.push_back({{"name", suite.models[i].name}, {"sha256", blobs[i].sha256}});
+  const char* source = suite.inputs.source == InputSpec::Source::kRandom  ? "random"
+                       : suite.inputs.source == InputSpec::Source::kFiles ? "files"
+                                                                          : "folder";
+  nlohmann::json spec = {
+      {"suite", {{"name", suite.name}, {"file", suite.file}}},
+      {"models", models},
+      {"inputs",
+       {{"source", source}, {"seed", suite.inputs.seed}, {"count", suite.inputs.count}, {"files", suite.inputs.files},
+        {"sha256", input_shas}, {"labels", suite.inputs.labels}}},
+      {"checks", {{"reference", suite.checks.outputs_equal_reference}}},
+      {"job",
+       {{"ordinal", job.ordinal}, {"model_index", job.model_index}, {"board_kind", job.board_kind}, {"warmup", job.settings.warmup},
+        {"iterations", job.settings.iterations}, {"repetitions", job.settings.repetitions}, {"link", job.settings.link},
+        {"kernel", job.settings.kernel}}}};
+  if (suite.checks.min_top1) spec["checks"]["min_top1"] = *suite.checks.min_top1;
+  return spec;
+}
+
+Job JobFromSpec(const nlohmann::json& spec) {
+  const auto& j = spec.at("job");
+  Job job;
+  job.ordinal = j.at("ordinal").get<int>();
+  job.model_index = j.at("model_index").get<size_t>();
+  job.board_kind = j.at("board_kind").get<std::string>();
+  job.settings.warmup = j.at("warmup").get<int>();
+  job.settings.iterations = j.at("iterations").get<int>();
+  job.settings.repetitions = j.at("repetitions").get<int>();
+  job.settings.link = j.at("link").get<std::string>();
+  job.settings.kernel = j.at("kernel").get<std::string>();
+  return job;
+}
+
+// A progress line for a finished job, as the local runner prints it.
+std::string JobLine(size_t done, size_t total, const store::JobRow& j) {
+  std::string line = fmt::format("[{}/{}] {} on {}: {}", done, total, j.info.model_name,
+                                 j.info.board_instance.empty() ? j.info.board_kind : j.info.board_instance, j.status);
+  if (!j.samples.empty()) line += fmt::format(" (median {:.0f} {})", Summarize(j.samples).median, j.unit);
+  if (!j.error.empty()) line += ": " + j.error;
+  return line;
+}
+
+}  // namespace
+
+// hil run with a postgresql:// farm: the run, its models and its jobs go into the database; the
+// farm's daemons claim and run them; this process follows (LISTEN hil_runs) until none is open.
+static Result<RunOutcome> SubmitAndFollow(const RunOptions& options, const Suite& suite, const std::vector<ModelBlob>& blobs,
+                                   const std::vector<std::vector<uint8_t>>& inputs, const std::map<std::string, board::BoardKind>& kinds,
+                                   const std::string& farm) {
+  auto store = store::PgStore::Open(farm);
+  if (!store) return std::unexpected(store.error());
+  auto queue = store::PgQueue::Open(farm);
+  if (!queue) return std::unexpected(queue.error());
+  for (const auto& b : blobs)
+    if (auto r = (*queue)->PutModel(b.sha256, b.bytes); !r) return std::unexpected(r.error());
+  std::vector<std::string> input_shas;
+  for (const auto& bytes : inputs) {
+    input_shas.push_back(Sha256Hex(bytes));
+    if (auto r = (*queue)->PutModel(input_shas.back(), bytes); !r) return std::unexpected(r.error());
+  }
+  auto run = (*store)->BeginRun({suite.name, suite.file});
+  if (!run) return std::unexpected(run.error());
+  if (options.on_run_started) options.on_run_started(*run);
+  auto env = HostEnvironment();
+  env.emplace_back("farm", (*store)->name());
+  if (!suite.sha256.empty()) env.emplace_back("suite_sha256", suite.sha256);
+  (void)(*store)->SetEnvironment(*run, env);
+  if (auto r = (*queue)->Listen("hil_runs"); !r) return std::unexpected(r.error());
+  const std::vector<Job> jobs = PlanJobs(suite);
+  for (const Job& job : jobs) {
+    store::JobInfo info;
+    info.ordinal = job.ordinal;
+    info.model_name = suite.models[job.model_index].name;
+    info.model_sha256 = blobs[job.model_index].sha256;
+    info.model_bytes = blobs[job.model_index].bytes.size();
+    info.board_kind = job.board_kind;
+    info.clock_hz = kinds.at(job.board_kind).clock_hz;
+    info.warmup = job.settings.warmup;
+    info.iterations = job.settings.iterations;
+    info.repetitions = job.settings.repetitions;
+    info.kernel = job.settings.kernel;
+    if (auto id = (*queue)->Submit(*run, info, JobSpec(suite, blobs, input_shas, job).dump()); !id) return std::unexpected(id.error());
+  }
+  auto say = [&](const std::string& line) {
+    if (options.progress) *options.progress << line << "\n" << std::flush;
+  };
+  say(fmt::format("run {}: {} jobs queued on {}", *run, jobs.size(), (*store)->name()));
+  // Follow: print each job as it ends; give up when no daemon has been alive for a while (the jobs
+  // stay queued and run when one starts).
+  std::set<int64_t> reported;
+  auto last_alive = std::chrono::steady_clock::now();
+  for (;;) {
+    auto rows = (*store)->ListJobs(*run);
+    if (!rows) return std::unexpected(rows.error());
+    for (const auto& j : *rows) {
+      if (j.status == "queued" || j.status == store::kRunning || reported.contains(j.id)) continue;
+      reported.insert(j.id);
+      say(JobLine(reported.size(), jobs.size(), j));
+    }
+    auto counts = (*queue)->Counts(*run);
+    if (!counts) return std::unexpected(counts.error());
+    if (counts->open() == 0) break;
+    auto live = (*queue)->LiveDaemons(std::chrono::seconds(10));
+    if (live && !live->empty()) last_alive = std::chrono::steady_clock::now();
+    if (std::chrono::steady_clock::now() - last_alive > options.follow_without_daemons)
+      return Fail(Status::kTimeout, fmt::format("run {}: no daemon alive on {} for {} s; {} jobs left queued (they run when a daemon "
+                                                "starts: hil daemon --db ...)",
+                                                *run, (*store)->name(),
+                                                std::chrono::duration_cast<std::chrono::seconds>(options.follow_without_daemons).count(),
+                                                counts->open()));
+    if (auto n = (*queue)->WaitNotify(std::chrono::milliseconds(1000)); !n) return std::unexpected(n.error());
+  }
+  auto rows = (*store)->ListJobs(*run);
+  if (!rows) return std::unexpected(rows.error());
+  int fails = 0, errors = 0;
+  for (const auto& j : *rows) {
+    if (j.status == store::kFail) ++fails;
+    else if (j.status != store::kPass) ++errors;
+  }
+  RunOutcome out;
+  out.run_id = *run;
+  out.status = errors ? store::kError : fails ? store::kFail : store::kPass;
+  out.exit_code = errors ? kExitError : fails ? kExitCheckFailed : kExitPass;
+  if (auto r = (*store)->FinishRun(*run, out.status); !r) return std::unexpected(r.error());
+  out.jobs = std::move(*rows);
+  return out;
+}
+
+namespace {
+
+// A daemon's view of one run: the suite rebuilt from a job spec, the blobs from the database, and
+// a Runner over them whose boards are the daemon's pool.
+struct RunContext {
+  Suite suite;
+  std::unique_ptr<store::PgStore> store;
+  std::unique_ptr<Runner> runner;
+};
+
+Result<std::unique_ptr<RunContext>> MakeContext(const DaemonOptions& o, const RunOptions& run_options, const nlohmann::json& spec,
+                                                store::PgQueue& queue, const std::map<std::string, board::BoardKind>& kinds,
+                                                const board::Farm& farm, BoardPool& pool) {
+  auto ctx = std::make_unique<RunContext>();
+  Suite& s = ctx->suite;
+  s.name = spec.at("suite").at("name").get<std::string>();
+  s.file = spec.at("suite").at("file").get<std::string>();
+  std::vector<ModelBlob> blobs;
+  for (const auto& m : spec.at("models")) {
+    ModelSpec ms;
+    ms.name = m.at("name").get<std::string>();
+    s.models.push_back(ms);
+    auto bytes = queue.GetModel(m.at("sha256").get<std::string>());
+    if (!bytes) return std::unexpected(bytes.error());
+    blobs.push_back({std::move(*bytes), m.at("sha256").get<std::string>()});
+  }
+  const auto& in = spec.at("inputs");
+  const std::string source = in.at("source").get<std::string>();
+  s.inputs.source = source == "random" ? InputSpec::Source::kRandom : source == "files" ? InputSpec::Source::kFiles : InputSpec::Source::kFolder;
+  s.inputs.seed = in.at("seed").get<uint64_t>();
+  s.inputs.count = in.at("count").get<int>();
+  s.inputs.files = in.at("files").get<std::vector<std::string>>();
+  s.inputs.labels = in.at("labels").get<std::vector<int>>();
+  std::vector<std::vector<uint8_t>> inputs;
+  for (const auto& sha : in.at("sha256")) {
+    auto bytes = queue.GetModel(sha.get<std::string>());
+    if (!bytes) return std::unexpected(bytes.error());
+    inputs.push_back(std::move(*bytes));
+  }
+  s.checks.outputs_equal_reference = spec.at("checks").at("reference").get<bool>();
+  if (spec.at("checks").contains("min_top1")) s.checks.min_top1 = spec.at("checks").at("min_top1").get<double>();
+  auto store = store::PgStore::Open(o.db);
+  if (!store) return std::unexpected(store.error());
+  ctx->store = std::move(*store);
+  ctx->runner = std::make_unique<Runner>(run_options, ctx->suite, std::move(blobs), std::move(inputs), kinds, farm, *ctx->store, &pool);
+  return ctx;
+}
+
+}  // namespace
+
+Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
+  std::vector<Error> broken;
+  auto kinds = board::LoadBoardKinds(o.boards_dir, &broken);
+  if (!kinds) return std::unexpected(kinds.error());
+  const std::string farm_path = o.farm_path.empty() ? o.boards_dir + "/farms/default.yaml" : o.farm_path;
+  auto farm = board::LoadFarm(farm_path, *kinds);
+  if (!farm) return std::unexpected(farm.error());
+  const store::QueueOptions qo{o.lease, o.max_attempts};
+  auto control = store::PgQueue::Open(o.db, qo);  // heartbeats; also checks the database up front
+  if (!control) return std::unexpected(control.error());
+  RunOptions ro;
+  ro.boards_dir = o.boards_dir;
+  ro.build_dir = o.build_dir;
+  ro.response_timeout = o.response_timeout;
+  ro.execute_timeout = o.execute_timeout;
+  ro.max_attempts = o.link_attempts;
+  ro.progress = o.progress;
+  BoardPool pool;
+  for (const auto& inst : farm->instances) {
+    pool.boards[inst.id];
+    pool.monitors[inst.id];
+  }
+  std::mutex mu;  // contexts, drained, the log
+  std::map<int64_t, std::unique_ptr<RunContext>> contexts;
+  std::set<std::string> drained;
+  auto log = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (o.progress) *o.progress << o.id << ": " << line << "\n" << std::flush;
+  };
+  std::atomic<bool> idle_out{false};
+  auto last_work = std::chrono::steady_clock::now();
+  std::mutex last_work_mu;
+  auto work = [&](const board::BoardInstance& inst) {
+    auto q = store::PgQueue::Open(o.db, qo);
+    auto renew_q = store::PgQueue::Open(o.db, qo);
+    if (!q || !renew_q) {
+      log("board " + inst.id + ": " + (q ? renew_q.error().message : q.error().message));
+      return;
+    }
+    (void)(*q)->Listen("hil_queue");
+    const std::string owner = o.id + "/" + inst.id;
+    while (!stop && !idle_out) {
+      auto lease = (*q)->Claim(owner, {inst.kind});
+      if (!lease) {
+        log("claim failed: " + lease.error().message);
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        continue;
+      }
+      if (!*lease) {
+        if (o.exit_when_idle.count() > 0) {
+          std::lock_guard<std::mutex> lock(last_work_mu);
+          if (std::chrono::steady_clock::now() - last_work > o.exit_when_idle) idle_out = true;
+        }
+        (void)(*q)->WaitNotify(o.poll);
+        continue;
+      }
+      const store::Lease& l = **lease;
+      Job job;
+      RunContext* ctx = nullptr;
+      std::string spec_error;
+      try {
+        const auto spec = nlohmann::json::parse(l.spec);
+        job = JobFromSpec(spec);
+        std::lock_guard<std::mutex> lock(mu);
+        auto it = contexts.find(l.run_id);
+        if (it == contexts.end()) {
+          auto made = MakeContext(o, ro, spec, **q, *kinds, *farm, pool);
+          if (!made) spec_error = made.error().message;
+          else it = contexts.emplace(l.run_id, std::move(*made)).first;
+        }
+        if (spec_error.empty()) ctx = it->second.get();
+        if (ctx && job.model_index >= ctx->suite.models.size()) spec_error = "model index out of range";
+      } catch (const std::exception& e) {
+        spec_error = std::string("malformed job spec: ") + e.what();
+      }
+      if (!ctx || !spec_error.empty()) {
+        log(fmt::format("job {} of run {}: {}", l.job_id, l.run_id, spec_error));
+        (void)(*q)->Release(l, spec_error);
+        continue;
+      }
+      // Renew the lease while the job runs; a lost lease means the result will be discarded.
+      std::atomic<bool> finished{false};
+      std::thread renewer([&] {
+        const auto every = std::max<std::chrono::milliseconds>(o.lease / 3, std::chrono::milliseconds(50));
+        while (!finished) {
+          for (auto waited = std::chrono::milliseconds(0); waited < every && !finished; waited += std::chrono::milliseconds(20))
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          if (!finished && !(*renew_q)->Renew(l)) return;
+        }
+      });
+      bool unhealthy = false;
+      store::JobResult result = ctx->runner->ExecuteClaimed(l.run_id, job, inst, unhealthy);
+      finished = true;
+      renewer.join();
+      {
+        std::lock_guard<std::mutex> lock(last_work_mu);
+        last_work = std::chrono::steady_clock::now();
+      }
+      if (unhealthy) {
+        // The board failed health checks after recovery: the job goes back to the queue for another
+        // host, and this board is drained (takes no more jobs until the daemon restarts).
+        (void)(*q)->Release(l, result.error);
+        log(fmt::format("board {} drained: {}", inst.id, result.error));
+        std::lock_guard<std::mutex> lock(mu);
+        drained.insert(inst.id);
+        return;
+      }
+      if (auto c = (*q)->Complete(l, inst.id, result); !c) log(c.error().message);
+      else log(fmt::format("job {} of run {} ({} on {}): {}", l.job_id, l.run_id, ctx->suite.models[job.model_index].name, inst.id,
+                           result.status));
+    }
+  };
+  std::vector<std::thread> workers;
+  for (const auto& inst : farm->instances) workers.emplace_back(work, std::cref(inst));
+  log(fmt::format("serving {} boards of {} on {}", farm->instances.size(), farm_path, (*control)->name()));
+  while (!stop && !idle_out) {
+    std::string boards;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (const auto& inst : farm->instances)
+        boards += (boards.empty() ? "" : ", ") + inst.id + (drained.contains(inst.id) ? " (drained)" : "");
+    }
+    if (auto h = (*control)->Heartbeat(o.id, boards, "running"); !h) log(h.error().message);
+    for (int i = 0; i < 10 && !stop && !idle_out; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (auto& t : workers) t.join();
+  (void)(*control)->Heartbeat(o.id, "", "stopped");
+  contexts.clear();
+  pool.boards.clear();
+  log("stopped");
+  return 0;
+}
+
 Result<RunOutcome> RunSuite(const RunOptions& given) {
   RunOptions options = given;
   options.started = std::chrono::steady_clock::now();
@@ -1038,8 +1403,14 @@ Result<RunOutcome> RunSuite(const RunOptions& given) {
   auto kinds = board::LoadBoardKinds(options.boards_dir, &broken);
   if (!kinds) return std::unexpected(kinds.error());
   const std::string farm_path = options.farm_path.empty() ? options.boards_dir + "/farms/default.yaml" : options.farm_path;
-  auto farm = board::LoadFarm(farm_path, *kinds);
-  if (!farm) return std::unexpected(farm.error());
+  const bool remote = store::IsPostgres(farm_path);  // a farm across hosts: its daemons run the jobs
+  board::Farm local_farm;
+  if (!remote) {
+    auto f = board::LoadFarm(farm_path, *kinds);
+    if (!f) return std::unexpected(f.error());
+    local_farm = std::move(*f);
+  }
+  const board::Farm* farm = &local_farm;
   for (size_t i = 0; i < suite->boards.size(); ++i) {
     const BoardRef& b = suite->boards[i];
     const std::string where = suite->file + ":" + std::to_string(b.line) + ": boards[" + std::to_string(i) + "]";
@@ -1049,7 +1420,7 @@ Result<RunOutcome> RunSuite(const RunOptions& given) {
     if (!kinds->contains(b.kind))
       return Fail(Status::kNotFound, where + ": unknown board kind '" + b.kind + "' (known: " + Known(*kinds) + "; " +
                                          options.boards_dir + "/<kind>.yaml)");
-    bool have = false;
+    bool have = remote;  // which host has which kind is the daemons' business
     for (const auto& inst : farm->instances) have = have || inst.kind == b.kind;
     if (!have) return Fail(Status::kNotFound, where + ": board kind '" + b.kind + "' has no instance in the farm " + farm_path);
   }
@@ -1057,6 +1428,7 @@ Result<RunOutcome> RunSuite(const RunOptions& given) {
   if (!blobs) return std::unexpected(blobs.error());
   auto inputs = ResolveInputs(*suite);
   if (!inputs) return std::unexpected(inputs.error());
+  if (remote) return SubmitAndFollow(options, *suite, *blobs, *inputs, *kinds, farm_path);
 
   auto store = store::OpenStore(options.db_path);  // an SQLite file, or postgresql://...
   if (!store) return std::unexpected(store.error());
@@ -1080,7 +1452,7 @@ Result<RunOutcome> RunSuite(const RunOptions& given) {
                                          " changed since the run began (sha256 " + recorded.substr(0, 12) + " then, " +
                                          suite->sha256.substr(0, 12) + " now); start a new run");
   }
-  Runner runner(options, *suite, std::move(*blobs), std::move(*inputs), std::move(*kinds), std::move(*farm), **store);
+  Runner runner(options, *suite, std::move(*blobs), std::move(*inputs), std::move(*kinds), std::move(local_farm), **store);
   return runner.Run();
 }
 

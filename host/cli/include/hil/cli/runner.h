@@ -6,6 +6,7 @@
 // "error" or "fail" row and the run continues; earlier rows are never lost.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -38,6 +39,9 @@ struct RunOptions {
   int64_t resume_run_id = 0;         // > 0: run only the jobs this interrupted run did not finish
   std::function<void(int64_t run_id)> on_run_started;  // called once the run exists in the store
   std::chrono::steady_clock::time_point started{};     // set by RunSuite: for the run's timing
+  // A farm across hosts (farm_path is postgresql://...): how long to follow a run while no daemon
+  // is alive before giving up (the jobs stay queued).
+  std::chrono::milliseconds follow_without_daemons{30000};
 };
 
 struct RunOutcome {
@@ -49,6 +53,29 @@ struct RunOutcome {
 
 // Errors (kNotFound, kBadArgument, ...) are the up-front ones: nothing was run.
 Result<RunOutcome> RunSuite(const RunOptions& options);
+
+// `hil daemon`: serves a farm host's boards (its farm file) to a farm across hosts. Claims the jobs
+// of its board kinds from the PostgreSQL queue (store/pg_queue.h), runs each on a free board of its
+// kind (one worker per board, boards kept up between jobs), renews the lease while it runs, and
+// completes it with the result; a board that fails after recovery gives its job back and is
+// drained. Heartbeats every second. Returns when `stop` is set (SIGINT/SIGTERM), or after
+// `exit_when_idle` without work when that is set.
+struct DaemonOptions {
+  std::string db;         // postgresql://... (the farm's database)
+  std::string id;         // this daemon's name in the database; claims are owned by "<id>/<instance>"
+  std::string boards_dir;
+  std::string farm_path;  // this host's boards; default <boards_dir>/farms/default.yaml
+  std::string build_dir;
+  std::chrono::milliseconds lease{30000};
+  int max_attempts = 3;   // claims of a job before it is quarantined
+  std::chrono::milliseconds poll{2000};
+  std::chrono::milliseconds exit_when_idle{0};
+  std::chrono::milliseconds response_timeout{1000};
+  std::chrono::milliseconds execute_timeout{60000};
+  int link_attempts = 5;
+  std::ostream* progress = nullptr;
+};
+Result<int> RunDaemon(const DaemonOptions& options, const std::atomic<bool>& stop);
 
 // Facts about this host and build for the environment table.
 std::vector<std::pair<std::string, std::string>> HostEnvironment();
