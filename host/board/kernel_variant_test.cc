@@ -1,7 +1,7 @@
 // Optimised kernel variants selected with SET_KERNEL, on the emulated cores and the firmware of this
 // build: outputs byte-identical to the reference kernels on random inputs, fewer instructions, and a
 // clear refusal where a variant is not built. Also prints the zoo's instruction counts per variant
-// (the figures of issue 8).
+// (the figures of issue 8) and the ADD / AVERAGE_POOL_2D variants' counts on the shapes checked.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -35,8 +35,8 @@ QemuBoardOptions Options(const std::string& machine) {
   return o;
 }
 
-std::vector<uint8_t> Model(const std::string& spec) {
-  auto m = model::GenerateModel(spec, 1);
+std::vector<uint8_t> Model(const std::string& spec, uint64_t seed = 1) {
+  auto m = model::GenerateModel(spec, seed);
   EXPECT_TRUE(m.has_value()) << spec << ": " << (m ? "" : m.error());
   return m ? *m : std::vector<uint8_t>{};
 }
@@ -54,21 +54,44 @@ std::vector<std::vector<uint8_t>> RandomInputs(size_t bytes, int count, uint32_t
   return out;
 }
 
+// Random bytes for every input tensor of `m`, `count` times: [run][tensor]. With `extremes`, three more
+// runs: every value -128, every value 127, and the first input 127 with the others -128 (the largest
+// window sums and the saturating ends of the requantisation, which random bytes hardly reach).
+std::vector<std::vector<std::vector<uint8_t>>> ModelInputs(const link::LoadedModel& m, int count, uint32_t seed,
+                                                           bool extremes = false) {
+  std::vector<std::vector<std::vector<uint8_t>>> runs(count);
+  for (size_t t = 0; t < m.input_bytes.size(); ++t) {
+    const auto per_tensor = RandomInputs(m.input_bytes[t], count, seed + static_cast<uint32_t>(t) * 7919);
+    for (int i = 0; i < count; ++i) runs[i].push_back(per_tensor[i]);
+  }
+  if (extremes) {
+    for (int run = 0; run < 3; ++run) {
+      std::vector<std::vector<uint8_t>> tensors;
+      for (size_t t = 0; t < m.input_bytes.size(); ++t)
+        tensors.emplace_back(m.input_bytes[t], run == 1 || (run == 2 && t == 0) ? 0x7F : 0x80);
+      runs.push_back(std::move(tensors));
+    }
+  }
+  return runs;
+}
+
 struct VariantRun {
   uint64_t instructions = 0;                      // of the first input
   std::vector<std::vector<uint8_t>> outputs;      // per input, all outputs concatenated
 };
 
-// Selects `variant` on the board (a model is loaded), runs every input once, reads the outputs.
+// Selects `variant` on the board (a model is loaded), runs every input set once (one blob per model
+// input), reads the outputs.
 VariantRun RunWith(QemuBoard& b, uint8_t variant, const link::LoadedModel& m,
-                   const std::vector<std::vector<uint8_t>>& inputs) {
+                   const std::vector<std::vector<std::vector<uint8_t>>>& inputs) {
   VariantRun run;
   auto in_effect = b.session().SetKernel(variant);
   EXPECT_TRUE(in_effect.has_value()) << (in_effect ? "" : in_effect.error().message);
   if (!in_effect) return run;
   EXPECT_EQ(*in_effect, variant);
   for (size_t i = 0; i < inputs.size(); ++i) {
-    EXPECT_TRUE(b.session().SetInput(0, inputs[i]).has_value());
+    for (size_t t = 0; t < inputs[i].size(); ++t)
+      EXPECT_TRUE(b.session().SetInput(static_cast<int>(t), inputs[i][t]).has_value());
     auto inv = b.session().Invoke(0, 1);
     EXPECT_TRUE(inv.has_value()) << (inv ? "" : inv.error().message);
     if (!inv) return run;
@@ -84,16 +107,24 @@ VariantRun RunWith(QemuBoard& b, uint8_t variant, const link::LoadedModel& m,
   return run;
 }
 
-// Loads `spec`, runs the reference then each of `variants` on the same random inputs; expects
-// identical outputs and, for each variant, no more instructions than the reference (strictly fewer
-// when `faster`). Returns the instruction counts, reference first.
+// What CompareVariants expects of a variant's instruction count besides identical outputs.
+enum class Count {
+  kFewer,     // strictly fewer than the reference's
+  kNotMore,   // at most a call's worth more (the op has no variant for this case: the reference runs)
+  kAny,       // not checked (tiny shapes, where a variant's set-up may outweigh its loop)
+};
+
+// Loads `spec` (generated with `seed`), runs the reference then each of `variants` on the same random
+// inputs (and the extreme ones with `extremes`); expects identical outputs and, for each variant, the
+// instruction count `count` asks for (of the first input). Returns the instruction counts, reference
+// first.
 std::vector<uint64_t> CompareVariants(QemuBoard& b, const std::string& spec, const std::vector<uint8_t>& variants,
-                                      bool faster, int inputs = 3) {
-  SCOPED_TRACE(spec + " on " + b.Describe());
-  auto loaded = b.session().LoadModel(Model(spec));
+                                      Count count, int inputs = 3, uint64_t seed = 1, bool extremes = false) {
+  SCOPED_TRACE(spec + " (seed " + std::to_string(seed) + ") on " + b.Describe());
+  auto loaded = b.session().LoadModel(Model(spec, seed));
   EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().message);
   if (!loaded) return {};
-  const auto in = RandomInputs(loaded->input_bytes[0], inputs, 42);
+  const auto in = ModelInputs(*loaded, inputs, 42, extremes);
   const VariantRun ref = RunWith(b, kRef, *loaded, in);
   std::vector<uint64_t> counts{ref.instructions};
   for (uint8_t v : variants) {
@@ -103,8 +134,8 @@ std::vector<uint64_t> CompareVariants(QemuBoard& b, const std::string& spec, con
       EXPECT_EQ(opt.outputs[i], ref.outputs[i]) << kVariantNames[v] << " differs from ref on input " << i;
     // Without a variant for the op, the variant's entry hands over to the reference kernel: at most
     // a call's worth more (counts resolve to 40-instruction SysTick ticks).
-    if (faster) EXPECT_LT(opt.instructions, ref.instructions) << kVariantNames[v];
-    else EXPECT_LE(opt.instructions, ref.instructions + 80) << kVariantNames[v];
+    if (count == Count::kFewer) EXPECT_LT(opt.instructions, ref.instructions) << kVariantNames[v];
+    if (count == Count::kNotMore) EXPECT_LE(opt.instructions, ref.instructions + 80) << kVariantNames[v];
     std::printf("[variant] %-50s %-3s %10llu instructions (ref %llu, %.2fx)\n", spec.c_str(), kVariantNames[v],
                 static_cast<unsigned long long>(opt.instructions), static_cast<unsigned long long>(ref.instructions),
                 opt.instructions ? static_cast<double>(ref.instructions) / static_cast<double>(opt.instructions) : 0.0);
@@ -115,7 +146,9 @@ std::vector<uint64_t> CompareVariants(QemuBoard& b, const std::string& spec, con
 }
 
 // Single-operator specs: strided SAME 3x3 conv, 1x1 convs (one with channel counts that are not
-// multiples of 4 or 16), odd-channel general conv, depthwise with multiplier 1 and 2, FC.
+// multiples of 4 or 16), odd-channel general conv, depthwise with multiplier 1 and 2, FC; ADD of equal
+// shapes and with a per-channel and a per-row operand; average pools 3x3 stride 2 SAME (padded edge
+// windows), 2x2 VALID with channels that are not a multiple of 4 or 8, ic's global 8x8 pool.
 const char* const kSpecs[] = {
     "conv2d:32x32x16,oc=32,k=3x3,s=2,pad=same,act=relu",
     "conv2d:16x16x24,oc=40,k=1x1,s=1,pad=same",
@@ -127,14 +160,21 @@ const char* const kSpecs[] = {
     "fc:640,units=128,act=relu",
     "fc:75,units=11",
     "kws",
+    "add:16x16x32,act=relu",
+    "add:16x16x32,b=1x1x32",
+    "add:12x10x7,b=12x1x1,act=relu6",
+    "avgpool:16x16x32,k=3x3,s=2,pad=same",
+    "avgpool:15x13x7,k=2x2,s=1,pad=valid,act=relu",
+    "avgpool:8x8x64,k=8x8,s=8,pad=valid",
 };
 
 TEST(KernelVariant, DspIsByteIdenticalAndFasterOnCortexM4) {
   auto b = QemuBoard::Start(Options("mps2-an386"));
   ASSERT_TRUE(b.has_value()) << b.error().message;
-  for (const char* spec : kSpecs) CompareVariants(**b, spec, {kDsp}, /*faster=*/true);
+  for (const char* spec : kSpecs)
+    CompareVariants(**b, spec, {kDsp}, Count::kFewer, /*inputs=*/3, /*seed=*/1, /*extremes=*/true);
   // Depth multiplier 2 has no DSP kernel: the reference runs, same outputs and count.
-  auto dm2 = CompareVariants(**b, "depthwise:16x16x8,dm=2,k=3x3", {kDsp}, /*faster=*/false);
+  auto dm2 = CompareVariants(**b, "depthwise:16x16x8,dm=2,k=3x3", {kDsp}, Count::kNotMore);
   ASSERT_EQ(dm2.size(), 2u);
   EXPECT_LE(dm2[1], dm2[0] + 80);
   // auto is the DSP variant on this core; the refusal of MVE names the variant and the core.
@@ -151,10 +191,72 @@ TEST(KernelVariant, DspIsByteIdenticalAndFasterOnCortexM4) {
 TEST(KernelVariant, MveAndDspAreByteIdenticalAndFasterOnCortexM55) {
   auto b = QemuBoard::Start(Options("mps3-an547"));
   ASSERT_TRUE(b.has_value()) << b.error().message;
-  for (const char* spec : kSpecs) CompareVariants(**b, spec, {kDsp, kMve}, /*faster=*/true);
+  for (const char* spec : kSpecs)
+    CompareVariants(**b, spec, {kDsp, kMve}, Count::kFewer, /*inputs=*/3, /*seed=*/1, /*extremes=*/true);
   auto a = (*b)->session().SetKernel(kAuto);
   ASSERT_TRUE(a.has_value()) << a.error().message;
   EXPECT_EQ(*a, kMve);
+}
+
+// Random single-operator ADD and AVERAGE_POOL_2D specs: ADD of equal shapes and with every kind of
+// broadcast (per channel, per row, per pixel, rank 1, scalar, both operands broadcast); pools with
+// SAME and VALID padding, strides 1 and 2, 2x2 and 3x3 filters (and a few others), channel counts on
+// and off the vector widths; all three fused activations. CompareVariants generates spec i with seed
+// i + 1, so each has its own input quantization (scales and zero points).
+std::vector<std::string> RandomAddAndPoolSpecs(uint32_t seed, int count_each) {
+  std::mt19937 rng(seed);
+  auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % static_cast<uint32_t>(hi - lo + 1)); };
+  auto str = [](int v) { return std::to_string(v); };
+  const char* const acts[] = {"none", "relu", "relu6"};
+  std::vector<std::string> specs;
+  for (int i = 0; i < count_each; ++i) {
+    const int h = pick(1, 12), w = pick(1, 12), c = pick(1, 40);
+    std::string a = str(h) + "x" + str(w) + "x" + str(c), b;
+    switch (i % 7) {
+      case 0: break;                                              // same shape
+      case 1: b = "1x1x" + str(c); break;                         // per channel
+      case 2: b = str(h) + "x1x1"; break;                         // per row
+      case 3: b = str(c); break;                                  // rank 1
+      case 4: b = "1"; break;                                     // scalar
+      case 5: a = str(h) + "x1x" + str(c), b = "1x" + str(w) + "x" + str(c); break;  // both broadcast
+      default: b = str(h) + "x" + str(w) + "x1"; break;           // per pixel
+    }
+    specs.push_back("add:" + a + (b.empty() ? "" : ",b=" + b) + ",act=" + acts[pick(0, 2)]);
+  }
+  const int filters[][2] = {{2, 2}, {3, 3}, {2, 2}, {3, 3}, {1, 3}, {3, 2}, {5, 5}};
+  for (int i = 0; i < count_each; ++i) {
+    const int* k = filters[i % 7];
+    const bool valid = pick(0, 1) == 1;
+    const int h = pick(valid ? k[0] : 1, 20), w = pick(valid ? k[1] : 1, 20), c = pick(1, 40);
+    specs.push_back("avgpool:" + str(h) + "x" + str(w) + "x" + str(c) + ",k=" + str(k[0]) + "x" + str(k[1]) +
+                    ",s=" + str(pick(1, 2)) + ",pad=" + (valid ? "valid" : "same") + ",act=" + acts[pick(0, 2)]);
+  }
+  return specs;
+}
+
+// Windows of more than 256 taps, summed in several int16 chunks (20x20; 70x70, which is also past the
+// MVE variant's 4088-tap limit, so there the reference runs).
+const char* const kLargePoolSpecs[] = {"avgpool:20x20x8,k=20x20,s=1,pad=valid",
+                                       "avgpool:70x70x3,k=70x70,s=1,pad=valid,act=relu"};
+
+TEST(KernelVariant, AddAndAveragePoolDspAreByteIdenticalOnRandomShapesOnCortexM4) {
+  auto b = QemuBoard::Start(Options("mps2-an386"));
+  ASSERT_TRUE(b.has_value()) << b.error().message;
+  const auto specs = RandomAddAndPoolSpecs(2024, 14);
+  for (size_t i = 0; i < specs.size(); ++i)
+    CompareVariants(**b, specs[i], {kDsp}, Count::kAny, /*inputs=*/3, /*seed=*/i + 1, /*extremes=*/true);
+  for (const char* spec : kLargePoolSpecs)
+    CompareVariants(**b, spec, {kDsp}, Count::kFewer, /*inputs=*/2, /*seed=*/1, /*extremes=*/true);
+}
+
+TEST(KernelVariant, AddAndAveragePoolMveAndDspAreByteIdenticalOnRandomShapesOnCortexM55) {
+  auto b = QemuBoard::Start(Options("mps3-an547"));
+  ASSERT_TRUE(b.has_value()) << b.error().message;
+  const auto specs = RandomAddAndPoolSpecs(2025, 14);
+  for (size_t i = 0; i < specs.size(); ++i)
+    CompareVariants(**b, specs[i], {kDsp, kMve}, Count::kAny, /*inputs=*/3, /*seed=*/i + 1, /*extremes=*/true);
+  CompareVariants(**b, kLargePoolSpecs[0], {kDsp, kMve}, Count::kFewer, /*inputs=*/2, /*seed=*/1, /*extremes=*/true);
+  CompareVariants(**b, kLargePoolSpecs[1], {kDsp, kMve}, Count::kNotMore, /*inputs=*/2, /*seed=*/1, /*extremes=*/true);
 }
 
 TEST(KernelVariant, DspIsRefusedClearlyOnCortexM3) {
@@ -192,7 +294,7 @@ TEST(KernelVariant, ZooInstructionCountsPerVariant) {
     ASSERT_TRUE(b.has_value()) << b.error().message;
     for (const char* name : {"kws", "ic", "vww"}) {
       const uint64_t macs = Macs(Model(name));
-      auto counts = CompareVariants(**b, name, core.variants, /*faster=*/true, /*inputs=*/2);
+      auto counts = CompareVariants(**b, name, core.variants, Count::kFewer, /*inputs=*/2);
       ASSERT_EQ(counts.size(), core.variants.size() + 1);
       for (size_t i = 0; i < counts.size(); ++i) {
         const uint8_t v = i == 0 ? kRef : core.variants[i - 1];
@@ -274,9 +376,9 @@ TEST(KernelVariant, SharedModelsMatchTfliteMicroWithEveryVariant) {
       ASSERT_FALSE(blob.empty());
       auto loaded = (*b)->session().LoadModel(blob);
       ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
-      std::vector<std::vector<uint8_t>> inputs(1, std::vector<uint8_t>(loaded->input_bytes[0]));
-      for (size_t i = 0; i < inputs[0].size(); ++i) inputs[0][i] = static_cast<uint8_t>(i * 7 + 3);
-      for (auto& random : RandomInputs(loaded->input_bytes[0], 2, 7)) inputs.push_back(random);
+      std::vector<std::vector<std::vector<uint8_t>>> inputs(1, {std::vector<uint8_t>(loaded->input_bytes[0])});
+      for (size_t i = 0; i < inputs[0][0].size(); ++i) inputs[0][0][i] = static_cast<uint8_t>(i * 7 + 3);
+      for (auto& random : RandomInputs(loaded->input_bytes[0], 2, 7)) inputs.push_back({random});
       const VariantRun ref = RunWith(**b, kRef, *loaded, inputs);
       const VariantRun opt = RunWith(**b, core.variant, *loaded, inputs);
       ASSERT_EQ(opt.outputs.size(), inputs.size());

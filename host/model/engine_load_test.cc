@@ -2,6 +2,8 @@
 // verifier) and runs it: a cross-check of the writer that does not share code with it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -134,6 +136,106 @@ TEST(KernelSweep, RandomSpecsLoadAndInvoke) {
     auto interp = std::make_unique<engine::Interpreter>();
     ASSERT_EQ(interp->Load(aligned, bytes->size(), arena, kArenaBytes), hil::Status::kOk)
         << spec << ": " << interp->ErrorDetail();
+    ASSERT_EQ(interp->Invoke(nullptr), hil::Status::kOk) << spec << ": " << interp->ErrorDetail();
+    ++built;
+  }
+  EXPECT_GT(built, 30);
+}
+
+// Single-operator ADD models with each kind of broadcast the generator writes: the engine's output is
+// the sum of the dequantized inputs (at the broadcast positions), through the fused activation,
+// requantized, within one step (the fixed-point rounding). A mismatch between the generator's and
+// the engine's reading of the shapes shows up here.
+TEST(KernelSweep, AddBroadcastsAsSpecified) {
+  std::vector<uint8_t> arena_storage(kArenaBytes + 16);
+  uint8_t* arena = arena_storage.data() + (16 - reinterpret_cast<uintptr_t>(arena_storage.data()) % 16) % 16;
+  SplitMix64 rng(5);
+  for (const char* spec : {"add:5x4x6", "add:5x4x6,b=1x1x6,act=relu", "add:5x4x6,b=5x1x1", "add:5x4x6,b=6",
+                           "add:5x4x6,b=1,act=relu6", "add:5x1x6,b=1x4x6", "add:5x4x6,b=5x4x1",
+                           "add:3x4x2,b=3x1x2,batch=2"}) {
+    SCOPED_TRACE(spec);
+    auto bytes = GenerateModel(spec, 2);
+    ASSERT_TRUE(bytes) << bytes.error();
+    auto m = ReadTflite(*bytes);
+    ASSERT_TRUE(m) << m.error();
+    std::vector<uint8_t> model_storage;
+    uint8_t* aligned = AlignedCopy(*bytes, model_storage);
+    auto interp = std::make_unique<engine::Interpreter>();
+    ASSERT_EQ(interp->Load(aligned, bytes->size(), arena, kArenaBytes), hil::Status::kOk) << interp->ErrorDetail();
+    ASSERT_EQ(interp->input_count(), 2);
+    for (int t = 0; t < 2; ++t) {
+      engine::TensorView in = interp->input(t);
+      for (size_t i = 0; i < in.bytes; ++i) in.data[i] = static_cast<uint8_t>(rng.Uniform(int64_t{0}, int64_t{255}));
+    }
+    const engine::TensorView a = interp->input(0), b = interp->input(1);
+    const std::vector<int8_t> qa(a.data, a.data + a.bytes), qb(b.data, b.data + b.bytes);
+    ASSERT_EQ(interp->Invoke(nullptr), hil::Status::kOk) << interp->ErrorDetail();
+    const engine::TensorView out = interp->output(0);
+    const auto* options = std::get_if<AddOptions>(&m->operators[0].options);
+    ASSERT_NE(options, nullptr);
+    // Shapes right-aligned to 4 dimensions; an input's stride is 0 where its dimension is 1.
+    auto dims4 = [](const engine::TensorView& t) {
+      std::vector<int64_t> d(4, 1);
+      for (int i = 0; i < t.rank; ++i) d[4 - t.rank + i] = t.dims[i];
+      return d;
+    };
+    const std::vector<int64_t> da = dims4(a), db = dims4(b), dout = dims4(out);
+    size_t o = 0;
+    for (int64_t n = 0; n < dout[0]; ++n)
+      for (int64_t h = 0; h < dout[1]; ++h)
+        for (int64_t w = 0; w < dout[2]; ++w)
+          for (int64_t c = 0; c < dout[3]; ++c, ++o) {
+            auto at = [&](const std::vector<int64_t>& d) {
+              return (((d[0] == 1 ? 0 : n) * d[1] + (d[1] == 1 ? 0 : h)) * d[2] + (d[2] == 1 ? 0 : w)) * d[3] +
+                     (d[3] == 1 ? 0 : c);
+            };
+            double real = a.scale * (qa[static_cast<size_t>(at(da))] - a.zero_point) +
+                          b.scale * (qb[static_cast<size_t>(at(db))] - b.zero_point);
+            if (options->activation == Activation::kRelu) real = std::max(real, 0.0);
+            if (options->activation == Activation::kRelu6) real = std::clamp(real, 0.0, 6.0);
+            const double want = std::clamp(std::round(real / out.scale) + out.zero_point, -128.0, 127.0);
+            ASSERT_NEAR(static_cast<int8_t>(out.data[o]), want, 1.0) << "output " << o;
+          }
+    EXPECT_EQ(o, out.bytes);
+  }
+}
+
+// Random single-operator AVERAGE_POOL_2D and ADD specs (both paddings, strides, filters, broadcasts,
+// activations) as a kernel sweep makes them: each generates, loads and runs.
+TEST(KernelSweep, RandomAddAndPoolSpecsLoadAndInvoke) {
+  std::vector<uint8_t> arena_storage(kArenaBytes + 16);
+  uint8_t* arena = arena_storage.data() + (16 - reinterpret_cast<uintptr_t>(arena_storage.data()) % 16) % 16;
+  SplitMix64 rng(7);
+  auto pick = [&](int64_t lo, int64_t hi) { return static_cast<int32_t>(rng.Uniform(lo, hi)); };
+  int built = 0;
+  for (int i = 0; i < 40; ++i) {
+    KernelSpec s;
+    s.op = i % 2 == 0 ? KernelOp::kAveragePool2d : KernelOp::kAdd;
+    s.n = pick(0, 3) == 0 ? 2 : 1;
+    s.height = pick(1, 16);
+    s.width = pick(1, 16);
+    s.channels = pick(1, 40);
+    s.kernel_h = pick(1, 4);
+    s.kernel_w = pick(1, 4);
+    s.stride_h = pick(1, 2);
+    s.stride_w = pick(1, 2);
+    s.padding = static_cast<Padding>(pick(0, 1));
+    s.activation = std::vector<Activation>{Activation::kNone, Activation::kRelu, Activation::kRelu6}[pick(0, 2)];
+    if (s.op == KernelOp::kAdd) {
+      const std::vector<std::vector<int32_t>> shapes = {
+          {}, {1, 1, s.channels}, {s.height, 1, 1}, {s.channels}, {1}, {s.height, s.width, 1}};
+      s.shape_b = shapes[static_cast<size_t>(pick(0, 5))];
+    }
+    const std::string spec = KernelSpecString(s);
+    if (!ParseKernelSpec(spec)) continue;  // e.g. a filter larger than a VALID input
+    auto bytes = GenerateModel(spec, static_cast<uint64_t>(i));
+    ASSERT_TRUE(bytes) << spec << ": " << bytes.error();
+    std::vector<uint8_t> model_storage;
+    uint8_t* aligned = AlignedCopy(*bytes, model_storage);
+    auto interp = std::make_unique<engine::Interpreter>();
+    ASSERT_EQ(interp->Load(aligned, bytes->size(), arena, kArenaBytes), hil::Status::kOk)
+        << spec << ": " << interp->ErrorDetail();
+    EXPECT_EQ(interp->input_count(), s.op == KernelOp::kAdd ? 2 : 1) << spec;
     ASSERT_EQ(interp->Invoke(nullptr), hil::Status::kOk) << spec << ": " << interp->ErrorDetail();
     ++built;
   }

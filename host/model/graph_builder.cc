@@ -496,7 +496,7 @@ int GraphBuilder::FullyConnected(int input, int32_t units, Activation activation
 }
 
 int GraphBuilder::Pool(BuiltinOp op, int input, int32_t fh, int32_t fw, int32_t sh, int32_t sw, Padding padding,
-                       std::string name) {
+                       Activation activation, std::string name) {
   CheckTensor(input);
   const std::vector<int32_t> in = tensor(input).shape;
   if (in.size() != 4) throw BuildError("input " + Shape(in) + " is not NHWC");
@@ -506,27 +506,32 @@ int GraphBuilder::Pool(BuiltinOp op, int input, int32_t fh, int32_t fw, int32_t 
   if (g.oh <= 0 || g.ow <= 0) throw BuildError("filter larger than the input " + Shape(in));
   // Pooling keeps the input's quantization (the int8 kernels do not rescale).
   const QuantizationDef q = Quant(input);
+  std::vector<double> y = PoolReal(g, values_[input], op == BuiltinOp::kAveragePool2d);
+  if (activation != Activation::kNone)
+    for (double& v : y) v = Activate(v, activation);
   const int out = AddActivation({in[0], g.oh, g.ow, in[3]}, q.scale[0], static_cast<int32_t>(q.zero_point[0]),
-                                PoolReal(g, values_[input], op == BuiltinOp::kAveragePool2d), name + "/output");
+                                std::move(y), name + "/output");
   Pool2DOptions o;
   o.padding = padding;
   o.stride_w = sw;
   o.stride_h = sh;
   o.filter_w = fw;
   o.filter_h = fh;
+  o.activation = activation;
   AddOp(op, kPoolVersion, {input}, {out}, o);
   return out;
 }
 
 int GraphBuilder::AveragePool2D(int input, int32_t fh, int32_t fw, int32_t sh, int32_t sw, Padding padding,
-                                std::string name) {
+                                Activation activation, std::string name) {
   return Guarded("AveragePool2D",
-                 [&] { return Pool(BuiltinOp::kAveragePool2d, input, fh, fw, sh, sw, padding, name); });
+                 [&] { return Pool(BuiltinOp::kAveragePool2d, input, fh, fw, sh, sw, padding, activation, name); });
 }
 
 int GraphBuilder::MaxPool2D(int input, int32_t fh, int32_t fw, int32_t sh, int32_t sw, Padding padding,
                             std::string name) {
-  return Guarded("MaxPool2D", [&] { return Pool(BuiltinOp::kMaxPool2d, input, fh, fw, sh, sw, padding, name); });
+  return Guarded("MaxPool2D",
+                 [&] { return Pool(BuiltinOp::kMaxPool2d, input, fh, fw, sh, sw, padding, Activation::kNone, name); });
 }
 
 int GraphBuilder::Reshape(int input, std::vector<int32_t> new_shape, std::string name) {
@@ -570,13 +575,48 @@ int GraphBuilder::Add(int a, int b, Activation activation, std::string name) {
   return Guarded("Add", [&] {
     CheckTensor(a);
     CheckTensor(b);
-    if (tensor(a).shape != tensor(b).shape)
-      throw BuildError("shapes " + Shape(tensor(a).shape) + " and " + Shape(tensor(b).shape) + " differ");
+    const std::vector<int32_t>& sa = tensor(a).shape;
+    const std::vector<int32_t>& sb = tensor(b).shape;
     name = AutoName(name, "add");
-    std::vector<double> y(values_[a].size());
-    for (size_t i = 0; i < y.size(); ++i) y[i] = Activate(values_[a][i] + values_[b][i], activation);
+    std::vector<double> y;
+    std::vector<int32_t> shape = sa;
+    if (sa == sb) {
+      y.resize(values_[a].size());
+      for (size_t i = 0; i < y.size(); ++i) y[i] = Activate(values_[a][i] + values_[b][i], activation);
+    } else {
+      // Broadcast: right-aligned dimensions; the strides of a size-1 (or missing) dimension are 0.
+      const size_t rank = std::max(sa.size(), sb.size());
+      auto padded = [&](const std::vector<int32_t>& s) {
+        std::vector<int32_t> p(rank - s.size(), 1);
+        p.insert(p.end(), s.begin(), s.end());
+        return p;
+      };
+      const std::vector<int32_t> pa = padded(sa), pb = padded(sb);
+      shape.assign(rank, 1);
+      for (size_t i = 0; i < rank; ++i) {
+        if (pa[i] != pb[i] && pa[i] != 1 && pb[i] != 1)
+          throw BuildError("shapes " + Shape(sa) + " and " + Shape(sb) + " do not broadcast");
+        shape[i] = std::max(pa[i], pb[i]);
+      }
+      const std::vector<int64_t> ta = Strides(pa), tb = Strides(pb), to = Strides(shape);
+      const int64_t na = Elements(pa), nb = Elements(pb), n = Elements(shape);
+      y.resize(static_cast<size_t>(n * kCalibrationSamples));
+      for (int64_t sample = 0; sample < kCalibrationSamples; ++sample)
+        for (int64_t o = 0; o < n; ++o) {
+          int64_t ia = 0, ib = 0, rest = o;
+          for (size_t d = 0; d < rank; ++d) {
+            const int64_t coord = rest / to[d];
+            rest %= to[d];
+            if (pa[d] != 1) ia += coord * ta[d];
+            if (pb[d] != 1) ib += coord * tb[d];
+          }
+          const double sum =
+              values_[a][static_cast<size_t>(sample * na + ia)] + values_[b][static_cast<size_t>(sample * nb + ib)];
+          y[static_cast<size_t>(sample * n + o)] = Activate(sum, activation);
+        }
+    }
     auto [scale, zp] = QuantFor(y, activation);
-    const int out = AddActivation(tensor(a).shape, scale, zp, std::move(y), name + "/output");
+    const int out = AddActivation(shape, scale, zp, std::move(y), name + "/output");
     AddOp(BuiltinOp::kAdd, kAddVersion, {a, b}, {out}, AddOptions{activation, true});
     return out;
   });

@@ -22,7 +22,9 @@ int Usage() {
                "       hil-modelgen --specs NAME|FILE.tflite\n"
                "SPEC: conv2d:HxWxC,oc=N,k=3x3,s=1,pad=same|valid,act=none|relu|relu6\n"
                "      depthwise:HxWxC,k=3x3,s=2,pad=same,act=relu,dm=1\n"
-               "      fc:IN,units=N,act=relu\n");
+               "      fc:IN,units=N,act=relu\n"
+               "      avgpool:HxWxC,k=3x3,s=2,pad=same,act=none\n"
+               "      add:HxWxC[,b=1x1xC|Hx1x1|C|1|...],act=relu   (two inputs; b broadcasts)\n");
   return 2;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <functional>
 
 #include "hil/model/graph_builder.h"
@@ -200,6 +201,15 @@ std::expected<ModelDef, std::string> MakeZooModel(std::string_view name, uint64_
   return std::unexpected("unknown zoo model \"" + std::string(name) + "\" (known: " + known + ")");
 }
 
+// An int8 activation quantization drawn from `q`: scale in [2^-8, 2^-6) with 7 significant bits,
+// zero point in [-24, 24].
+std::pair<float, int32_t> SeededQuantization(SplitMix64& q) {
+  const int64_t mantissa = q.Uniform(int64_t{128}, int64_t{255}), exponent = q.Uniform(int64_t{-15}, int64_t{-14});
+  const int64_t zero_point = q.Uniform(int64_t{-24}, int64_t{24});
+  return {static_cast<float>(std::ldexp(static_cast<double>(mantissa), static_cast<int>(exponent))),
+          static_cast<int32_t>(zero_point)};
+}
+
 std::expected<ModelDef, std::string> MakeKernelModel(const KernelSpec& s, uint64_t seed) {
   const std::string spec = KernelSpecString(s);
   GraphBuilder b(MixSeed(seed, spec), "TinyHIL single-operator model " + spec + ", seed " + std::to_string(seed));
@@ -218,6 +228,23 @@ std::expected<ModelDef, std::string> MakeKernelModel(const KernelSpec& s, uint64
       x = b.Input({s.n, s.channels}, 1.0f / 128.0f, 0);
       x = b.FullyConnected(x, s.out_channels, s.activation);
       break;
+    case KernelOp::kAveragePool2d: {
+      SplitMix64 q(MixSeed(seed, spec + "/quantization"));
+      const auto [scale, zero_point] = SeededQuantization(q);
+      x = b.Input({s.n, s.height, s.width, s.channels}, scale, zero_point);
+      x = b.AveragePool2D(x, s.kernel_h, s.kernel_w, s.stride_h, s.stride_w, s.padding, s.activation);
+      break;
+    }
+    case KernelOp::kAdd: {
+      SplitMix64 q(MixSeed(seed, spec + "/quantization"));
+      const auto [scale_a, zero_point_a] = SeededQuantization(q);
+      const auto [scale_b, zero_point_b] = SeededQuantization(q);
+      x = b.Input({s.n, s.height, s.width, s.channels}, scale_a, zero_point_a, "input_a");
+      const int y = b.Input(s.shape_b.empty() ? std::vector<int32_t>{s.n, s.height, s.width, s.channels} : s.shape_b,
+                            scale_b, zero_point_b, "input_b");
+      x = b.Add(x, y, s.activation);
+      break;
+    }
     default:
       return std::unexpected("unknown kernel operator");
   }
@@ -239,8 +266,12 @@ std::expected<KernelSpec, std::string> ParseKernelSpec(std::string_view text) {
     s.op = KernelOp::kDepthwiseConv2d;
   else if (op == "fc" || op == "fully_connected")
     s.op = KernelOp::kFullyConnected;
+  else if (op == "avgpool" || op == "average_pool2d")
+    s.op = KernelOp::kAveragePool2d;
+  else if (op == "add")
+    s.op = KernelOp::kAdd;
   else
-    return fail("unknown operator \"" + std::string(op) + "\" (conv2d, depthwise, fc)");
+    return fail("unknown operator \"" + std::string(op) + "\" (conv2d, depthwise, fc, avgpool, add)");
 
   std::vector<std::string_view> parts;
   std::string_view rest = text.substr(colon + 1);
@@ -259,7 +290,7 @@ std::expected<KernelSpec, std::string> ParseKernelSpec(std::string_view text) {
     s.channels = dims[0];
   } else {
     if (dims.size() == 4) dims.erase(dims.begin());  // allow 1xHxWxC
-    if (dims.size() != 3) return fail("conv shapes are HxWxC");
+    if (dims.size() != 3) return fail("shapes are HxWxC");
     s.height = dims[0];
     s.width = dims[1];
     s.channels = dims[2];
@@ -295,6 +326,8 @@ std::expected<KernelSpec, std::string> ParseKernelSpec(std::string_view text) {
         s.activation = Activation::kRelu6;
       else
         return fail("act is none, relu or relu6");
+    } else if (key == "b" && s.op == KernelOp::kAdd) {
+      if (!ParseDims(value, s.shape_b) || s.shape_b.size() > 4) return fail("bad b (1 to 4 dimensions)");
     } else if (key == "oc" || key == "units" || key == "dm" || key == "batch") {
       if (!ParseInt(value, v) || v <= 0) return fail("bad " + std::string(key));
       if (key == "dm")
@@ -314,6 +347,15 @@ std::expected<KernelSpec, std::string> ParseKernelSpec(std::string_view text) {
   if (s.op != KernelOp::kFullyConnected && (ConvOutputSize(s.height, s.kernel_h, s.stride_h, s.padding) <= 0 ||
                                             ConvOutputSize(s.width, s.kernel_w, s.stride_w, s.padding) <= 0))
     return fail("kernel larger than the input with VALID padding");
+  if (s.op == KernelOp::kAdd) {
+    const std::vector<int32_t> a{s.n, s.height, s.width, s.channels};
+    for (size_t i = 0; i < s.shape_b.size(); ++i) {
+      const int32_t da = a[a.size() - s.shape_b.size() + i], db = s.shape_b[i];
+      if (da != db && da != 1 && db != 1) return fail("b does not broadcast against " + std::to_string(s.n) + "x" +
+                                                      std::to_string(s.height) + "x" + std::to_string(s.width) + "x" +
+                                                      std::to_string(s.channels));
+    }
+  }
   return s;
 }
 
@@ -322,8 +364,19 @@ std::string KernelSpecString(const KernelSpec& s) {
   if (s.op == KernelOp::kFullyConnected)
     return "fc:" + std::to_string(s.channels) + ",units=" + std::to_string(s.out_channels) + act +
            (s.n != 1 ? ",batch=" + std::to_string(s.n) : "");
-  std::string out = s.op == KernelOp::kConv2d ? "conv2d:" : "depthwise:";
-  out += std::to_string(s.height) + "x" + std::to_string(s.width) + "x" + std::to_string(s.channels);
+  auto dims = [](const std::vector<int32_t>& d) {
+    std::string t;
+    for (size_t i = 0; i < d.size(); ++i) t += (i ? "x" : "") + std::to_string(d[i]);
+    return t;
+  };
+  const std::string shape = dims({s.height, s.width, s.channels});
+  if (s.op == KernelOp::kAdd)
+    return "add:" + shape + (s.shape_b.empty() ? "" : ",b=" + dims(s.shape_b)) + act +
+           (s.n != 1 ? ",batch=" + std::to_string(s.n) : "");
+  std::string out = s.op == KernelOp::kConv2d            ? "conv2d:"
+                    : s.op == KernelOp::kDepthwiseConv2d ? "depthwise:"
+                                                         : "avgpool:";
+  out += shape;
   if (s.op == KernelOp::kConv2d) out += ",oc=" + std::to_string(s.out_channels);
   out += ",k=" + std::to_string(s.kernel_h) + "x" + std::to_string(s.kernel_w);
   out += ",s=" + std::to_string(s.stride_h) + "x" + std::to_string(s.stride_w);
@@ -350,7 +403,7 @@ std::expected<std::vector<KernelSpec>, std::string> KernelSpecsOf(const ModelDef
         const auto* o = std::get_if<Conv2DOptions>(&op.options);
         if (!o || in.size() != 4 || filter.size() != 4) return bad();
         s = KernelSpec{KernelOp::kConv2d, in[0],     in[1],       in[2],       in[3],      filter[0],    1,
-                       filter[1],         filter[2], o->stride_h, o->stride_w, o->padding, o->activation};
+                       filter[1],         filter[2], o->stride_h, o->stride_w, o->padding, o->activation, {}};
         break;
       }
       case BuiltinOp::kDepthwiseConv2d: {
@@ -369,7 +422,8 @@ std::expected<std::vector<KernelSpec>, std::string> KernelSpecsOf(const ModelDef
                        o->stride_h,
                        o->stride_w,
                        o->padding,
-                       o->activation};
+                       o->activation,
+                       {}};
         break;
       }
       case BuiltinOp::kFullyConnected: {

@@ -169,7 +169,10 @@ TEST(KernelSpec, ParsesAndPrintsCanonically) {
   EXPECT_EQ(s->activation, Activation::kRelu);
   EXPECT_EQ(KernelSpecString(*s), "conv2d:32x32x16,oc=32,k=3x3,s=2x2,pad=valid,act=relu");
   for (const char* text : {"conv2d:1x8x8x3,oc=4", "depthwise:16x16x8,k=5x3,s=1x2,pad=same,act=relu6,dm=2",
-                           "fc:640,units=128,act=relu", "fc:64,units=10,batch=4"}) {
+                           "fc:640,units=128,act=relu", "fc:64,units=10,batch=4",
+                           "avgpool:15x13x7,k=2x3,s=1x2,pad=valid,act=relu", "add:16x16x32",
+                           "add:8x8x4,b=1x1x4,act=relu6", "add:6x1x8,b=1x5x8", "add:4x4x4,b=1",
+                           "add:4x4x4,b=4,batch=2"}) {
     auto p = ParseKernelSpec(text);
     ASSERT_TRUE(p) << p.error();
     auto q = ParseKernelSpec(KernelSpecString(*p));
@@ -177,8 +180,19 @@ TEST(KernelSpec, ParsesAndPrintsCanonically) {
     EXPECT_EQ(KernelSpecString(*q), KernelSpecString(*p));
   }
   for (const char* bad : {"conv2d", "pool:8x8x1", "conv2d:8x8", "conv2d:8x8x1,k=0", "conv2d:8x8x1,pad=full",
-                          "conv2d:2x2x1,k=3x3,pad=valid", "fc:64,units=-1", "fc:64,foo=1"})
+                          "conv2d:2x2x1,k=3x3,pad=valid", "fc:64,units=-1", "fc:64,foo=1",
+                          "avgpool:2x2x1,k=3x3,pad=valid", "add:8x8x4,b=3", "add:8x8x4,b=1x1x1x1x4", "add:8x8x4,b=0",
+                          "conv2d:8x8x4,b=4"})
     EXPECT_FALSE(ParseKernelSpec(bad)) << bad;
+  auto add = ParseKernelSpec("add:6x1x8,b=1x5x8,act=relu");
+  ASSERT_TRUE(add) << add.error();
+  EXPECT_EQ(add->op, KernelOp::kAdd);
+  EXPECT_EQ(add->shape_b, (std::vector<int32_t>{1, 5, 8}));
+  EXPECT_EQ(KernelSpecString(*add), "add:6x1x8,b=1x5x8,act=relu");
+  auto pool = ParseKernelSpec("avgpool:16x16x32,k=3x3,s=2,pad=same");
+  ASSERT_TRUE(pool) << pool.error();
+  EXPECT_EQ(pool->op, KernelOp::kAveragePool2d);
+  EXPECT_EQ(KernelSpecString(*pool), "avgpool:16x16x32,k=3x3,s=2x2,pad=same,act=none");
 }
 
 TEST(KernelModels, SingleOperatorWithExpectedShapesAndMacs) {
@@ -195,6 +209,12 @@ TEST(KernelModels, SingleOperatorWithExpectedShapesAndMacs) {
       {"depthwise:30x1x40,k=3x1,s=1,pad=valid,dm=2", "DEPTHWISE_CONV_2D", {1, 28, 1, 80}, 28ull * 80 * 3},
       {"fc:640,units=128,act=relu", "FULLY_CONNECTED", {1, 128}, 81920},
       {"fc:64,units=10,batch=4", "FULLY_CONNECTED", {4, 10}, 2560},
+      {"avgpool:16x16x32,k=3x3,s=2,pad=same,act=relu", "AVERAGE_POOL_2D", {1, 8, 8, 32}, 0},
+      {"avgpool:15x13x7,k=2x2,s=1,pad=valid", "AVERAGE_POOL_2D", {1, 14, 12, 7}, 0},
+      {"add:16x16x32", "ADD", {1, 16, 16, 32}, 0},
+      {"add:16x16x32,b=1x1x32", "ADD", {1, 16, 16, 32}, 0},
+      {"add:6x1x8,b=1x5x8", "ADD", {1, 6, 5, 8}, 0},
+      {"add:4x4x4,b=1", "ADD", {1, 4, 4, 4}, 0},
   };
   for (const Case& c : cases) {
     auto bytes = GenerateModel(c.spec, 5);
@@ -210,6 +230,39 @@ TEST(KernelModels, SingleOperatorWithExpectedShapesAndMacs) {
     ASSERT_TRUE(again);
     EXPECT_EQ(*again, *bytes);
   }
+}
+
+// Single-operator ADD and AVERAGE_POOL_2D models: ADD has two model inputs (the second of the shape
+// b= gives), both take their quantization from the seed, and a pool's fused activation is written.
+TEST(KernelModels, AddAndAveragePoolInputs) {
+  auto bytes = GenerateModel("add:6x1x8,b=1x5x8,act=relu", 3);
+  ASSERT_TRUE(bytes) << bytes.error();
+  auto m = ReadTflite(*bytes);
+  ASSERT_TRUE(m) << m.error();
+  ASSERT_EQ(m->inputs.size(), 2u);
+  const TensorDef& a = m->tensors[m->inputs[0]];
+  const TensorDef& b = m->tensors[m->inputs[1]];
+  EXPECT_EQ(a.shape, (std::vector<int32_t>{1, 6, 1, 8}));
+  EXPECT_EQ(b.shape, (std::vector<int32_t>{1, 5, 8}));
+  ASSERT_TRUE(a.quantization && b.quantization);
+  EXPECT_NE(a.quantization->scale, b.quantization->scale);
+  const auto* o = std::get_if<AddOptions>(&m->operators[0].options);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->activation, Activation::kRelu);
+  // Another seed, other input quantization.
+  auto other = ReadTflite(*GenerateModel("add:6x1x8,b=1x5x8,act=relu", 4));
+  ASSERT_TRUE(other);
+  EXPECT_NE(other->tensors[other->inputs[0]].quantization, a.quantization);
+
+  auto pool = ReadTflite(*GenerateModel("avgpool:9x9x4,k=3x3,s=2,pad=same,act=relu6", 1));
+  ASSERT_TRUE(pool);
+  const auto* po = std::get_if<Pool2DOptions>(&pool->operators[0].options);
+  ASSERT_NE(po, nullptr);
+  EXPECT_EQ(po->activation, Activation::kRelu6);
+  EXPECT_EQ(po->filter_h, 3);
+  EXPECT_EQ(po->stride_w, 2);
+  // Pooling keeps its input's quantization.
+  EXPECT_EQ(pool->tensors[pool->outputs[0]].quantization, pool->tensors[pool->inputs[0]].quantization);
 }
 
 TEST(KernelSpecsOf, ReproducesEveryWeightedLayerOfTheZoo) {

@@ -504,45 +504,65 @@ Status WindowedOperands(LoadCtx& c, int op, fb::Table& opt_table, int options_ty
   return Status::kOk;
 }
 
+// ---- kernel variants ----
+// An optimised variant's function where it is built, else a null pointer (so a build without the
+// feature never names the undefined function).
+#if defined(__ARM_FEATURE_DSP)
+#define HIL_IF_DSP(fn) (fn)
+#else
+#define HIL_IF_DSP(fn) nullptr
+#endif
+#if defined(__ARM_FEATURE_MVE)
+#define HIL_IF_MVE(fn) (fn)
+#else
+#define HIL_IF_MVE(fn) nullptr
+#endif
+
+// Which of an operator's implementations variant `v` runs: its own where the op has it, MVE falling
+// back to DSP, else the reference. Both the kernel and its scratch size are picked with this, so the
+// plan always fits the kernel that runs.
+template <typename Fn>
+Fn PickVariant(KernelVariant v, Fn ref, Fn dsp, Fn mve) {
+  if (v == KernelVariant::kMve && mve != nullptr) return mve;
+  if ((v == KernelVariant::kMve || v == KernelVariant::kDsp) && dsp != nullptr) return dsp;
+  return ref;
+}
+
+// An operator's scratch-size functions per variant (null where the variant is not built or the op
+// has none).
+template <typename P>
+struct ScratchFns {
+  size_t (*ref)(const P&);
+  size_t (*dsp)(const P&);
+  size_t (*mve)(const P&);
+};
+constexpr ScratchFns<Conv2dParams> kConvScratch{Conv2dS8ScratchBytes, HIL_IF_DSP(Conv2dS8DspScratchBytes),
+                                                HIL_IF_MVE(Conv2dS8MveScratchBytes)};
+constexpr ScratchFns<DepthwiseConv2dParams> kDepthwiseScratch{DepthwiseConv2dS8ScratchBytes,
+                                                              HIL_IF_DSP(DepthwiseConv2dS8DspScratchBytes),
+                                                              HIL_IF_MVE(DepthwiseConv2dS8MveScratchBytes)};
+constexpr ScratchFns<FullyConnectedParams> kFullyConnectedScratch{FullyConnectedS8ScratchBytes,
+                                                                  HIL_IF_DSP(FullyConnectedS8DspScratchBytes),
+                                                                  HIL_IF_MVE(FullyConnectedS8MveScratchBytes)};
+constexpr ScratchFns<PoolParams> kAvgPoolScratch{AveragePool2dS8ScratchBytes,
+                                                 HIL_IF_DSP(AveragePool2dS8DspScratchBytes),
+                                                 HIL_IF_MVE(AveragePool2dS8MveScratchBytes)};
+constexpr ScratchFns<AddParams> kAddScratch{AddS8ScratchBytes, HIL_IF_DSP(AddS8DspScratchBytes),
+                                            HIL_IF_MVE(AddS8MveScratchBytes)};
+
 // Scratch of an operator for the selected kernel variant only (SetKernelVariant re-plans).
-size_t ScratchBytesOf(const Conv2dParams& p, KernelVariant v) {
-#if defined(__ARM_FEATURE_MVE)
-  if (v == KernelVariant::kMve) return Conv2dS8MveScratchBytes(p);
-#endif
-#if defined(__ARM_FEATURE_DSP)
-  if (v == KernelVariant::kDsp) return Conv2dS8DspScratchBytes(p);
-#endif
-  (void)v;
-  return Conv2dS8ScratchBytes(p);
-}
-size_t ScratchBytesOf(const DepthwiseConv2dParams& p, KernelVariant v) {
-#if defined(__ARM_FEATURE_MVE)
-  if (v == KernelVariant::kMve) return DepthwiseConv2dS8MveScratchBytes(p);
-#endif
-#if defined(__ARM_FEATURE_DSP)
-  if (v == KernelVariant::kDsp) return DepthwiseConv2dS8DspScratchBytes(p);
-#endif
-  (void)v;
-  return DepthwiseConv2dS8ScratchBytes(p);
-}
-size_t ScratchBytesOf(const FullyConnectedParams& p, KernelVariant v) {
-#if defined(__ARM_FEATURE_MVE)
-  if (v == KernelVariant::kMve) return FullyConnectedS8MveScratchBytes(p);
-#endif
-#if defined(__ARM_FEATURE_DSP)
-  if (v == KernelVariant::kDsp) return FullyConnectedS8DspScratchBytes(p);
-#endif
-  (void)v;
-  return FullyConnectedS8ScratchBytes(p);
+template <typename P>
+uint32_t ScratchBytesOf(const P& p, KernelVariant v, const ScratchFns<P>& fns) {
+  return static_cast<uint32_t>(PickVariant(v, fns.ref, fns.dsp, fns.mve)(p));
 }
 
 // The part CONV_2D and DEPTHWISE_CONV_2D share once the kernel's params know their input, filter
 // and channel shapes: the output window from padding, strides and dilation, the output shape check,
 // the bias, the zero-point offsets, the fused activation, then the per-channel multipliers (filter
 // channel axis `channel_axis`). Stores the op's params and its scratch size.
-template <class Op>
-Status FinishWindowed(LoadCtx& c, int op, OpRec& r, Op& k, const WindowOptions& w, const TensorDesc& in,
-                      const TensorDesc& f, const TensorDesc& out, int channel_axis) {
+template <class Op, class P>
+Status FinishWindowed(LoadCtx& c, int op, OpRec& r, Op& k, const ScratchFns<P>& scratch, const WindowOptions& w,
+                      const TensorDesc& in, const TensorDesc& f, const TensorDesc& out, int channel_axis) {
   auto& p = k.p;
   p.stride_h = w.stride_h;
   p.stride_w = w.stride_w;
@@ -563,7 +583,7 @@ Status FinishWindowed(LoadCtx& c, int op, OpRec& r, Op& k, const WindowOptions& 
   p.output_offset = out.zero_point();
   if ((st = ActivationRange(c, op, w.act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
   c.Store(r, k);
-  r.scratch_bytes = static_cast<uint32_t>(ScratchBytesOf(p, c.s->variant));
+  r.scratch_bytes = ScratchBytesOf(p, c.s->variant, scratch);
   return PerChannel(c, op, in, f, out, p.out_c, channel_axis);
 }
 
@@ -579,7 +599,7 @@ Status PrepareConv(LoadCtx& c, int op, fb::Table& opt_table) {
   p.batches = in.dims[0]; p.in_h = in.dims[1]; p.in_w = in.dims[2]; p.in_c = in.dims[3];
   p.out_c = f.dims[0]; p.filter_h = f.dims[1]; p.filter_w = f.dims[2]; p.filter_in_c = f.dims[3];
   if (p.in_c % p.filter_in_c != 0 || p.out_c % (p.in_c / p.filter_in_c) != 0) return Fail(c, op, "bad channel groups");
-  return FinishWindowed(c, op, r, k, w, in, f, out, 0);
+  return FinishWindowed(c, op, r, k, kConvScratch, w, in, f, out, 0);
 }
 
 template <Status (*Kernel)(const Conv2dParams&, const QuantParams&, const int8_t*, const int8_t*, const int32_t*,
@@ -609,7 +629,7 @@ Status PrepareDepthwise(LoadCtx& c, int op, fb::Table& opt_table) {
   p.filter_h = f.dims[1]; p.filter_w = f.dims[2]; p.out_c = f.dims[3];
   if (p.out_c % p.in_c != 0) return Fail(c, op, "output channels are not a multiple of input channels");
   p.depth_multiplier = p.out_c / p.in_c;
-  return FinishWindowed(c, op, r, k, w, in, f, out, 3);
+  return FinishWindowed(c, op, r, k, kDepthwiseScratch, w, in, f, out, 3);
 }
 
 template <Status (*Kernel)(const DepthwiseConv2dParams&, const QuantParams&, const int8_t*, const int8_t*,
@@ -663,7 +683,7 @@ Status PrepareFullyConnected(LoadCtx& c, int op, fb::Table& opt_table) {
   if (!QuantizeMultiplier(real, &p.multiplier, &shift)) return Fail(c, op, "invalid requantization scale");
   p.shift = shift;
   if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
-  r.scratch_bytes = static_cast<uint32_t>(ScratchBytesOf(p, c.s->variant));
+  r.scratch_bytes = ScratchBytesOf(p, c.s->variant, kFullyConnectedScratch);
   return c.Store(r, p);
 }
 
@@ -674,24 +694,6 @@ Status EvalFullyConnectedWith(const EngineState& s, const OpRec& r) {
                           s.Resolve(r.scratch), reinterpret_cast<int8_t*>(s.Out(r, 0)));
 }
 Status EvalFullyConnected(const EngineState& s, const OpRec& r) { return EvalFullyConnectedWith<FullyConnectedS8>(s, r); }
-
-// Optimised variants: evaluation functions per variant, null where an op has none (the reference
-// kernel runs).
-using EvalFn = Status (*)(const EngineState&, const OpRec&);
-#if defined(__ARM_FEATURE_DSP)
-constexpr EvalFn kConvDsp = EvalConvWith<Conv2dS8Dsp>;
-constexpr EvalFn kDepthwiseDsp = EvalDepthwiseWith<DepthwiseConv2dS8Dsp>;
-constexpr EvalFn kFullyConnectedDsp = EvalFullyConnectedWith<FullyConnectedS8Dsp>;
-#else
-constexpr EvalFn kConvDsp = nullptr, kDepthwiseDsp = nullptr, kFullyConnectedDsp = nullptr;
-#endif
-#if defined(__ARM_FEATURE_MVE)
-constexpr EvalFn kConvMve = EvalConvWith<Conv2dS8Mve>;
-constexpr EvalFn kDepthwiseMve = EvalDepthwiseWith<DepthwiseConv2dS8Mve>;
-constexpr EvalFn kFullyConnectedMve = EvalFullyConnectedWith<FullyConnectedS8Mve>;
-#else
-constexpr EvalFn kConvMve = nullptr, kDepthwiseMve = nullptr, kFullyConnectedMve = nullptr;
-#endif
 
 // ---- AVERAGE_POOL_2D / MAX_POOL_2D ----
 Status PreparePool(LoadCtx& c, int op, fb::Table& opt_table) {
@@ -720,12 +722,16 @@ Status PreparePool(LoadCtx& c, int op, fb::Table& opt_table) {
   if (out.dims[0] != p.batches || out.dims[1] != p.out_h || out.dims[2] != p.out_w || out.dims[3] != p.channels)
     return Fail(c, op, "output shape does not match");
   if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
+  r.scratch_bytes = r.kind == Kind::kAvgPool ? ScratchBytesOf(p, c.s->variant, kAvgPoolScratch)
+                                             : static_cast<uint32_t>(MaxPool2dS8ScratchBytes(p));
   return c.Store(r, p);
 }
-Status EvalAvgPool(const EngineState& s, const OpRec& r) {
-  return AveragePool2dS8(*s.Params<PoolParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), s.Resolve(r.scratch),
-                         reinterpret_cast<int8_t*>(s.Out(r, 0)));
+template <Status (*Kernel)(const PoolParams&, const int8_t*, void*, int8_t*)>
+Status EvalAvgPoolWith(const EngineState& s, const OpRec& r) {
+  return Kernel(*s.Params<PoolParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), s.Resolve(r.scratch),
+                reinterpret_cast<int8_t*>(s.Out(r, 0)));
 }
+Status EvalAvgPool(const EngineState& s, const OpRec& r) { return EvalAvgPoolWith<AveragePool2dS8>(s, r); }
 Status EvalMaxPool(const EngineState& s, const OpRec& r) {
   return MaxPool2dS8(*s.Params<PoolParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), s.Resolve(r.scratch),
                      reinterpret_cast<int8_t*>(s.Out(r, 0)));
@@ -783,12 +789,15 @@ Status PrepareAdd(LoadCtx& c, int op, fb::Table& opt_table) {
   p.input2_offset = -b.zero_point();
   p.output_offset = out.zero_point();
   if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
+  r.scratch_bytes = ScratchBytesOf(p, c.s->variant, kAddScratch);
   return c.Store(r, p);
 }
-Status EvalAdd(const EngineState& s, const OpRec& r) {
-  return AddS8(*s.Params<AddParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)),
-               reinterpret_cast<const int8_t*>(s.In(r, 1)), s.Resolve(r.scratch), reinterpret_cast<int8_t*>(s.Out(r, 0)));
+template <Status (*Kernel)(const AddParams&, const int8_t*, const int8_t*, void*, int8_t*)>
+Status EvalAddWith(const EngineState& s, const OpRec& r) {
+  return Kernel(*s.Params<AddParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)),
+                reinterpret_cast<const int8_t*>(s.In(r, 1)), s.Resolve(r.scratch), reinterpret_cast<int8_t*>(s.Out(r, 0)));
 }
+Status EvalAdd(const EngineState& s, const OpRec& r) { return EvalAddWith<AddS8>(s, r); }
 
 Status PrepareMul(LoadCtx& c, int op, fb::Table& opt_table) {
   OpRec& r = c.s->ops[op];
@@ -1116,27 +1125,27 @@ Status EvalPad(const EngineState& s, const OpRec& r) {
 }
 
 // ---- the op table: one line per operator ----
+using EvalFn = Status (*)(const EngineState&, const OpRec&);
 struct OpEntry {
   uint16_t opcode;
   Kind kind;
   Status (*prepare)(LoadCtx&, int, fb::Table&);
-  Status (*eval)(const EngineState&, const OpRec&);        // reference kernel
-  Status (*eval_dsp)(const EngineState&, const OpRec&) = nullptr;  // null: reference
-  Status (*eval_mve)(const EngineState&, const OpRec&) = nullptr;  // null: DSP variant, else reference
-  EvalFn For(KernelVariant v) const {
-    if (v == KernelVariant::kMve && eval_mve != nullptr) return eval_mve;
-    if ((v == KernelVariant::kMve || v == KernelVariant::kDsp) && eval_dsp != nullptr) return eval_dsp;
-    return eval;
-  }
+  EvalFn eval;                // reference kernel
+  EvalFn eval_dsp = nullptr;  // optimised variants: null where not built or the op has none
+  EvalFn eval_mve = nullptr;
+  EvalFn For(KernelVariant v) const { return PickVariant(v, eval, eval_dsp, eval_mve); }
 };
 const OpEntry kOps[] = {
-    {kConv2d, Kind::kConv, PrepareConv, EvalConv, kConvDsp, kConvMve},
-    {kDepthwiseConv2d, Kind::kDepthwise, PrepareDepthwise, EvalDepthwise, kDepthwiseDsp, kDepthwiseMve},
-    {kFullyConnected, Kind::kFullyConnected, PrepareFullyConnected, EvalFullyConnected, kFullyConnectedDsp,
-     kFullyConnectedMve},
-    {kAveragePool2d, Kind::kAvgPool, PreparePool, EvalAvgPool},
+    {kConv2d, Kind::kConv, PrepareConv, EvalConv, HIL_IF_DSP(EvalConvWith<Conv2dS8Dsp>),
+     HIL_IF_MVE(EvalConvWith<Conv2dS8Mve>)},
+    {kDepthwiseConv2d, Kind::kDepthwise, PrepareDepthwise, EvalDepthwise,
+     HIL_IF_DSP(EvalDepthwiseWith<DepthwiseConv2dS8Dsp>), HIL_IF_MVE(EvalDepthwiseWith<DepthwiseConv2dS8Mve>)},
+    {kFullyConnected, Kind::kFullyConnected, PrepareFullyConnected, EvalFullyConnected,
+     HIL_IF_DSP(EvalFullyConnectedWith<FullyConnectedS8Dsp>), HIL_IF_MVE(EvalFullyConnectedWith<FullyConnectedS8Mve>)},
+    {kAveragePool2d, Kind::kAvgPool, PreparePool, EvalAvgPool, HIL_IF_DSP(EvalAvgPoolWith<AveragePool2dS8Dsp>),
+     HIL_IF_MVE(EvalAvgPoolWith<AveragePool2dS8Mve>)},
     {kMaxPool2d, Kind::kMaxPool, PreparePool, EvalMaxPool},
-    {kAdd, Kind::kAdd, PrepareAdd, EvalAdd},
+    {kAdd, Kind::kAdd, PrepareAdd, EvalAdd, HIL_IF_DSP(EvalAddWith<AddS8Dsp>), HIL_IF_MVE(EvalAddWith<AddS8Mve>)},
     {kMul, Kind::kMul, PrepareMul, EvalMul},
     {kReshape, Kind::kReshape, PrepareReshape, EvalReshape},
     {kSoftmax, Kind::kSoftmax, PrepareSoftmax, EvalSoftmax},

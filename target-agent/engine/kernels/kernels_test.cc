@@ -1,11 +1,19 @@
-// Kernels and fixed-point arithmetic on small hand-computed cases.
+// Kernels and fixed-point arithmetic on small hand-computed cases, and the rewritten arithmetic of
+// the optimised variants against the reference (the variants themselves run on the emulated boards:
+// host/board/kernel_variant_test.cc).
+#include <array>
+#include <cmath>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "kernels/add_s8.h"
+#include "kernels/add_s8_fast.h"
 #include "kernels/average_pool2d_s8.h"
+#include "kernels/average_pool2d_s8_fast.h"
+#include "kernels/broadcast_rows.h"
 #include "kernels/concatenation_s8.h"
 #include "kernels/conv2d_s8.h"
 #include "kernels/depthwise_conv2d_s8.h"
@@ -333,6 +341,180 @@ TEST(KernelTest, PadConcatMean) {
   ASSERT_EQ(MeanS8(rq, m_in, scratch, m_out), Status::kOk);
   EXPECT_EQ(m_out[0], 1);  // round(2.5 * 0.5 - 1) + 1 = round(0.25) + 1 = 1
   EXPECT_EQ(m_out[1], 2);  // round(3.25 * 0.5 - 1) + 1 = round(0.625) + 1 = 2
+}
+
+
+// ---- the rewritten arithmetic of the ADD and AVERAGE_POOL_2D variants ----
+
+// A random broadcast of two right-aligned shapes of up to 5 dimensions, as PrepareAdd's MakeBroadcast
+// builds it.
+Broadcast5 RandomBroadcast(std::mt19937& rng) {
+  int32_t da[5], db[5];
+  for (int i = 0; i < 5; ++i) {
+    const int32_t d = static_cast<int32_t>(rng() % 4) + 1;
+    const unsigned pick = rng() % 4;  // both d, a broadcasts, b broadcasts, both 1
+    da[i] = pick == 1 || pick == 3 ? 1 : d;
+    db[i] = pick == 2 || pick == 3 ? 1 : d;
+  }
+  Broadcast5 b{};
+  int32_t sa = 1, sb = 1;
+  for (int i = 4; i >= 0; --i) {
+    b.out_dims[i] = da[i] > db[i] ? da[i] : db[i];
+    b.stride1[i] = da[i] == 1 ? 0 : sa;
+    b.stride2[i] = db[i] == 1 ? 0 : sb;
+    sa *= da[i];
+    sb *= db[i];
+  }
+  return b;
+}
+
+TEST(BroadcastRowsTest, VisitsTheSameElementsInTheSameOrder) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const Broadcast5 b = RandomBroadcast(rng);
+    std::vector<std::array<int32_t, 3>> want, got;
+    ForEachBroadcast(b, [&](int32_t i1, int32_t i2, int32_t o) { want.push_back({i1, i2, o}); });
+    const BroadcastRows rows = MakeBroadcastRows(b);
+    ASSERT_TRUE(rows.step1 == 0 || rows.step1 == 1);
+    ASSERT_TRUE(rows.step2 == 0 || rows.step2 == 1);
+    ForEachBroadcastRow(rows, [&](int32_t i1, int32_t i2, int32_t o) {
+      for (int32_t k = 0; k < rows.row; ++k) got.push_back({i1 + k * rows.step1, i2 + k * rows.step2, o + k});
+    });
+    ASSERT_EQ(got, want) << "trial " << trial;
+  }
+  // Same shapes are one row; a per-channel operand repeats along the outer dimensions.
+  const Broadcast5 same{{1, 2, 3, 4, 5}, {120, 60, 20, 5, 1}, {120, 60, 20, 5, 1}};
+  EXPECT_EQ(MakeBroadcastRows(same).row, 120);
+  const Broadcast5 channel{{1, 1, 6, 6, 8}, {0, 0, 48, 8, 1}, {0, 0, 0, 0, 1}};
+  const BroadcastRows r = MakeBroadcastRows(channel);
+  EXPECT_EQ(r.row, 8);
+  EXPECT_EQ(r.outer[0], 36);
+  EXPECT_EQ(r.stride2[0], 0);
+}
+
+// AddParams as PrepareAdd derives them from the three scales, zero points and activation range.
+AddParams AddParamsFor(double scale1, double scale2, double scale_out, int32_t zp1, int32_t zp2, int32_t zp_out,
+                       int32_t act_min, int32_t act_max) {
+  AddParams p{};
+  p.left_shift = 20;
+  const double twice_max = 2.0 * (scale1 > scale2 ? scale1 : scale2);
+  int s1 = 0, s2 = 0, so = 0;
+  EXPECT_TRUE(QuantizeMultiplier(scale1 / twice_max, &p.input1_multiplier, &s1));
+  EXPECT_TRUE(QuantizeMultiplier(scale2 / twice_max, &p.input2_multiplier, &s2));
+  EXPECT_TRUE(QuantizeMultiplier(twice_max / ((1 << 20) * scale_out), &p.output_multiplier, &so));
+  p.input1_shift = s1;
+  p.input2_shift = s2;
+  p.output_shift = so;
+  p.input1_offset = -zp1;
+  p.input2_offset = -zp2;
+  p.output_offset = zp_out;
+  p.act_min = act_min;
+  p.act_max = act_max;
+  return p;
+}
+
+// Every pair of int8 inputs through AddS8 and through the DSP variant's arithmetic (add_s8_fast.h).
+void ExpectAddFastEqualsReference(const AddParams& base) {
+  std::vector<int8_t> a(65536), b(65536), want(65536);
+  for (int i = 0; i < 65536; ++i) {
+    a[i] = static_cast<int8_t>(i & 0xFF);
+    b[i] = static_cast<int8_t>(i >> 8);
+  }
+  AddParams p = base;
+  p.shape = Broadcast5{{1, 1, 1, 1, 65536}, {0, 0, 0, 0, 1}, {0, 0, 0, 0, 1}};
+  ASSERT_EQ(AddS8(p, a.data(), b.data(), nullptr, want.data()), Status::kOk);
+  add_fast::AddFast f;
+  ASSERT_TRUE(add_fast::MakeAddFast(p, &f));
+  for (int i = 0; i < 65536; ++i) {
+    const int8_t got = add_fast::Output(add_fast::Scaled(a[i], f.in1) + add_fast::Scaled(b[i], f.in2), f);
+    ASSERT_EQ(got, want[i]) << "a " << int{a[i]} << " b " << int{b[i]} << " offsets " << p.input1_offset << " "
+                            << p.input2_offset << " " << p.output_offset << " multipliers " << p.input1_multiplier
+                            << " " << p.input2_multiplier << " " << p.output_multiplier << " shifts "
+                            << p.input1_shift << " " << p.input2_shift << " " << p.output_shift;
+  }
+}
+
+TEST(AddFastTest, EqualsTheReferenceForEveryInputPair) {
+  std::mt19937 rng(5);
+  auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * (rng() / 4294967296.0); };
+  // Scales as converters produce them (ratios up to 2^6 between inputs, outputs 0.5x to 4x the larger
+  // input), zero points anywhere in int8, activation ranges of none / relu / relu6-like.
+  for (int trial = 0; trial < 150; ++trial) {
+    const double s1 = std::ldexp(uniform(1.0, 2.0), -static_cast<int>(rng() % 10) - 3);
+    const double s2 = s1 * std::ldexp(uniform(1.0, 2.0), static_cast<int>(rng() % 13) - 6);
+    const double so = (s1 > s2 ? s1 : s2) * std::ldexp(uniform(1.0, 2.0), static_cast<int>(rng() % 3) - 1);
+    const int32_t zo = static_cast<int32_t>(rng() % 256) - 128;
+    const int32_t lo = trial % 3 == 0 ? -128 : zo;
+    const int32_t hi = trial % 3 == 2 ? (zo + 60 < 127 ? zo + 60 : 127) : 127;
+    ExpectAddFastEqualsReference(AddParamsFor(s1, s2, so, static_cast<int32_t>(rng() % 256) - 128,
+                                              static_cast<int32_t>(rng() % 256) - 128, zo, lo, hi));
+  }
+  // Equal scales (multipliers exactly 2^30, shift 0: every rounding a tie), the extreme offsets, and
+  // the largest and smallest shifts MakeAddFast takes.
+  ExpectAddFastEqualsReference(AddParamsFor(0.05, 0.05, 0.1, -128, 127, 0, -128, 127));
+  ExpectAddFastEqualsReference(AddParamsFor(0.05, 0.05, 0.025, 127, -128, -128, -128, 127));
+  ExpectAddFastEqualsReference(AddParamsFor(1.0, 1.0, 0.004, -128, -128, 127, -128, 127));
+  AddParams edge = AddParamsFor(0.01, 0.02, 0.03, -128, 127, 5, -100, 100);
+  edge.input1_multiplier = INT32_MAX;
+  edge.input1_shift = 0;
+  edge.input2_multiplier = 0;
+  edge.output_multiplier = INT32_MAX;
+  edge.output_shift = 0;
+  ExpectAddFastEqualsReference(edge);
+  edge.input1_shift = -29;
+  edge.input2_multiplier = 1 << 30;
+  edge.input2_shift = -29;
+  edge.output_shift = -29;
+  ExpectAddFastEqualsReference(edge);
+  edge.input1_offset = 128;
+  edge.input2_offset = -128;
+  edge.output_shift = -15;
+  ExpectAddFastEqualsReference(edge);
+}
+
+TEST(AddFastTest, RefusesParametersOutsideTheProof) {
+  const AddParams ok = AddParamsFor(0.01, 0.02, 0.03, 3, -4, 5, -128, 127);
+  add_fast::AddFast f;
+  ASSERT_TRUE(add_fast::MakeAddFast(ok, &f));
+  std::vector<AddParams> bad(7, ok);
+  bad[0].left_shift = 19;
+  bad[1].input1_offset = 129;
+  bad[2].input2_shift = -30;
+  bad[3].output_shift = 1;
+  bad[4].output_multiplier = -1;
+  bad[5].act_min = 10, bad[5].act_max = 9;
+  bad[6].output_offset = (1 << 28) + 1;
+  for (const AddParams& p : bad) EXPECT_FALSE(add_fast::MakeAddFast(p, &f));
+}
+
+// The reference's rounded average: (acc > 0 ? acc + count / 2 : acc - count / 2) / count.
+int32_t ReferenceAverage(int32_t acc, int32_t count) {
+  return acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+}
+
+TEST(AveragePoolFastTest, ReciprocalDivisionEqualsTheReference) {
+  // Every sum a window of up to 256 int8 values can hold.
+  for (int32_t count = 1; count <= 256; ++count) {
+    const uint32_t r = avgpool_fast::Reciprocal(count);
+    for (int32_t acc = -128 * count; acc <= 127 * count; ++acc)
+      ASSERT_EQ(avgpool_fast::Average(acc, count / 2, r), ReferenceAverage(acc, count)) << acc << " / " << count;
+  }
+  // Larger windows up to kMaxCount: the extremes, the values around every multiple of count near them,
+  // and random sums.
+  std::mt19937 rng(3);
+  for (int32_t count = 257; count <= avgpool_fast::kMaxCount; ++count) {
+    const uint32_t r = avgpool_fast::Reciprocal(count);
+    std::vector<int32_t> sums;
+    for (int32_t d = -count; d <= count; ++d) {
+      sums.push_back(-128 * count + count + d);
+      sums.push_back(127 * count - count + d);
+    }
+    sums.push_back(-128 * count);
+    sums.push_back(127 * count);
+    for (int i = 0; i < 200; ++i) sums.push_back(static_cast<int32_t>(rng() % (255u * count + 1)) - 128 * count);
+    for (int32_t acc : sums)
+      ASSERT_EQ(avgpool_fast::Average(acc, count / 2, r), ReferenceAverage(acc, count)) << acc << " / " << count;
+  }
 }
 
 }  // namespace

@@ -56,14 +56,16 @@ class GraphBuilder {
   // `output_rms` > 0 rescales the weights so the pre-activation outputs have that RMS (e.g. 2 for the
   // logits before a SOFTMAX, so the softmax output still depends on the input).
   int FullyConnected(int input, int32_t units, Activation activation, std::string name = "", double output_rms = 0.0);
+  // The output keeps the input's quantization; a fused activation only clamps it.
   int AveragePool2D(int input, int32_t filter_h, int32_t filter_w, int32_t stride_h, int32_t stride_w, Padding padding,
-                    std::string name = "");
+                    Activation activation = Activation::kNone, std::string name = "");
   int MaxPool2D(int input, int32_t filter_h, int32_t filter_w, int32_t stride_h, int32_t stride_w, Padding padding,
                 std::string name = "");
   // New shape given as a constant int32 second input (as the TFLite converter writes it), no options.
   int Reshape(int input, std::vector<int32_t> new_shape, std::string name = "");
   int Softmax(int input, float beta = 1.0f, std::string name = "");
-  // Same-shape elementwise ops (no broadcasting).
+  // Elementwise ops. Add broadcasts as TFLite does (shapes right-aligned; each dimension equal or 1 in
+  // one of them); Mul needs equal shapes.
   int Add(int a, int b, Activation activation, std::string name = "");
   int Mul(int a, int b, Activation activation, std::string name = "");
   // All inputs must share one scale and zero point (TFLite Micro requires it); the output keeps them.
@@ -100,7 +102,8 @@ class GraphBuilder {
   int WeightedOutput(BuiltinOp op, int32_t version, int input, int filter, const std::vector<float>& weight_scales,
                      std::vector<double> z, std::vector<int32_t> out_shape, Activation activation,
                      BuiltinOptions options, const std::string& name);
-  int Pool(BuiltinOp op, int input, int32_t fh, int32_t fw, int32_t sh, int32_t sw, Padding padding, std::string name);
+  int Pool(BuiltinOp op, int input, int32_t fh, int32_t fw, int32_t sh, int32_t sw, Padding padding,
+           Activation activation, std::string name);
   int CheckTensor(int tensor) const;  // throws on a bad handle
 
   SplitMix64 rng_;

@@ -28,18 +28,22 @@ const std::vector<ZooInfo>& ZooModels();
 // A zoo network by name. Errors: unknown name.
 std::expected<ModelDef, std::string> MakeZooModel(std::string_view name, uint64_t seed);
 
-// One operator (plus nothing else): input -> op -> output.
-enum class KernelOp { kConv2d, kDepthwiseConv2d, kFullyConnected };
+// One operator (plus nothing else): input(s) -> op -> output.
+enum class KernelOp { kConv2d, kDepthwiseConv2d, kFullyConnected, kAdd, kAveragePool2d };
 struct KernelSpec {
   KernelOp op = KernelOp::kConv2d;
-  // NHWC input for conv/depthwise; for fully_connected only `channels` (in features) and batch `n` count.
+  // NHWC input for conv/depthwise/avgpool/add (add's first input); for fully_connected only
+  // `channels` (in features) and batch `n` count.
   int32_t n = 1, height = 1, width = 1, channels = 1;
-  int32_t out_channels = 1;      // conv output channels / FC units; ignored by depthwise
+  int32_t out_channels = 1;      // conv output channels / FC units; ignored by depthwise, avgpool, add
   int32_t depth_multiplier = 1;  // depthwise only
-  int32_t kernel_h = 1, kernel_w = 1;
+  int32_t kernel_h = 1, kernel_w = 1;  // conv, depthwise, avgpool (the pool's filter)
   int32_t stride_h = 1, stride_w = 1;
   Padding padding = Padding::kSame;
   Activation activation = Activation::kNone;
+  // add only: the second input's shape, right-aligned against [n, height, width, channels] for
+  // broadcasting (1 to 4 dimensions); empty: the same shape as the first input.
+  std::vector<int32_t> shape_b;
 };
 std::expected<ModelDef, std::string> MakeKernelModel(const KernelSpec& spec, uint64_t seed);
 
@@ -47,7 +51,12 @@ std::expected<ModelDef, std::string> MakeKernelModel(const KernelSpec& spec, uin
 //   conv2d:HxWxC,oc=N,k=KHxKW,s=S|SHxSW,pad=same|valid,act=none|relu|relu6
 //   depthwise:HxWxC,k=...,s=...,pad=...,act=...,dm=M
 //   fc:IN,units=N[,act=...][,batch=B]
-// Keys other than the shape are optional (defaults k=1x1, s=1, pad=same, act=none, oc=C, dm=1, units=IN).
+//   avgpool:HxWxC,k=...,s=...,pad=...,act=...[,batch=B]
+//   add:HxWxC[,b=SHAPE][,act=...][,batch=B]   two model inputs; SHAPE (e.g. 1x1xC, Hx1x1, C, 1)
+//                                             broadcasts against the first, as TFLite's ADD does
+// Keys other than the shape are optional (defaults k=1x1, s=1, pad=same, act=none, oc=C, dm=1, units=IN,
+// b=the first input's shape). Single-operator add and avgpool models take their input quantization
+// (scale, zero point) from the seed, so different seeds exercise different requantisation parameters.
 std::expected<KernelSpec, std::string> ParseKernelSpec(std::string_view text);
 std::string KernelSpecString(const KernelSpec& spec);  // canonical form, parses back to the same spec
 

@@ -31,8 +31,9 @@ struct TensorView {
 };
 
 // Which implementation of the operators that have optimised variants (CONV_2D, DEPTHWISE_CONV_2D,
-// FULLY_CONNECTED) runs. Every variant's outputs are byte-identical to the portable reference kernels';
-// only the accumulation loops differ. Wire values of the protocol's SET_KERNEL message.
+// FULLY_CONNECTED, ADD, AVERAGE_POOL_2D) runs. Every variant's outputs are byte-identical to the
+// portable reference kernels'; only the instructions that compute them differ. Wire values of the
+// protocol's SET_KERNEL message.
 enum class KernelVariant : uint8_t {
   kRef = 0,   // portable C++ reference kernels (the default)
   kDsp = 1,   // Cortex-M DSP extension (SMLAD): built when __ARM_FEATURE_DSP (M4, M7, M33, M55)
