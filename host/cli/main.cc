@@ -21,6 +21,7 @@
 #include "hil/board/posix_board.h"
 #include "hil/board/hub_power.h"
 #include "hil/store/open_store.h"
+#include "hil/store/pg_store.h"
 #include "hil/board/usb_scan.h"
 #include "hil/cli/runner.h"
 #include "hil/core/sha256.h"
@@ -185,7 +186,8 @@ int CmdRun(hil::cli::RunOptions options, const RunOutputs& outputs) {
   }
   if (outputs.json_path == "-") return exit_code;  // stdout carries the JSON alone
   if (!outputs.quiet) std::cout << hil::report::SummaryTable(outcome->jobs, {.color = isatty(STDOUT_FILENO) != 0});
-  std::cout << hil::report::SummaryLine(outcome->jobs) << " (run " << outcome->run_id << " in " << options.db_path << ")\n";
+  std::cout << hil::report::SummaryLine(outcome->jobs) << " (run " << outcome->run_id << " in "
+            << (hil::store::IsPostgres(options.db_path) ? hil::store::DescribeConninfo(options.db_path) : options.db_path) << ")\n";
   return exit_code;
 }
 
