@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <optional>
 #include <cmath>
@@ -1339,18 +1340,23 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
         continue;
       }
       // Renew the lease while the job runs; a lost lease means the result will be discarded.
-      std::atomic<bool> finished{false};
+      std::mutex renew_mu;
+      std::condition_variable renew_cv;
+      bool finished = false;
       std::thread renewer([&] {
         const auto every = std::max<std::chrono::milliseconds>(o.lease / 3, std::chrono::milliseconds(50));
-        while (!finished) {
-          for (auto waited = std::chrono::milliseconds(0); waited < every && !finished; waited += std::chrono::milliseconds(20))
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-          if (!finished && !(*renew_q)->Renew(l)) return;
+        std::unique_lock<std::mutex> lock(renew_mu);
+        while (!renew_cv.wait_for(lock, every, [&] { return finished; })) {
+          if (!(*renew_q)->Renew(l)) return;
         }
       });
       bool unhealthy = false;
       store::JobResult result = ctx->runner->ExecuteClaimed(l.run_id, job, inst, unhealthy);
-      finished = true;
+      {
+        std::lock_guard<std::mutex> lock(renew_mu);
+        finished = true;
+      }
+      renew_cv.notify_all();
       renewer.join();
       {
         std::lock_guard<std::mutex> lock(last_work_mu);
