@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "hil/power/testing/fake_lpm01a.h"
@@ -621,6 +622,140 @@ TEST_F(HilCli, FarmAcrossHostsSurvivesADaemonKilledMidJob) {
   EXPECT_EQ(std::string(PQgetvalue(r, 0, 0)), "6");
   PQclear(r);
   PQfinish(watch);
+}
+
+std::string Base64(const std::string& bytes) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) n |= static_cast<uint8_t>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) n |= static_cast<uint8_t>(bytes[i + 2]);
+    out += kAlphabet[n >> 18 & 63];
+    out += kAlphabet[n >> 12 & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[n >> 6 & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
+  }
+  return out;
+}
+
+// The daemon's HTTP API: a token on every request; a suite submitted as JSON, its model file in
+// base64, runs to completion on the daemon's board; bad requests are refused naming the field;
+// oversized bodies are refused; a run of a kind no daemon has is cancelled and ends.
+TEST_F(HilCli, DaemonApiSubmitsFollowsCancelsAndRefusesBadRequests) {
+  auto server = hil::store::testing::PgServer::Start();
+  ASSERT_TRUE(server) << server.error().message;
+  ASSERT_TRUE((*server)->CreateDatabase("api"));
+  const std::string uri = (*server)->Uri("api");
+  const std::string token = "s3cret-token-of-the-farm";
+  const auto token_file = Write("token", token + "\n");
+  const auto farm = Write("host.yaml", "name: host\ninstances:\n  - {id: api-posix, kind: posix-host}\n");
+  const std::string log = (dir_ / "daemon.log").string();
+  const pid_t daemon = fork();
+  if (daemon == 0) {
+    std::freopen(log.c_str(), "w", stderr);
+    execl(HIL_EXE, HIL_EXE, "daemon", "--db", uri.c_str(), "--farm", farm.c_str(), "--id", "api", "--api-port", "0", "--api-token-file",
+          token_file.c_str(), "--api-max-bytes", "100000", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  struct Reap {  // the daemon goes with the test, whatever fails
+    pid_t pid;
+    ~Reap() {
+      if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+    }
+  } reap{daemon};
+  int port = 0;
+  for (int i = 0; i < 200 && port == 0; ++i) {
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto at = text.find("API on http://127.0.0.1:"); at != std::string::npos) port = std::atoi(text.c_str() + at + 24);
+    else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GT(port, 0) << "the daemon did not announce its API";
+  httplib::Client api("127.0.0.1", port);
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+
+  // Without the token, or with another one: 401.
+  auto r = api.Get("/api/v1/runs/1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  r = api.Get("/api/v1/runs/1", {{"Authorization", "Bearer s3cret-token-of-the-farX"}});
+  EXPECT_EQ(r->status, 401);
+
+  // A suite with a model file: runs on the daemon's board.
+  ASSERT_EQ(Hil("model gen 'fc:16,units=4' --seed 3 -o " + (dir_ / "m.tflite").string()).exit_code, 0);
+  std::ifstream model_in(dir_ / "m.tflite", std::ios::binary);
+  const std::string model((std::istreambuf_iterator<char>(model_in)), std::istreambuf_iterator<char>());
+  nlohmann::json submit = {{"suite", "name: api\nmodels:\n  - {path: models/m.tflite}\nboards: [posix-host]\nsettings: {warmup: 0, iterations: 2}\n"},
+                           {"files", {{"models/m.tflite", Base64(model)}}}};
+  r = api.Post("/api/v1/runs", auth, submit.dump(), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const auto run = nlohmann::json::parse(r->body);
+  EXPECT_EQ(run["jobs"], 1);
+  const std::string run_path = "/api/v1/runs/" + std::to_string(run["run_id"].get<int64_t>());
+  nlohmann::json status;
+  for (int i = 0; i < 300; ++i) {
+    r = api.Get(run_path, auth);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    status = nlohmann::json::parse(r->body);
+    if (status["status"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status["status"], "pass") << status.dump();
+  EXPECT_EQ(status["done"], 1);
+  r = api.Get(run_path + "/jobs", auth);
+  ASSERT_EQ(r->status, 200);
+  const auto jobs = nlohmann::json::parse(r->body);
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0]["status"], "pass");
+  EXPECT_EQ(jobs[0]["board_instance"], "api-posix");
+  EXPECT_GT(jobs[0]["median"].get<double>(), 0);
+
+  // Bad requests name what is wrong.
+  auto refused = [&](const std::string& body, int status_code, const std::string& says) {
+    auto x = api.Post("/api/v1/runs", auth, body, "application/json");
+    ASSERT_TRUE(x);
+    EXPECT_EQ(x->status, status_code) << body << " -> " << x->body;
+    EXPECT_THAT(x->body, HasSubstr(says)) << body;
+  };
+  refused("{not json", 400, "body: not JSON");
+  refused(R"({"suite": 3})", 400, "body.suite: missing, or not a string");
+  refused(R"({"suite": "name: x", "extra": 1})", 400, "body.extra: unknown field");
+  refused(R"({"suite": "name: x", "files": {"../x.tflite": "AAAA"}})", 400, "body.files.../x.tflite: not a relative path");
+  refused(R"({"suite": "name: x", "files": {"x.tflite": "not base64!"}})", 400, "body.files.x.tflite: not valid base64");
+  refused(nlohmann::json{{"suite", "name: x\nmodels:\n  - {generate: kws, seed: 1}\nboards: [no-such-board]\n"}}.dump(), 400,
+          "unknown board kind 'no-such-board'");
+  refused(R"({"suite": "name: [x"})", 400, "suite:");
+  refused(std::string(200000, ' '), 413, "");
+  r = api.Get("/api/v1/runs/abc", auth);
+  EXPECT_EQ(r->status, 400);
+  r = api.Get("/api/v1/runs/999", auth);
+  EXPECT_EQ(r->status, 404);
+
+  // A run of a kind no daemon serves stays queued until cancelled; then it ends.
+  r = api.Post("/api/v1/runs", auth,
+               nlohmann::json{{"suite", "name: nobody\nmodels:\n  - {generate: 'fc:8,units=2', seed: 1}\nboards: [mps3-an547]\n"}}.dump(),
+               "application/json");
+  ASSERT_EQ(r->status, 201) << r->body;
+  const std::string other = "/api/v1/runs/" + std::to_string(nlohmann::json::parse(r->body)["run_id"].get<int64_t>());
+  r = api.Post(other + "/cancel", auth, "", "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(nlohmann::json::parse(r->body)["cancelled"], 1);
+  r = api.Get(other, auth);
+  status = nlohmann::json::parse(r->body);
+  EXPECT_EQ(status["status"], "error");
+  EXPECT_EQ(status["cancelled"], 1);
+
+  kill(daemon, SIGTERM);
+  int wstatus = 0;
+  waitpid(daemon, &wstatus, 0);
+  reap.pid = 0;
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << wstatus;
 }
 
 // A job that got much slower than its base is a regression: the run fails (exit 1), the job is

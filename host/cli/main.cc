@@ -406,6 +406,11 @@ int main(int argc, char** argv) {
   cmd_daemon->add_option("--lease-ms", daemon_lease_ms, "How long a claim lasts unless renewed")->capture_default_str()->check(CLI::Range(200, 3600000));
   cmd_daemon->add_option("--max-attempts", daemon.max_attempts, "Claims of a job before it is quarantined")->capture_default_str()->check(CLI::Range(1, 100));
   cmd_daemon->add_option("--exit-when-idle-ms", daemon_idle_exit_ms, "Stop after this long without work (0: never)")->capture_default_str();
+  std::string api_token_file;
+  cmd_daemon->add_option("--api-port", daemon.api_port, "Serve the HTTP API on this port (0: a free one; default: no API)");
+  cmd_daemon->add_option("--api-bind", daemon.api_bind, "Address the API listens on")->capture_default_str();
+  cmd_daemon->add_option("--api-token-file", api_token_file, "File holding the API's bearer token (required with --api-port)");
+  cmd_daemon->add_option("--api-max-bytes", daemon.api_max_body, "Largest submission accepted")->capture_default_str();
 
   std::string results_db = "results/hil.db";
   int64_t run_id = 0;
@@ -493,6 +498,13 @@ int main(int argc, char** argv) {
         daemon.id = std::string(host) + "-" + std::to_string(getpid());
       }
       daemon.lease = std::chrono::milliseconds(daemon_lease_ms);
+      if (daemon.api_port >= 0) {
+        if (api_token_file.empty()) return Error("daemon: --api-port needs --api-token-file (the API takes no request without a token)");
+        std::ifstream in(api_token_file);
+        if (!in) return Error("daemon: cannot read --api-token-file " + api_token_file);
+        std::getline(in, daemon.api_token);
+        while (!daemon.api_token.empty() && std::isspace(static_cast<unsigned char>(daemon.api_token.back()))) daemon.api_token.pop_back();
+      }
       daemon.exit_when_idle = std::chrono::milliseconds(daemon_idle_exit_ms);
       daemon.progress = &std::cerr;
       // SIGINT/SIGTERM: finish the jobs in hand, then leave (a second signal leaves at once).

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "hil/board/board_kind.h"
+#include "hil/cli/daemon_api.h"
 #include "hil/board/openocd_probe.h"
 #include "hil/board/probe_selector.h"
 #include "hil/board/pyocd_probe.h"
@@ -1127,29 +1128,28 @@ std::string JobLine(size_t done, size_t total, const store::JobRow& j) {
 
 // hil run with a postgresql:// farm: the run, its models and its jobs go into the database; the
 // farm's daemons claim and run them; this process follows (LISTEN hil_runs) until none is open.
-static Result<RunOutcome> SubmitAndFollow(const RunOptions& options, const Suite& suite, const std::vector<ModelBlob>& blobs,
-                                   const std::vector<std::vector<uint8_t>>& inputs, const std::map<std::string, board::BoardKind>& kinds,
-                                   const std::string& farm) {
-  auto store = store::PgStore::Open(farm);
-  if (!store) return std::unexpected(store.error());
-  auto queue = store::PgQueue::Open(farm);
-  if (!queue) return std::unexpected(queue.error());
+// Puts a checked suite's run into a farm's database: models and input files by hash, the run and
+// its environment (planned_jobs first, so daemons finish the run only once every job is in), and one
+// queue row per planned job. Returns the run id.
+static Result<int64_t> SubmitRun(const Suite& suite, const std::vector<ModelBlob>& blobs, const std::vector<std::vector<uint8_t>>& inputs,
+                                 const std::map<std::string, board::BoardKind>& kinds, store::PgStore& store, store::PgQueue& queue,
+                                 const std::function<void(int64_t)>& on_run_started) {
   for (const auto& b : blobs)
-    if (auto r = (*queue)->PutModel(b.sha256, b.bytes); !r) return std::unexpected(r.error());
+    if (auto r = queue.PutModel(b.sha256, b.bytes); !r) return std::unexpected(r.error());
   std::vector<std::string> input_shas;
   for (const auto& bytes : inputs) {
     input_shas.push_back(Sha256Hex(bytes));
-    if (auto r = (*queue)->PutModel(input_shas.back(), bytes); !r) return std::unexpected(r.error());
+    if (auto r = queue.PutModel(input_shas.back(), bytes); !r) return std::unexpected(r.error());
   }
-  auto run = (*store)->BeginRun({suite.name, suite.file});
-  if (!run) return std::unexpected(run.error());
-  if (options.on_run_started) options.on_run_started(*run);
-  auto env = HostEnvironment();
-  env.emplace_back("farm", (*store)->name());
-  if (!suite.sha256.empty()) env.emplace_back("suite_sha256", suite.sha256);
-  (void)(*store)->SetEnvironment(*run, env);
-  if (auto r = (*queue)->Listen("hil_runs"); !r) return std::unexpected(r.error());
   const std::vector<Job> jobs = PlanJobs(suite);
+  auto run = store.BeginRun({suite.name, suite.file});
+  if (!run) return std::unexpected(run.error());
+  if (on_run_started) on_run_started(*run);
+  auto env = HostEnvironment();
+  env.emplace_back("farm", store.name());
+  env.emplace_back("planned_jobs", std::to_string(jobs.size()));
+  if (!suite.sha256.empty()) env.emplace_back("suite_sha256", suite.sha256);
+  if (auto r = store.SetEnvironment(*run, env); !r) return std::unexpected(r.error());
   for (const Job& job : jobs) {
     store::JobInfo info;
     info.ordinal = job.ordinal;
@@ -1162,8 +1162,49 @@ static Result<RunOutcome> SubmitAndFollow(const RunOptions& options, const Suite
     info.iterations = job.settings.iterations;
     info.repetitions = job.settings.repetitions;
     info.kernel = job.settings.kernel;
-    if (auto id = (*queue)->Submit(*run, info, JobSpec(suite, blobs, input_shas, job).dump()); !id) return std::unexpected(id.error());
+    if (auto id = queue.Submit(*run, info, JobSpec(suite, blobs, input_shas, job).dump()); !id) return std::unexpected(id.error());
   }
+  return *run;
+}
+
+Result<Submitted> SubmitSuite(const std::string& farm_db, std::string_view suite_text, const std::string& file, const std::string& base_dir,
+                              const std::string& boards_dir) {
+  auto suite = ParseSuite(suite_text, file, base_dir);
+  if (!suite) return std::unexpected(suite.error());
+  suite->sha256 = Sha256Hex(std::span(reinterpret_cast<const uint8_t*>(suite_text.data()), suite_text.size()));
+  std::vector<Error> broken;
+  auto kinds = board::LoadBoardKinds(boards_dir, &broken);
+  if (!kinds) return std::unexpected(kinds.error());
+  for (size_t i = 0; i < suite->boards.size(); ++i) {
+    const BoardRef& b = suite->boards[i];
+    if (!kinds->contains(b.kind))
+      return Fail(Status::kNotFound, file + ":" + std::to_string(b.line) + ": boards[" + std::to_string(i) + "]: unknown board kind '" +
+                                         b.kind + "' (known: " + Known(*kinds) + ")");
+  }
+  auto blobs = ResolveModels(*suite);
+  if (!blobs) return std::unexpected(blobs.error());
+  auto inputs = ResolveInputs(*suite);
+  if (!inputs) return std::unexpected(inputs.error());
+  auto store = store::PgStore::Open(farm_db);
+  if (!store) return std::unexpected(store.error());
+  auto queue = store::PgQueue::Open(farm_db);
+  if (!queue) return std::unexpected(queue.error());
+  auto run = SubmitRun(*suite, *blobs, *inputs, *kinds, **store, **queue, nullptr);
+  if (!run) return std::unexpected(run.error());
+  return Submitted{*run, PlanJobs(*suite).size()};
+}
+
+static Result<RunOutcome> SubmitAndFollow(const RunOptions& options, const Suite& suite, const std::vector<ModelBlob>& blobs,
+                                          const std::vector<std::vector<uint8_t>>& inputs,
+                                          const std::map<std::string, board::BoardKind>& kinds, const std::string& farm) {
+  auto store = store::PgStore::Open(farm);
+  if (!store) return std::unexpected(store.error());
+  auto queue = store::PgQueue::Open(farm);
+  if (!queue) return std::unexpected(queue.error());
+  if (auto r = (*queue)->Listen("hil_runs"); !r) return std::unexpected(r.error());  // before any job can end
+  auto run = SubmitRun(suite, blobs, inputs, kinds, **store, **queue, options.on_run_started);
+  if (!run) return std::unexpected(run.error());
+  const std::vector<Job> jobs = PlanJobs(suite);
   auto say = [&](const std::string& line) {
     if (options.progress) *options.progress << line << "\n" << std::flush;
   };
@@ -1366,6 +1407,7 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
         // The board failed health checks after recovery: the job goes back to the queue for another
         // host, and this board is drained (takes no more jobs until the daemon restarts).
         (void)(*q)->Release(l, result.error);
+        (void)(*q)->FinishIfDone(l.run_id);  // quarantined on its last attempt
         log(fmt::format("board {} drained: {}", inst.id, result.error));
         std::lock_guard<std::mutex> lock(mu);
         drained.insert(inst.id);
@@ -1374,8 +1416,17 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
       if (auto c = (*q)->Complete(l, inst.id, result); !c) log(c.error().message);
       else log(fmt::format("job {} of run {} ({} on {}): {}", l.job_id, l.run_id, ctx->suite.models[job.model_index].name, inst.id,
                            result.status));
+      if (auto f = (*q)->FinishIfDone(l.run_id); f && *f) log(fmt::format("run {} finished", l.run_id));
     }
   };
+  std::unique_ptr<DaemonApi> api;
+  if (o.api_port >= 0) {
+    auto a = DaemonApi::Start({.db = o.db, .boards_dir = o.boards_dir, .bind = o.api_bind, .port = o.api_port, .token = o.api_token,
+                               .max_body = o.api_max_body});
+    if (!a) return std::unexpected(a.error());
+    api = std::move(*a);
+    log(fmt::format("API on http://{}:{}/api/v1/", o.api_bind, api->port()));
+  }
   std::vector<std::thread> workers;
   for (const auto& inst : farm->instances) workers.emplace_back(work, std::cref(inst));
   log(fmt::format("serving {} boards of {} on {}", farm->instances.size(), farm_path, (*control)->name()));
@@ -1389,6 +1440,7 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
     if (auto h = (*control)->Heartbeat(o.id, boards, "running"); !h) log(h.error().message);
     for (int i = 0; i < 10 && !stop && !idle_out; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  if (api) api->Stop();
   for (auto& t : workers) t.join();
   (void)(*control)->Heartbeat(o.id, "", "stopped");
   contexts.clear();

@@ -114,6 +114,20 @@ Result<int> PgQueue::Cancel(int64_t run_id) {
   return q.rows();
 }
 
+Result<bool> PgQueue::FinishIfDone(int64_t run_id) {
+  Res r = Run(conn_,
+              "UPDATE runs SET finished_at=$2, status = CASE "
+              "  WHEN EXISTS (SELECT 1 FROM jobs WHERE run_id=$1 AND status NOT IN ('pass', 'fail')) THEN 'error' "
+              "  WHEN EXISTS (SELECT 1 FROM jobs WHERE run_id=$1 AND status = 'fail') THEN 'fail' ELSE 'pass' END "
+              "WHERE id=$1 AND status='running' "
+              "AND NOT EXISTS (SELECT 1 FROM queue WHERE run_id=$1 AND state IN ('queued', 'leased')) "
+              "AND (SELECT COUNT(*) FROM queue WHERE run_id=$1) >= "
+              "    COALESCE((SELECT value::bigint FROM environment WHERE run_id=$1 AND key='planned_jobs'), 1)",
+              {P(run_id), NowUtc()});
+  if (!r.ok()) return Fail(Status::kInternal, "queue " + name_ + ": finishing run " + std::to_string(run_id) + ": " + r.Error());
+  return r.Affected() == 1;
+}
+
 Result<void> PgQueue::QuarantineSpent() {
   // Claimable jobs that have had every attempt: quarantined, their job rows errors that say why.
   Res q = Run(conn_,

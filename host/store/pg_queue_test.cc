@@ -315,3 +315,31 @@ TEST_F(PgQueueTest, DaemonsAreLiveWhileTheyBeat) {
 
 }  // namespace
 }  // namespace hil::store
+
+namespace hil::store {
+namespace {
+
+TEST_F(PgQueueTest, ARunEndsWhenEveryPlannedJobHasEnded) {
+  auto q = Queue({.lease = std::chrono::milliseconds(30000), .max_attempts = 1});
+  ASSERT_TRUE(store_->SetEnvironment(run_, {{"planned_jobs", "3"}}));
+  Submit(*q, 0, "k");
+  auto l = q->Claim("host-a", {"k"});
+  ASSERT_TRUE(l && *l);
+  ASSERT_TRUE(q->Complete(**l, "a", Passed(1)));
+  EXPECT_FALSE(*q->FinishIfDone(run_));  // two jobs are not even submitted yet
+  Submit(*q, 1, "k");
+  Submit(*q, 2, "k");
+  auto l1 = q->Claim("host-a", {"k"});
+  ASSERT_TRUE(q->Complete(**l1, "a", Passed(2)));
+  EXPECT_FALSE(*q->FinishIfDone(run_));
+  auto l2 = q->Claim("host-a", {"k"});
+  ASSERT_TRUE(q->Release(**l2, "board hung"));  // its only attempt: quarantined
+  EXPECT_TRUE(*q->FinishIfDone(run_));
+  EXPECT_FALSE(*q->FinishIfDone(run_));  // once
+  auto runs = store_->ListRuns();
+  EXPECT_EQ((*runs)[0].status, kError);
+  EXPECT_FALSE((*runs)[0].finished_at.empty());
+}
+
+}  // namespace
+}  // namespace hil::store

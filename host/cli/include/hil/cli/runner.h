@@ -12,6 +12,7 @@
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hil/core/error.h"
@@ -74,8 +75,24 @@ struct DaemonOptions {
   std::chrono::milliseconds execute_timeout{60000};
   int link_attempts = 5;
   std::ostream* progress = nullptr;
+  // The HTTP API (daemon_api.h): off when api_port < 0; 0 picks a free port.
+  int api_port = -1;
+  std::string api_bind = "127.0.0.1";
+  std::string api_token;              // required with the API: requests carry "Authorization: Bearer <token>"
+  size_t api_max_body = 64u << 20;    // larger submissions are refused (413)
 };
 Result<int> RunDaemon(const DaemonOptions& options, const std::atomic<bool>& stop);
+
+// Submits a suite given as text to a farm across hosts (the files it names are resolved against
+// `base_dir`, its board kinds against `boards_dir`): the suite is checked as `hil run` checks it,
+// then its run and jobs are queued. Returns the run id and the number of jobs. Errors: the suite's
+// (kBadArgument, kNotFound, naming `file` and the line) and the database's.
+struct Submitted {
+  int64_t run_id = 0;
+  size_t jobs = 0;
+};
+Result<Submitted> SubmitSuite(const std::string& farm_db, std::string_view suite_text, const std::string& file, const std::string& base_dir,
+                              const std::string& boards_dir);
 
 // Facts about this host and build for the environment table.
 std::vector<std::pair<std::string, std::string>> HostEnvironment();

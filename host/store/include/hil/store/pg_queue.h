@@ -73,6 +73,10 @@ class PgQueue {
   Result<QueueCounts> Counts(int64_t run_id);
   // Cancels the queued jobs of a run (leased ones finish); returns how many.
   Result<int> Cancel(int64_t run_id);
+  // Ends a running run once every planned job (its environment's planned_jobs) is in the queue and
+  // none is open: status error if a job is not pass/fail, else fail if one failed, else pass.
+  // Returns whether it ended the run now. Daemons call it after each job; idempotent.
+  Result<bool> FinishIfDone(int64_t run_id);
 
   // The oldest claimable job of one of `kinds` (queued, or leased with an expired lease), now
   // leased to `owner`; nullopt when there is none. Jobs out of attempts are quarantined on the way.

@@ -1,0 +1,239 @@
+#include "hil/cli/daemon_api.h"
+
+#include <httplib.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "hil/cli/runner.h"
+#include "hil/core/stats.h"
+#include "hil/store/pg_queue.h"
+#include "hil/store/pg_store.h"
+
+namespace hil::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void Send(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+void SendError(httplib::Response& res, int status, const std::string& message) { Send(res, status, {{"error", message}}); }
+
+int HttpStatus(const Error& e) {
+  switch (e.code) {
+    case Status::kNotFound: return 404;
+    case Status::kBadArgument: return 400;
+    case Status::kBadState: return 409;
+    default: return 500;
+  }
+}
+
+// Compares in time independent of where the strings differ.
+bool SameToken(const std::string& given, const std::string& token) {
+  unsigned diff = given.size() == token.size() ? 0u : 1u;
+  for (size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned>(given[i] ^ token[i % token.size()]);
+  return diff == 0;
+}
+
+// A run id from the path; nullopt unless it is a positive decimal number.
+std::optional<int64_t> RunId(const std::string& text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
+  const int64_t v = std::stoll(text);
+  return v > 0 ? std::optional<int64_t>(v) : std::nullopt;
+}
+
+// A relative path that stays inside the folder it is resolved in.
+bool SafeRelativePath(const std::string& p) {
+  if (p.empty() || p.size() > 512 || p[0] == '/') return false;
+  for (const auto& part : fs::path(p))
+    if (part == ".." || part == ".") return false;
+  return p.find('\0') == std::string::npos;
+}
+
+}  // namespace
+
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = text[i + k];
+      if (c == '=' && last && k >= 2) {
+        v[k] = 0;
+        ++pad;
+      } else if (pad > 0 || (v[k] = value(c)) < 0) {
+        return std::nullopt;  // a character outside the alphabet, or data after padding
+      }
+    }
+    const uint32_t n = static_cast<uint32_t>(v[0] << 18 | v[1] << 12 | v[2] << 6 | v[3]);
+    out.push_back(static_cast<char>(n >> 16));
+    if (pad < 2) out.push_back(static_cast<char>(n >> 8 & 0xFF));
+    if (pad < 1) out.push_back(static_cast<char>(n & 0xFF));
+  }
+  return out;
+}
+
+struct DaemonApi::Impl {
+  ApiOptions options;
+  httplib::Server server;
+  int port = 0;
+  std::thread thread;
+};
+
+DaemonApi::DaemonApi(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+DaemonApi::~DaemonApi() { Stop(); }
+
+int DaemonApi::port() const { return impl_->port; }
+
+void DaemonApi::Stop() {
+  if (impl_ && impl_->thread.joinable()) {
+    impl_->server.stop();
+    impl_->thread.join();
+  }
+}
+
+Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
+  if (options.token.size() < 16)
+    return Fail(Status::kBadArgument, "daemon API: a token of at least 16 characters is required (--api-token-file)");
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  httplib::Server& s = impl->server;
+  const ApiOptions* o = &impl->options;
+  s.set_payload_max_length(options.max_body);
+  s.set_pre_routing_handler([o](const httplib::Request& req, httplib::Response& res) {
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) != 0 || !SameToken(auth.substr(7), o->token)) {
+      SendError(res, 401, "missing or wrong token (Authorization: Bearer <token>)");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  s.Post("/api/v1/runs", [o](const httplib::Request& req, httplib::Response& res) {
+    json body;
+    try {
+      body = json::parse(req.body);
+    } catch (const std::exception& e) {
+      return SendError(res, 400, std::string("body: not JSON: ") + e.what());
+    }
+    if (!body.is_object()) return SendError(res, 400, "body: expected a JSON object");
+    for (const auto& [key, value] : body.items())
+      if (key != "suite" && key != "files") return SendError(res, 400, "body." + key + ": unknown field (expected suite, files)");
+    if (!body.contains("suite") || !body["suite"].is_string()) return SendError(res, 400, "body.suite: missing, or not a string of suite YAML");
+    char dir_template[] = "/tmp/hil_api_XXXXXX";
+    if (!mkdtemp(dir_template)) return SendError(res, 500, "cannot create a temporary folder");
+    const fs::path dir(dir_template);
+    struct Cleanup {
+      fs::path dir;
+      ~Cleanup() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+      }
+    } cleanup{dir};
+    if (body.contains("files")) {
+      if (!body["files"].is_object()) return SendError(res, 400, "body.files: expected an object of path: base64");
+      for (const auto& [path, content] : body["files"].items()) {
+        if (!SafeRelativePath(path)) return SendError(res, 400, "body.files." + path + ": not a relative path inside the suite's folder");
+        if (!content.is_string()) return SendError(res, 400, "body.files." + path + ": expected a base64 string");
+        auto bytes = DecodeBase64(content.get<std::string>());
+        if (!bytes) return SendError(res, 400, "body.files." + path + ": not valid base64");
+        std::error_code ec;
+        fs::create_directories((dir / path).parent_path(), ec);
+        std::ofstream out(dir / path, std::ios::binary);
+        out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+        if (!out) return SendError(res, 500, "cannot write " + path);
+      }
+    }
+    auto submitted = SubmitSuite(o->db, body["suite"].get<std::string>(), "suite", dir.string(), o->boards_dir);
+    if (!submitted) {
+      // The suite's own messages name "suite:<line>"; the temporary folder means nothing to the client.
+      std::string message = submitted.error().message;
+      for (size_t at; (at = message.find(dir.string() + "/")) != std::string::npos;) message.erase(at, dir.string().size() + 1);
+      return SendError(res, submitted.error().code == Status::kInternal ? 500 : 400, message);
+    }
+    Send(res, 201, {{"run_id", submitted->run_id}, {"jobs", submitted->jobs}});
+  });
+
+  s.Get(R"(/api/v1/runs/([^/]+))", [o](const httplib::Request& req, httplib::Response& res) {
+    const auto id = RunId(req.matches[1]);
+    if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + std::string(req.matches[1]) + "'");
+    auto store = store::PgStore::Open(o->db);
+    if (!store) return SendError(res, 500, store.error().message);
+    auto runs = (*store)->ListRuns();
+    if (!runs) return SendError(res, 500, runs.error().message);
+    const store::RunRow* run = nullptr;
+    for (const auto& r : *runs)
+      if (r.id == *id) run = &r;
+    if (!run) return SendError(res, 404, "no run " + std::to_string(*id));
+    auto queue = store::PgQueue::Open(o->db);
+    if (!queue) return SendError(res, 500, queue.error().message);
+    auto c = (*queue)->Counts(*id);
+    if (!c) return SendError(res, 500, c.error().message);
+    Send(res, 200,
+         {{"run_id", *id}, {"suite", run->suite_name}, {"status", run->status}, {"queued", c->queued}, {"leased", c->leased},
+          {"done", c->done}, {"quarantined", c->quarantined}, {"cancelled", c->cancelled}});
+  });
+
+  s.Post(R"(/api/v1/runs/([^/]+)/cancel)", [o](const httplib::Request& req, httplib::Response& res) {
+    const auto id = RunId(req.matches[1]);
+    if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + std::string(req.matches[1]) + "'");
+    auto queue = store::PgQueue::Open(o->db);
+    if (!queue) return SendError(res, 500, queue.error().message);
+    auto c = (*queue)->Counts(*id);
+    if (!c) return SendError(res, 500, c.error().message);
+    if (c->open() + c->done + c->quarantined + c->cancelled == 0) return SendError(res, 404, "no queued run " + std::to_string(*id));
+    auto n = (*queue)->Cancel(*id);
+    if (!n) return SendError(res, HttpStatus(n.error()), n.error().message);
+    (void)(*queue)->FinishIfDone(*id);
+    Send(res, 200, {{"cancelled", *n}});
+  });
+
+  s.Get(R"(/api/v1/runs/([^/]+)/jobs)", [o](const httplib::Request& req, httplib::Response& res) {
+    const auto id = RunId(req.matches[1]);
+    if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + std::string(req.matches[1]) + "'");
+    auto store = store::PgStore::Open(o->db);
+    if (!store) return SendError(res, 500, store.error().message);
+    auto jobs = (*store)->ListJobs(*id);
+    if (!jobs) return SendError(res, HttpStatus(jobs.error()), jobs.error().message);
+    json out = json::array();
+    for (const auto& j : *jobs) {
+      json row = {{"id", j.id},          {"model", j.info.model_name}, {"board_kind", j.info.board_kind},
+                  {"board_instance", j.info.board_instance}, {"status", j.status}, {"unit", j.unit}, {"error", j.error}};
+      row["median"] = j.samples.empty() ? json(nullptr) : json(Summarize(j.samples).median);
+      out.push_back(row);
+    }
+    Send(res, 200, out);
+  });
+
+  impl->port = options.port > 0 ? (impl->server.bind_to_port(options.bind, options.port) ? options.port : -1)
+                                : impl->server.bind_to_any_port(options.bind);
+  if (impl->port <= 0)
+    return Fail(Status::kInternal, "daemon API: cannot listen on " + options.bind + ":" + std::to_string(options.port));
+  impl->thread = std::thread([s = &impl->server] { s->listen_after_bind(); });
+  return std::unique_ptr<DaemonApi>(new DaemonApi(std::move(impl)));
+}
+
+}  // namespace hil::cli
