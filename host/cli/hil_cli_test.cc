@@ -551,6 +551,16 @@ TEST_F(HilCli, RunStoresIntoPostgresql) {
   bool suite_hash = false;
   for (const auto& [k, v] : *env) suite_hash = suite_hash || k == "suite_sha256";
   EXPECT_TRUE(suite_hash);
+  // The other commands read the same database.
+  auto results = Hil("results --db " + uri + " --run 1");
+  EXPECT_EQ(results.exit_code, 0) << results.output;
+  EXPECT_THAT(results.output, HasSubstr("kws-s1"));
+  const auto html = (dir_ / "report.html").string();
+  auto report = Hil("report --db " + uri + " -o " + html);
+  EXPECT_EQ(report.exit_code, 0) << report.output;
+  std::ifstream page(html);
+  const std::string text((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr("posix-smoke"));
   // An unreachable database is a clear error naming it, before any job runs.
   auto bad = Hil("run " HIL_SOURCE_DIR "/suites/posix-smoke.yaml --db postgresql://hil@127.0.0.1:1/none");
   EXPECT_EQ(bad.exit_code, 2) << bad.output;

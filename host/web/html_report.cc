@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "hil/store/sqlite_store.h"
+#include "hil/store/open_store.h"
 #include "web_assets.h"
 
 namespace hil::web {
@@ -27,9 +27,9 @@ std::string RenderReportHtml(std::string_view report_json, bool live) {
 
 Result<void> WriteReport(const ReportOptions& options, const std::string& out_path) {
   std::error_code ec;
-  if (!std::filesystem::exists(options.db_path, ec))
+  if (!store::IsPostgres(options.db_path) && !std::filesystem::exists(options.db_path, ec))
     return Fail(Status::kNotFound, "store " + options.db_path + ": no such file (run `hil run` first)");
-  auto store = store::SqliteStore::Open(options.db_path);
+  auto store = store::OpenStore(options.db_path);
   if (!store) return std::unexpected(store.error());
   auto json = ReportJson(**store, options);
   if (!json) return std::unexpected(json.error());

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "hil/store/sqlite_store.h"
+#include "hil/store/open_store.h"
 #include "hil/web/html_report.h"
 
 namespace hil::web {
@@ -26,7 +26,7 @@ void SendError(httplib::Response& res, const Error& e) {
 
 Result<void> Serve(const ServeOptions& options) {
   std::error_code ec;
-  if (!std::filesystem::exists(options.db_path, ec))
+  if (!store::IsPostgres(options.db_path) && !std::filesystem::exists(options.db_path, ec))
     return Fail(Status::kNotFound, "store " + options.db_path + ": no such file (run `hil run` first)");
 
   httplib::Server server;
@@ -34,7 +34,7 @@ Result<void> Serve(const ServeOptions& options) {
   // threads must see runs that `hil run` finished after the server started.
   auto with_store = [&options](httplib::Response& res, const std::function<Result<std::string>(store::Store&)>& body,
                                const char* type) {
-    auto store = store::SqliteStore::Open(options.db_path);
+    auto store = store::OpenStore(options.db_path);
     if (!store) return SendError(res, store.error());
     auto text = body(**store);
     if (!text) return SendError(res, text.error());
