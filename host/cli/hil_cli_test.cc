@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -766,6 +767,45 @@ TEST_F(HilCli, DaemonApiSubmitsFollowsCancelsAndRefusesBadRequests) {
   waitpid(daemon, &wstatus, 0);
   reap.pid = 0;
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << wstatus;
+}
+
+// Runs on a farm across hosts get the same budget and regression checks as local ones: the daemon
+// checks the budget with the job, the submitter compares the run with the last one on its branch.
+TEST_F(HilCli, FarmRunsCheckBudgetsAndRegressions) {
+  auto server = hil::store::testing::PgServer::Start();
+  ASSERT_TRUE(server) << server.error().message;
+  ASSERT_TRUE((*server)->CreateDatabase("checks"));
+  const std::string uri = (*server)->Uri("checks");
+  const auto farm = Write("host.yaml", "name: host\ninstances:\n  - {id: c-posix, kind: posix-host}\n");
+  const pid_t daemon = fork();
+  if (daemon == 0) {
+    std::freopen((dir_ / "daemon.log").c_str(), "w", stderr);
+    execl(HIL_EXE, HIL_EXE, "daemon", "--db", uri.c_str(), "--farm", farm.c_str(), "--id", "c", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  struct Reap {
+    pid_t pid;
+    ~Reap() {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } reap{daemon};
+  const auto suite = Write("checks.yaml", "name: checks\nmodels:\n  - {generate: 'fc:16,units=4', seed: 3}\nboards: [posix-host]\n"
+                                          "settings: {warmup: 0, iterations: 3}\nbudgets:\n  posix-host: {ram_peak_bytes: 10}\n"
+                                          "regressions: {against: last-run, threshold_pct: 0.5}\n");
+  auto first = Hil("run " + suite + " --farm " + uri, "HIL_GIT_BRANCH=farm-test ");
+  EXPECT_EQ(first.exit_code, 1) << first.output;
+  EXPECT_THAT(first.output, HasSubstr("budget: FAIL ram_peak_bytes"));
+  EXPECT_THAT(first.output, HasSubstr("regressions: nothing to compare with"));
+  auto second = Hil("run " + suite + " --farm " + uri, "HIL_GIT_BRANCH=farm-test ");
+  EXPECT_THAT(second.output, HasSubstr("the last of checks on branch farm-test"));
+  auto store = hil::store::PgStore::Open(uri);
+  ASSERT_TRUE(store);
+  auto env = (*store)->Environment(2);
+  ASSERT_TRUE(env);
+  std::map<std::string, std::string> facts(env->begin(), env->end());
+  EXPECT_EQ(facts["git_branch"], "farm-test");
+  EXPECT_THAT(facts["regressions"], HasSubstr("compared with run 1"));
 }
 
 // A job that got much slower than its base is a regression: the run fails (exit 1), the job is

@@ -341,6 +341,14 @@ class Runner {
     if (&pool_ == &own_pool_) boards_.clear();
   }
 
+  // A run on a farm across hosts, followed by its submitter: the suite's facts (git commit and
+  // branch) for the run's environment, then, once its jobs have ended, its regression check.
+  std::vector<std::pair<std::string, std::string>> SuiteFacts() { return SuiteEnvironment(); }
+  Result<int> CheckRegressionsOf(int64_t run_id) {
+    run_id_ = run_id;
+    return CheckRegressions();
+  }
+
   // Daemon mode: one job of run `run_id`, claimed from the queue, on `inst` (its slot exists in the
   // pool). The result is complete and checked against the budget, not stored.
   store::JobResult ExecuteClaimed(int64_t run_id, const Job& job, const board::BoardInstance& inst, bool& unhealthy) {
@@ -1098,6 +1106,18 @@ nlohmann::json JobSpec(const Suite& suite, const std::vector<ModelBlob>& blobs, 
         {"iterations", job.settings.iterations}, {"repetitions", job.settings.repetitions}, {"link", job.settings.link},
         {"kernel", job.settings.kernel}}}};
   if (suite.checks.min_top1) spec["checks"]["min_top1"] = *suite.checks.min_top1;
+  nlohmann::json budgets = nlohmann::json::array();
+  for (const Budget& b : suite.budgets) {
+    nlohmann::json j = {{"kind", b.kind}, {"line", b.line}};
+    if (b.latency_us) j["latency_us"] = *b.latency_us;
+    if (b.latency_instructions) j["latency_instructions"] = *b.latency_instructions;
+    if (b.latency_cycles) j["latency_cycles"] = *b.latency_cycles;
+    if (b.ram_peak_bytes) j["ram_peak_bytes"] = *b.ram_peak_bytes;
+    if (b.flash_bytes) j["flash_bytes"] = *b.flash_bytes;
+    if (b.energy_uj) j["energy_uj"] = *b.energy_uj;
+    budgets.push_back(j);
+  }
+  spec["budgets"] = budgets;
   return spec;
 }
 
@@ -1133,7 +1153,8 @@ std::string JobLine(size_t done, size_t total, const store::JobRow& j) {
 // queue row per planned job. Returns the run id.
 static Result<int64_t> SubmitRun(const Suite& suite, const std::vector<ModelBlob>& blobs, const std::vector<std::vector<uint8_t>>& inputs,
                                  const std::map<std::string, board::BoardKind>& kinds, store::PgStore& store, store::PgQueue& queue,
-                                 const std::function<void(int64_t)>& on_run_started) {
+                                 const std::function<void(int64_t)>& on_run_started,
+                                 const std::vector<std::pair<std::string, std::string>>& suite_facts = {}) {
   for (const auto& b : blobs)
     if (auto r = queue.PutModel(b.sha256, b.bytes); !r) return std::unexpected(r.error());
   std::vector<std::string> input_shas;
@@ -1149,6 +1170,7 @@ static Result<int64_t> SubmitRun(const Suite& suite, const std::vector<ModelBlob
   env.emplace_back("farm", store.name());
   env.emplace_back("planned_jobs", std::to_string(jobs.size()));
   if (!suite.sha256.empty()) env.emplace_back("suite_sha256", suite.sha256);
+  env.insert(env.end(), suite_facts.begin(), suite_facts.end());
   if (auto r = store.SetEnvironment(*run, env); !r) return std::unexpected(r.error());
   for (const Job& job : jobs) {
     store::JobInfo info;
@@ -1202,7 +1224,9 @@ static Result<RunOutcome> SubmitAndFollow(const RunOptions& options, const Suite
   auto queue = store::PgQueue::Open(farm);
   if (!queue) return std::unexpected(queue.error());
   if (auto r = (*queue)->Listen("hil_runs"); !r) return std::unexpected(r.error());  // before any job can end
-  auto run = SubmitRun(suite, blobs, inputs, kinds, **store, **queue, options.on_run_started);
+  // A Runner with no boards of its own: the suite's facts now, the regression check at the end.
+  Runner local(options, suite, blobs, inputs, kinds, board::Farm{}, **store);
+  auto run = SubmitRun(suite, blobs, inputs, kinds, **store, **queue, options.on_run_started, local.SuiteFacts());
   if (!run) return std::unexpected(run.error());
   const std::vector<Job> jobs = PlanJobs(suite);
   auto say = [&](const std::string& line) {
@@ -1234,6 +1258,7 @@ static Result<RunOutcome> SubmitAndFollow(const RunOptions& options, const Suite
                                                 counts->open()));
     if (auto n = (*queue)->WaitNotify(std::chrono::milliseconds(1000)); !n) return std::unexpected(n.error());
   }
+  if (auto r = local.CheckRegressionsOf(*run); !r) return std::unexpected(r.error());
   auto rows = (*store)->ListJobs(*run);
   if (!rows) return std::unexpected(rows.error());
   int fails = 0, errors = 0;
@@ -1290,6 +1315,18 @@ Result<std::unique_ptr<RunContext>> MakeContext(const DaemonOptions& o, const Ru
     inputs.push_back(std::move(*bytes));
   }
   s.checks.outputs_equal_reference = spec.at("checks").at("reference").get<bool>();
+  for (const auto& j : spec.value("budgets", nlohmann::json::array())) {
+    Budget b;
+    b.kind = j.at("kind").get<std::string>();
+    b.line = j.value("line", 0);
+    if (j.contains("latency_us")) b.latency_us = j["latency_us"].get<double>();
+    if (j.contains("latency_instructions")) b.latency_instructions = j["latency_instructions"].get<uint64_t>();
+    if (j.contains("latency_cycles")) b.latency_cycles = j["latency_cycles"].get<uint64_t>();
+    if (j.contains("ram_peak_bytes")) b.ram_peak_bytes = j["ram_peak_bytes"].get<uint64_t>();
+    if (j.contains("flash_bytes")) b.flash_bytes = j["flash_bytes"].get<uint64_t>();
+    if (j.contains("energy_uj")) b.energy_uj = j["energy_uj"].get<double>();
+    s.budgets.push_back(b);
+  }
   if (spec.at("checks").contains("min_top1")) s.checks.min_top1 = spec.at("checks").at("min_top1").get<double>();
   auto store = store::PgStore::Open(o.db);
   if (!store) return std::unexpected(store.error());
