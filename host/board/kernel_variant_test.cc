@@ -188,6 +188,19 @@ TEST(KernelVariant, DspIsByteIdenticalAndFasterOnCortexM4) {
       << mve.error().message;
 }
 
+// The other cores with the DSP extension: the Cortex-M7 (mps2-an500) and the Cortex-M33
+// (mps2-an505, ARMv8-M Mainline). Same kernels, other pipelines and ISA revisions.
+TEST(KernelVariant, DspIsByteIdenticalAndFasterOnCortexM7AndM33) {
+  for (const char* machine : {"mps2-an500", "mps2-an505"}) {
+    auto b = QemuBoard::Start(Options(machine));
+    ASSERT_TRUE(b.has_value()) << machine << ": " << b.error().message;
+    for (const char* spec : kSpecs) CompareVariants(**b, spec, {kDsp}, Count::kFewer, /*inputs=*/1, /*seed=*/2, /*extremes=*/true);
+    auto a = (*b)->session().SetKernel(kAuto);
+    ASSERT_TRUE(a.has_value()) << machine << ": " << a.error().message;
+    EXPECT_EQ(*a, kDsp) << machine;
+  }
+}
+
 TEST(KernelVariant, MveAndDspAreByteIdenticalAndFasterOnCortexM55) {
   auto b = QemuBoard::Start(Options("mps3-an547"));
   ASSERT_TRUE(b.has_value()) << b.error().message;
@@ -288,7 +301,8 @@ TEST(KernelVariant, ZooInstructionCountsPerVariant) {
     std::vector<uint8_t> variants;
     double peak_macs_per_cycle;
   };
-  const Core cores[] = {{"mps2-an386", {kDsp}, 2.0}, {"mps3-an547", {kDsp, kMve}, 8.0}};
+  const Core cores[] = {{"mps2-an386", {kDsp}, 2.0}, {"mps2-an500", {kDsp}, 2.0}, {"mps2-an505", {kDsp}, 2.0},
+                        {"mps3-an547", {kDsp, kMve}, 8.0}};
   for (const Core& core : cores) {
     auto b = QemuBoard::Start(Options(core.machine));
     ASSERT_TRUE(b.has_value()) << b.error().message;
