@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <random>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -806,6 +807,56 @@ TEST_F(HilCli, FarmRunsCheckBudgetsAndRegressions) {
   std::map<std::string, std::string> facts(env->begin(), env->end());
   EXPECT_EQ(facts["git_branch"], "farm-test");
   EXPECT_THAT(facts["regressions"], HasSubstr("compared with run 1"));
+}
+
+// Accuracy mode for anomaly detection: labelled samples (0 normal, 1 anomalous) through the ad
+// autoencoder on the POSIX agent; the AUC of the reconstruction error is reported and checked.
+// Flipping every label must give 1 - AUC (no ties between the classes here), a threshold above the
+// AUC fails the job, and a label other than 0/1 is refused naming the sample.
+TEST_F(HilCli, AnomalyDetectionAucOverLabelledSamples) {
+  std::filesystem::create_directories(dir_ / "samples");
+  std::mt19937 rng(11);
+  std::string labels, flipped;
+  for (int i = 0; i < 10; ++i) {
+    std::string bytes(640, '\0');
+    // Half quiet samples around zero, half loud ones: they reconstruct differently.
+    const int amplitude = i % 2 ? 120 : 8;
+    for (auto& b : bytes) b = static_cast<char>(static_cast<int>(rng() % (2 * amplitude + 1)) - amplitude);
+    const std::string name = "s" + std::to_string(i) + ".bin";
+    std::ofstream(dir_ / "samples" / name, std::ios::binary) << bytes;
+    labels += name + " " + std::to_string(i % 2) + "\n";
+    flipped += name + " " + std::to_string(1 - i % 2) + "\n";
+  }
+  Write("labels.txt", labels);
+  Write("flipped.txt", flipped);
+  auto suite = [&](const std::string& labels_file, const std::string& auc) {
+    return Write("ad-" + labels_file + auc + ".yaml", "name: ad-accuracy\nmodels:\n  - {generate: ad, seed: 1}\n"
+                                                      "inputs: {folder: samples, labels: " + labels_file + "}\nboards: [posix-host]\n"
+                                                      "settings: {warmup: 0, iterations: 1}\nchecks: {outputs: host-reference, auc: " +
+                                                      auc + "}\n");
+  };
+  auto auc_of = [](const std::string& output) {
+    const auto at = output.find("auc: ");
+    if (at == std::string::npos) return -1.0;
+    return std::atof(output.c_str() + output.find('(', at) + 1);
+  };
+  auto a = Hil(Run(suite("labels.txt", "0")));
+  ASSERT_EQ(a.exit_code, 0) << a.output;
+  EXPECT_THAT(a.output, HasSubstr("over 10 samples: 5 normal, 5 anomalous; needs 0.000)"));
+  auto b = Hil(Run(suite("flipped.txt", "0")));
+  ASSERT_EQ(b.exit_code, 0) << b.output;
+  EXPECT_NEAR(auc_of(a.output) + auc_of(b.output), 1.0, 0.0015) << a.output << b.output;
+  const double best = std::max(auc_of(a.output), auc_of(b.output));
+  auto strict = Hil(Run(suite(auc_of(a.output) >= auc_of(b.output) ? "labels.txt" : "flipped.txt", std::to_string(std::min(1.0, best + 0.01)))));
+  if (best < 0.99) {
+    EXPECT_EQ(strict.exit_code, 1) << strict.output;
+    EXPECT_THAT(strict.output, HasSubstr("auc: FAIL"));
+  }
+  Write("bad.txt", "s0.bin 0\ns1.bin 2\n");
+  auto bad = Hil(Run(suite("bad.txt", "0.5")));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_THAT(bad.output, HasSubstr("checks.auc: input 1 ("));
+  EXPECT_THAT(bad.output, HasSubstr("has label 2; expected 0 (normal) or 1 (anomalous)"));
 }
 
 // A job that got much slower than its base is a regression: the run fails (exit 1), the job is

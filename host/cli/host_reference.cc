@@ -37,6 +37,14 @@ int HostReference::input_count() const { return impl_->interpreter.input_count()
 int HostReference::output_count() const { return impl_->interpreter.output_count(); }
 size_t HostReference::input_bytes(int index) const { return impl_->interpreter.input(index).bytes; }
 size_t HostReference::output_bytes(int index) const { return impl_->interpreter.output(index).bytes; }
+HostReference::Quant HostReference::input_quant(int index) const {
+  const auto t = impl_->interpreter.input(index);
+  return {t.scale, t.zero_point};
+}
+HostReference::Quant HostReference::output_quant(int index) const {
+  const auto t = impl_->interpreter.output(index);
+  return {t.scale, t.zero_point};
+}
 
 Result<std::vector<std::vector<uint8_t>>> HostReference::Run(const std::vector<std::vector<uint8_t>>& inputs) {
   engine::Interpreter& in = impl_->interpreter;

@@ -860,7 +860,7 @@ class Runner {
                        store::JobResult& result) {
     const ModelSpec& spec = suite_.models[job.model_index];
     std::unique_ptr<HostReference> reference;
-    if (suite_.checks.outputs_equal_reference) {
+    if (suite_.checks.outputs_equal_reference || suite_.checks.min_auc) {  // AUC needs the tensors' quantization
       auto ref = Time(timing_.reference, [&] { return HostReference::Load(blob.bytes, spec.name); });
       if (!ref) return std::unexpected(ref.error());
       reference = std::move(*ref);
@@ -889,6 +889,8 @@ class Runner {
     int mismatches = 0;
     int compared = 0;
     int top1_hits = 0, top1_total = 0;
+    std::vector<double> anomaly_scores;  // checks.auc: reconstruction error per labelled input
+    std::vector<bool> anomalous;
     board::CycleScale scale;
     // Measured energy: the instance's power monitor captures each input's timed INVOKEs, one window
     // per INVOKE (the agent's timestamp GPIO). A monitor failure keeps every other figure of the job
@@ -942,6 +944,26 @@ class Runner {
         auto out = Time(timing_.io, [&] { return s.GetOutput(static_cast<int>(o)); });
         if (!out) return std::unexpected(out.error());
         outputs.push_back(std::move(*out));
+      }
+      if (suite_.checks.min_auc) {
+        // An autoencoder's anomaly score: the mean squared error of its reconstruction (output 0)
+        // of input 0, both dequantized.
+        const int label = suite_.inputs.labels[input];
+        if (label != 0 && label != 1)
+          return Fail(Status::kBadArgument, fmt::format("checks.auc: input {} ({}) has label {}; expected 0 (normal) or 1 (anomalous)",
+                                                        input, suite_.inputs.files[input], label));
+        if (outputs.empty() || outputs[0].size() != tensors[0].size())
+          return Fail(Status::kBadArgument, fmt::format("checks.auc: model {} is not an autoencoder: output 0 has {} bytes, input 0 {}",
+                                                        spec.name, outputs.empty() ? 0 : outputs[0].size(), tensors[0].size()));
+        const auto qi = reference->input_quant(0), qo = reference->output_quant(0);
+        double sum = 0;
+        for (size_t k = 0; k < tensors[0].size(); ++k) {
+          const double x = (static_cast<int8_t>(tensors[0][k]) - qi.zero_point) * static_cast<double>(qi.scale);
+          const double y = (static_cast<int8_t>(outputs[0][k]) - qo.zero_point) * static_cast<double>(qo.scale);
+          sum += (x - y) * (x - y);
+        }
+        anomaly_scores.push_back(sum / static_cast<double>(tensors[0].size()));
+        anomalous.push_back(label == 1);
       }
       if (suite_.checks.min_top1 && !outputs.empty() && !outputs[0].empty()) {
         // Top-1: the class with the highest int8 score (the first of equals) against the label.
@@ -1015,7 +1037,7 @@ class Runner {
     auto mem = Time(timing_.io, [&] { return s.GetMemory(); });
     if (!mem) return std::unexpected(mem.error());
     result.memory = store::MemoryRow{mem->arena_bytes, mem->arena_used, mem->stack_bytes, mem->stack_used, mem->static_bytes};
-    if (!reference) {
+    if (!suite_.checks.outputs_equal_reference) {
       result.check = "none";
       result.status = store::kPass;
     } else if (mismatches == 0) {
@@ -1030,6 +1052,20 @@ class Runner {
       const bool pass = top1_total > 0 && accuracy >= *suite_.checks.min_top1;
       const std::string text = fmt::format("top1: {} ({} of {} = {:.1f}%, needs {:.1f}%)", pass ? "pass" : "FAIL", top1_hits, top1_total,
                                            100.0 * accuracy, 100.0 * *suite_.checks.min_top1);
+      result.check = (result.check == "none" ? "" : result.check + "; ") + text;
+      if (!pass) result.status = store::kFail;
+    }
+    if (suite_.checks.min_auc) {
+      std::unique_ptr<bool[]> positive(new bool[anomalous.size()]);
+      size_t n_anomalous = 0;
+      for (size_t k = 0; k < anomalous.size(); ++k) n_anomalous += (positive[k] = anomalous[k]) ? 1 : 0;
+      const auto auc = RocAuc(anomaly_scores, std::span<const bool>(positive.get(), anomalous.size()));
+      if (!auc)
+        return Fail(Status::kBadArgument, fmt::format("checks.auc: needs normal (0) and anomalous (1) samples; the labels have {} and {}",
+                                                      anomalous.size() - n_anomalous, n_anomalous));
+      const bool pass = *auc >= *suite_.checks.min_auc;
+      const std::string text = fmt::format("auc: {} ({:.3f} over {} samples: {} normal, {} anomalous; needs {:.3f})", pass ? "pass" : "FAIL",
+                                           *auc, anomalous.size(), anomalous.size() - n_anomalous, n_anomalous, *suite_.checks.min_auc);
       result.check = (result.check == "none" ? "" : result.check + "; ") + text;
       if (!pass) result.status = store::kFail;
     }
@@ -1106,6 +1142,7 @@ nlohmann::json JobSpec(const Suite& suite, const std::vector<ModelBlob>& blobs, 
         {"iterations", job.settings.iterations}, {"repetitions", job.settings.repetitions}, {"link", job.settings.link},
         {"kernel", job.settings.kernel}}}};
   if (suite.checks.min_top1) spec["checks"]["min_top1"] = *suite.checks.min_top1;
+  if (suite.checks.min_auc) spec["checks"]["min_auc"] = *suite.checks.min_auc;
   nlohmann::json budgets = nlohmann::json::array();
   for (const Budget& b : suite.budgets) {
     nlohmann::json j = {{"kind", b.kind}, {"line", b.line}};
@@ -1328,6 +1365,7 @@ Result<std::unique_ptr<RunContext>> MakeContext(const DaemonOptions& o, const Ru
     s.budgets.push_back(b);
   }
   if (spec.at("checks").contains("min_top1")) s.checks.min_top1 = spec.at("checks").at("min_top1").get<double>();
+  if (spec.at("checks").contains("min_auc")) s.checks.min_auc = spec.at("checks").at("min_auc").get<double>();
   auto store = store::PgStore::Open(o.db);
   if (!store) return std::unexpected(store.error());
   ctx->store = std::move(*store);

@@ -48,6 +48,31 @@ MedianCiRanks MedianConfidenceRanks(size_t n, double confidence) {
   return r;
 }
 
+std::optional<double> RocAuc(std::span<const double> scores, std::span<const bool> positive) {
+  if (scores.size() != positive.size()) return std::nullopt;
+  // Rank-sum form: sort once, give tied scores their average rank, sum the positives' ranks.
+  std::vector<size_t> order(scores.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+  double rank_sum = 0;
+  size_t n_pos = 0;
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    while (j < order.size() && scores[order[j]] == scores[order[i]]) ++j;
+    const double rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;  // ranks i+1..j averaged
+    for (size_t k = i; k < j; ++k)
+      if (positive[order[k]]) {
+        rank_sum += rank;
+        ++n_pos;
+      }
+    i = j;
+  }
+  const size_t n_neg = scores.size() - n_pos;
+  if (n_pos == 0 || n_neg == 0) return std::nullopt;
+  const double np = static_cast<double>(n_pos), nn = static_cast<double>(n_neg);
+  return (rank_sum - np * (np + 1) / 2.0) / (np * nn);
+}
+
 Summary Summarize(std::span<const uint64_t> samples, double confidence) {
   Summary s;
   if (samples.empty()) return s;

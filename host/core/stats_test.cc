@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <random>
+
 #include <cmath>
 #include <random>
 #include <vector>
@@ -151,6 +154,60 @@ TEST(CompareSamples, DifferentUnitsOrEmptySidesAreIncomparable) {
   EXPECT_EQ(CompareSamples(a, "ns", "host-monotonic", a, "instructions", "qemu-icount", 5).verdict, Verdict::kIncomparable);
   EXPECT_EQ(CompareSamples({}, "ns", "host-monotonic", a, "ns", "host-monotonic", 5).verdict, Verdict::kIncomparable);
   EXPECT_STREQ(VerdictName(Verdict::kRegression), "regression");
+}
+
+}  // namespace
+}  // namespace hil
+
+namespace hil {
+namespace {
+
+TEST(RocAuc, CountsOrderedPairsAndHalvesTies) {
+  // Pairs (positive, negative): (0.35, 0.1) yes, (0.35, 0.4) no, (0.8, 0.1) yes, (0.8, 0.4) yes: 3/4.
+  const std::vector<double> scores = {0.1, 0.4, 0.35, 0.8};
+  const bool positive[] = {false, false, true, true};
+  EXPECT_DOUBLE_EQ(*RocAuc(scores, positive), 0.75);
+  // A tie between a positive and a negative counts one half: (1 + 0.5) / 2.
+  const std::vector<double> tied = {1.0, 2.0, 2.0};
+  const bool tied_positive[] = {false, false, true};
+  EXPECT_DOUBLE_EQ(*RocAuc(tied, tied_positive), 0.75);
+  // Perfectly separated, and perfectly inverted.
+  const std::vector<double> s = {1, 2, 3, 4};
+  const bool up[] = {false, false, true, true};
+  const bool down[] = {true, true, false, false};
+  EXPECT_DOUBLE_EQ(*RocAuc(s, up), 1.0);
+  EXPECT_DOUBLE_EQ(*RocAuc(s, down), 0.0);
+}
+
+TEST(RocAuc, AgreesWithThePairCountOnRandomData) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> score(0, 20);  // many ties
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<double> scores(37);
+    std::unique_ptr<bool[]> positive(new bool[37]);
+    for (size_t i = 0; i < scores.size(); ++i) {
+      scores[i] = score(rng);
+      positive[i] = rng() % 3 == 0;
+    }
+    positive[0] = true;
+    positive[1] = false;
+    double pairs = 0, wins = 0;
+    for (size_t i = 0; i < scores.size(); ++i)
+      for (size_t j = 0; j < scores.size(); ++j)
+        if (positive[i] && !positive[j]) {
+          pairs += 1;
+          wins += scores[i] > scores[j] ? 1.0 : scores[i] == scores[j] ? 0.5 : 0.0;
+        }
+    EXPECT_NEAR(*RocAuc(scores, std::span<const bool>(positive.get(), 37)), wins / pairs, 1e-12) << trial;
+  }
+}
+
+TEST(RocAuc, NeedsBothClasses) {
+  const std::vector<double> s = {1, 2};
+  const bool all[] = {true, true};
+  EXPECT_FALSE(RocAuc(s, all));
+  const bool one[] = {true};
+  EXPECT_FALSE(RocAuc(s, one));
 }
 
 }  // namespace

@@ -301,7 +301,14 @@ class Parser {
 
     if (const YAML::Node checks = root["checks"]) {
       if (!checks.IsMap()) return Bad(checks, "checks", "expected a mapping like {outputs: host-reference}");
-      if (auto ok = CheckKeys(checks, "checks", {"outputs", "top1"}); !ok) return std::unexpected(ok.error());
+      if (auto ok = CheckKeys(checks, "checks", {"outputs", "top1", "auc"}); !ok) return std::unexpected(ok.error());
+      if (const YAML::Node auc = checks["auc"]) {
+        auto v = Number(auc, "checks.auc", 0, 1);
+        if (!v) return std::unexpected(v.error());
+        if (suite.inputs.source != InputSpec::Source::kFolder)
+          return Bad(auc, "checks.auc", "needs labelled inputs (inputs: {folder: ..., labels: ...}, labels 0 normal / 1 anomalous)");
+        suite.checks.min_auc = *v;
+      }
       if (const YAML::Node top1 = checks["top1"]) {
         auto v = Number(top1, "checks.top1", 0, 1);
         if (!v) return std::unexpected(v.error());

@@ -23,6 +23,13 @@ class HostReference {
   int output_count() const;
   size_t input_bytes(int index) const;
   size_t output_bytes(int index) const;
+  // Quantization of an int8 tensor: real = (q - zero_point) x scale.
+  struct Quant {
+    float scale = 0;
+    int32_t zero_point = 0;
+  };
+  Quant input_quant(int index) const;
+  Quant output_quant(int index) const;
 
   // Runs once on `inputs` (one byte vector per model input) and returns every output's bytes.
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<std::vector<uint8_t>>& inputs);

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -28,6 +29,11 @@ struct Summary {
 
 // Summary of `samples` (any order); all zero for an empty span. `confidence` in (0, 1).
 Summary Summarize(std::span<const uint64_t> samples, double confidence = 0.95);
+
+// Area under the ROC curve of `scores` for the positives (`positive[i]`): the probability that a
+// positive scores higher than a negative, ties counting one half (the Mann-Whitney statistic).
+// nullopt when either class is empty or the sizes differ.
+std::optional<double> RocAuc(std::span<const double> scores, std::span<const bool> positive);
 
 // Ranks (1-based) l and u = n + 1 - l of the median's confidence interval for n samples, and the
 // achieved coverage. n >= 1.

@@ -74,6 +74,9 @@ struct Checks {
   bool outputs_equal_reference = true;  // outputs must equal the host reference engine's, bit for bit
   std::optional<double> min_top1;       // checks.top1: the argmax of output 0 must match the labels
                                         // at least this often (0..1); needs labelled inputs
+  std::optional<double> min_auc;        // checks.auc: anomaly detection (an autoencoder): the ROC AUC of
+                                        // each sample's reconstruction error against labels 0 (normal) /
+                                        // 1 (anomalous) must reach this (0..1); needs labelled inputs
 };
 
 // Compare each run with an earlier one and fail jobs that got slower beyond the threshold and the
