@@ -23,6 +23,7 @@
 
 #include "hil/power/testing/fake_lpm01a.h"
 #include "hil/store/pg_store.h"
+#include "hil/store/sqlite_store.h"
 #include <libpq-fe.h>
 #include "hil/store/testing/pg_server.h"
 #include "hil/power/testing/fake_ppk2.h"
@@ -843,6 +844,20 @@ TEST_F(HilCli, AnomalyDetectionAucOverLabelledSamples) {
   auto a = Hil(Run(suite("labels.txt", "0")));
   ASSERT_EQ(a.exit_code, 0) << a.output;
   EXPECT_THAT(a.output, HasSubstr("over 10 samples: 5 normal, 5 anomalous; needs 0.000)"));
+  {
+    // Every sample's output is stored with the job.
+    auto store = hil::store::SqliteStore::Open(db_);
+    ASSERT_TRUE(store);
+    auto jobs = (*store)->ListJobs(1);
+    ASSERT_TRUE(jobs && jobs->size() == 1u);
+    auto outputs = (*store)->Outputs((*jobs)[0].id);
+    ASSERT_TRUE(outputs);
+    ASSERT_EQ(outputs->size(), 10u);
+    for (int i = 0; i < 10; ++i) {
+      EXPECT_EQ((*outputs)[i].input_index, i);
+      EXPECT_EQ((*outputs)[i].bytes.size(), 640u);
+    }
+  }
   auto b = Hil(Run(suite("flipped.txt", "0")));
   ASSERT_EQ(b.exit_code, 0) << b.output;
   EXPECT_NEAR(auc_of(a.output) + auc_of(b.output), 1.0, 0.0015) << a.output << b.output;

@@ -944,6 +944,7 @@ class Runner {
         auto out = Time(timing_.io, [&] { return s.GetOutput(static_cast<int>(o)); });
         if (!out) return std::unexpected(out.error());
         outputs.push_back(std::move(*out));
+        result.outputs.push_back({input, static_cast<int>(o), outputs.back()});  // kept per sample (accuracy mode)
       }
       if (suite_.checks.min_auc) {
         // An autoencoder's anomaly score: the mean squared error of its reconstruction (output 0)

@@ -137,6 +137,16 @@ CREATE TABLE daemons (
   heartbeat TIMESTAMPTZ NOT NULL
 );
 )sql",
+    // v3: every output tensor a board computed, per input (SqliteStore v6).
+    R"sql(
+CREATE TABLE outputs (
+  job_id BIGINT NOT NULL REFERENCES jobs(id),
+  input_index INTEGER NOT NULL,
+  output_index INTEGER NOT NULL,
+  bytes BYTEA NOT NULL,
+  PRIMARY KEY (job_id, input_index, output_index)
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == PgStore::kSchemaVersion);
 
@@ -289,6 +299,17 @@ Result<void> WriteJobResult(pg_conn* conn, const std::string& store, int64_t job
                  Array(result.ops, [](const OpProfileRow& x) { return static_cast<int64_t>(x.calls); }),
                  Array(result.ops, [](const OpProfileRow& x) { return static_cast<int64_t>(x.value); }), result.unit, result.source});
     if (!o.ok()) return Fail(Status::kInternal, "store " + store + ": inserting op profile of job " + job + ": " + o.Error());
+  }
+  for (const OutputRow& x : result.outputs) {
+    const std::string in = std::to_string(x.input_index), out = std::to_string(x.output_index), job = std::to_string(job_id);
+    const char* values[4] = {job.c_str(), in.c_str(), out.c_str(), reinterpret_cast<const char*>(x.bytes.data())};
+    const int lengths[4] = {0, 0, 0, static_cast<int>(x.bytes.size())};
+    const int formats[4] = {0, 0, 0, 1};
+    Res o(PQexecParams(conn,
+                       "INSERT INTO outputs(job_id, input_index, output_index, bytes) VALUES ($1,$2,$3,$4) "
+                       "ON CONFLICT (job_id, input_index, output_index) DO UPDATE SET bytes=EXCLUDED.bytes",
+                       4, nullptr, values, lengths, formats, 0));
+    if (!o.ok()) return Fail(Status::kInternal, store + ": inserting outputs of job " + job + ": " + o.Error());
   }
   if (result.memory) {
     const MemoryRow& m = *result.memory;
@@ -484,6 +505,7 @@ Result<void> PgStore::ResumeRun(int64_t run_id) {
     for (const char* sql : {"DELETE FROM samples WHERE job_id IN (SELECT id FROM jobs WHERE run_id=$1 AND status NOT IN ('pass','fail','error'))",
                             "DELETE FROM op_profiles WHERE job_id IN (SELECT id FROM jobs WHERE run_id=$1 AND status NOT IN ('pass','fail','error'))",
                             "DELETE FROM memory WHERE job_id IN (SELECT id FROM jobs WHERE run_id=$1 AND status NOT IN ('pass','fail','error'))",
+                            "DELETE FROM outputs WHERE job_id IN (SELECT id FROM jobs WHERE run_id=$1 AND status NOT IN ('pass','fail','error'))",
                             "DELETE FROM jobs WHERE run_id=$1 AND status NOT IN ('pass','fail','error')"}) {
       Res d = Run(conn_, sql, {P(run_id)});
       if (!d.ok()) return Fail(Status::kInternal, "store " + name_ + ": clearing unfinished jobs of run " + run + ": " + d.Error());
@@ -508,6 +530,24 @@ Result<void> PgStore::MarkRegression(int64_t job_id, const std::string& detail) 
   if (!q.ok()) return Fail(Status::kInternal, "store " + name_ + ": marking job " + std::to_string(job_id) + ": " + q.Error());
   if (q.Affected() != 1) return Fail(Status::kNotFound, "store " + name_ + ": no job " + std::to_string(job_id));
   return {};
+}
+
+Result<std::vector<OutputRow>> PgStore::Outputs(int64_t job_id) {
+  const std::string job = std::to_string(job_id);
+  const char* values[1] = {job.c_str()};
+  Res q(PQexecParams(conn_, "SELECT input_index, output_index, bytes FROM outputs WHERE job_id=$1 ORDER BY input_index, output_index", 1,
+                     nullptr, values, nullptr, nullptr, 1));  // binary results: the index columns as int4
+  if (!q.ok()) return Fail(Status::kInternal, "store " + name_ + ": reading outputs: " + q.Error());
+  auto int4 = [&](int row, int col) {
+    const auto* p = reinterpret_cast<const uint8_t*>(q.Raw(row, col));
+    return static_cast<int>(uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | uint32_t{p[3]});
+  };
+  std::vector<OutputRow> rows;
+  for (int i = 0; i < q.rows(); ++i) {
+    const auto* p = reinterpret_cast<const uint8_t*>(q.Raw(i, 2));
+    rows.push_back({int4(i, 0), int4(i, 1), std::vector<uint8_t>(p, p + q.Length(i, 2))});
+  }
+  return rows;
 }
 
 }  // namespace hil::store

@@ -111,6 +111,16 @@ ALTER TABLE jobs ADD COLUMN regression TEXT;
     R"sql(
 ALTER TABLE jobs ADD COLUMN kernel TEXT;
 )sql",
+    // v6: every output tensor a board computed, per input (accuracy mode keeps per-sample results).
+    R"sql(
+CREATE TABLE outputs (
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  input_index INTEGER NOT NULL,
+  output_index INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  PRIMARY KEY (job_id, input_index, output_index)
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 
@@ -156,6 +166,14 @@ class Stmt {
   Stmt& Bind(int i, const std::string& v) { sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
   Stmt& BindNull(int i) { sqlite3_bind_null(stmt_, i); return *this; }
   Stmt& BindReal(int i, double v) { sqlite3_bind_double(stmt_, i, v); return *this; }
+  Stmt& BindBlob(int i, const std::vector<uint8_t>& v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  std::vector<uint8_t> Blob(int col) {
+    const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(stmt_, col)) : std::vector<uint8_t>{};
+  }
   int Step() { return sqlite3_step(stmt_); }
   void Reset() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
   int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
@@ -293,6 +311,7 @@ Result<void> SqliteStore::ResumeRun(int64_t run_id) {
     for (const char* sql : {"DELETE FROM samples WHERE job_id IN (SELECT id FROM jobs WHERE run_id=?1 AND status NOT IN ('pass','fail','error'))",
                             "DELETE FROM op_profiles WHERE job_id IN (SELECT id FROM jobs WHERE run_id=?1 AND status NOT IN ('pass','fail','error'))",
                             "DELETE FROM memory WHERE job_id IN (SELECT id FROM jobs WHERE run_id=?1 AND status NOT IN ('pass','fail','error'))",
+                            "DELETE FROM outputs WHERE job_id IN (SELECT id FROM jobs WHERE run_id=?1 AND status NOT IN ('pass','fail','error'))",
                             "DELETE FROM jobs WHERE run_id=?1 AND status NOT IN ('pass','fail','error')"}) {
       Stmt d(db_, sql);
       if (!d.ok() || d.Bind(1, run_id).Step() != SQLITE_DONE) return SqlError("clearing unfinished jobs of run " + std::to_string(run_id));
@@ -372,6 +391,15 @@ Result<void> SqliteStore::FinishJob(int64_t job_id, const JobResult& result) {
       o.Bind(6, static_cast<int64_t>(x.value)).Bind(7, result.unit).Bind(8, result.source);
       if (o.Step() != SQLITE_DONE) return SqlError("inserting op profile");
       o.Reset();
+    }
+    if (!result.outputs.empty()) {
+      Stmt out(db_, "INSERT OR REPLACE INTO outputs(job_id, input_index, output_index, bytes) VALUES (?,?,?,?)");
+      if (!out.ok()) return SqlError("preparing output insert");
+      for (const OutputRow& x : result.outputs) {
+        out.Bind(1, job_id).Bind(2, x.input_index).Bind(3, x.output_index).BindBlob(4, x.bytes);
+        if (out.Step() != SQLITE_DONE) return SqlError("inserting output");
+        out.Reset();
+      }
     }
     if (result.memory) {
       const MemoryRow& m = *result.memory;
@@ -541,6 +569,15 @@ Result<void> SqliteStore::MarkRegression(int64_t job_id, const std::string& deta
     return SqlError("marking job " + std::to_string(job_id));
   if (sqlite3_changes(db_) != 1) return Fail(Status::kNotFound, "store " + path_ + ": no job " + std::to_string(job_id));
   return {};
+}
+
+Result<std::vector<OutputRow>> SqliteStore::Outputs(int64_t job_id) {
+  Stmt q(db_, "SELECT input_index, output_index, bytes FROM outputs WHERE job_id=? ORDER BY input_index, output_index");
+  if (!q.ok()) return SqlError("reading outputs");
+  q.Bind(1, job_id);
+  std::vector<OutputRow> rows;
+  while (q.Step() == SQLITE_ROW) rows.push_back({static_cast<int>(q.Int(0)), static_cast<int>(q.Int(1)), q.Blob(2)});
+  return rows;
 }
 
 }  // namespace hil::store

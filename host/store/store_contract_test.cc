@@ -88,6 +88,23 @@ TEST_P(StoreContract, JobsComeBackInPlanOrderWithSamplesInOrder) {
   EXPECT_EQ((*ops)[0].value, 21u);
 }
 
+TEST_P(StoreContract, OutputsComeBackByInputThenOutputByteForByte) {
+  auto run = store_->BeginRun({"s", "s.yaml"});
+  ASSERT_TRUE(run);
+  auto j = store_->BeginJob(*run, Info(0, "m"));
+  ASSERT_TRUE(j);
+  JobResult r;
+  r.status = kPass;
+  r.outputs = {{1, 0, {0x00, 0xFF, 0x80}}, {0, 1, {0x7F}}, {0, 0, {0x00, 0x00, 0x01, 0x00}}};
+  ASSERT_TRUE(store_->FinishJob(*j, r));
+  auto out = store_->Outputs(*j);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(*out, (std::vector<OutputRow>{{0, 0, {0x00, 0x00, 0x01, 0x00}}, {0, 1, {0x7F}}, {1, 0, {0x00, 0xFF, 0x80}}}));
+  auto none = store_->Outputs(*j + 1000);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(StoreContract, UnknownIdsAreNotFound) {
   EXPECT_EQ(store_->ListJobs(77).error().code, Status::kNotFound);
   EXPECT_EQ(store_->FinishJob(77, JobResult{}).error().code, Status::kNotFound);

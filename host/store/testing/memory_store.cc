@@ -50,6 +50,10 @@ Result<void> MemoryStore::FinishJob(int64_t job_id, const JobResult& result) {
   j.energy_uj = result.energy_uj;
   j.energy_source = result.energy_source;
   ops_[job_id] = result.ops;
+  outputs_[job_id] = result.outputs;
+  std::sort(outputs_[job_id].begin(), outputs_[job_id].end(), [](const OutputRow& a, const OutputRow& b) {
+    return std::pair(a.input_index, a.output_index) < std::pair(b.input_index, b.output_index);
+  });
   return {};
 }
 
@@ -139,6 +143,7 @@ Result<void> MemoryStore::ResumeRun(int64_t run_id) {
     const std::string& s = j->second.status;
     if (j->second.run_id == run_id && s != kPass && s != kFail && s != kError) {
       ops_.erase(j->first);
+      outputs_.erase(j->first);
       --it->second.job_count;
       j = jobs_.erase(j);
     } else {
@@ -156,6 +161,15 @@ Result<void> MemoryStore::MarkRegression(int64_t job_id, const std::string& deta
   it->second.regression = detail;
   if (it->second.status == kPass) it->second.status = kFail;
   return {};
+}
+
+}  // namespace hil::store::testing
+
+namespace hil::store::testing {
+
+Result<std::vector<OutputRow>> MemoryStore::Outputs(int64_t job_id) {
+  if (auto it = outputs_.find(job_id); it != outputs_.end()) return it->second;
+  return std::vector<OutputRow>{};
 }
 
 }  // namespace hil::store::testing

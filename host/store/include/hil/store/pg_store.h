@@ -19,7 +19,7 @@ namespace hil::store {
 
 class PgStore final : public Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Connects with a libpq connection string: "postgresql://user@host:port/db" or "host=... port=...".
   // Errors: kNotFound (cannot connect: the server's or libpq's reason), kBadState (schema newer
@@ -38,6 +38,7 @@ class PgStore final : public Store {
   Result<std::vector<JobRow>> ListJobs(int64_t run_id) override;
   Result<std::vector<std::pair<std::string, std::string>>> Environment(int64_t run_id) override;
   Result<std::vector<OpProfileRow>> OpProfile(int64_t job_id) override;
+  Result<std::vector<OutputRow>> Outputs(int64_t job_id) override;
   Result<void> SetBaseline(const std::string& name, int64_t run_id) override;
   Result<std::vector<BaselineRow>> Baselines() override;
   Result<std::optional<int64_t>> BaselineRun(const std::string& name) override;

@@ -15,7 +15,7 @@ namespace hil::store {
 
 class SqliteStore final : public Store {
  public:
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   struct Options {
     int target_version = kSchemaVersion;  // tests build older files by migrating only this far
@@ -38,6 +38,7 @@ class SqliteStore final : public Store {
   Result<std::vector<JobRow>> ListJobs(int64_t run_id) override;
   Result<std::vector<std::pair<std::string, std::string>>> Environment(int64_t run_id) override;
   Result<std::vector<OpProfileRow>> OpProfile(int64_t job_id) override;
+  Result<std::vector<OutputRow>> Outputs(int64_t job_id) override;
 
   // Named baselines (schema v4). SetBaseline points `name` at a run (kNotFound when there is no
   // such run), replacing an earlier one of that name.

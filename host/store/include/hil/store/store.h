@@ -50,6 +50,14 @@ struct OpProfileRow {
   uint64_t value = 0;  // summed over `calls`
 };
 
+// A board's output tensor for one input of a job (the check run's, before the timed ones).
+struct OutputRow {
+  int input_index = 0;
+  int output_index = 0;
+  std::vector<uint8_t> bytes;
+  bool operator==(const OutputRow&) const = default;
+};
+
 struct MemoryRow {
   uint32_t arena_bytes = 0;
   uint32_t arena_used = 0;
@@ -79,6 +87,7 @@ struct JobResult {
   std::string kernel;                // kernel variant in effect (the agent's answer), e.g. "dsp"
   std::optional<double> energy_uj;   // per inference
   std::string energy_source;         // "estimate: ..." or the monitor, e.g. "lpm01a"
+  std::vector<OutputRow> outputs;    // per input and output tensor, as the board computed them
 };
 
 struct RunRow {
@@ -136,6 +145,8 @@ class Store {
   virtual Result<std::vector<JobRow>> ListJobs(int64_t run_id) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> Environment(int64_t run_id) = 0;
   virtual Result<std::vector<OpProfileRow>> OpProfile(int64_t job_id) = 0;
+  // The outputs FinishJob stored, by input then output index.
+  virtual Result<std::vector<OutputRow>> Outputs(int64_t job_id) = 0;
 
   // Named baselines. SetBaseline points `name` at a run (kNotFound when there is no such run),
   // replacing an earlier one of that name.

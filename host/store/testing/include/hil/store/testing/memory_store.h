@@ -19,6 +19,7 @@ class MemoryStore final : public Store {
   Result<std::vector<JobRow>> ListJobs(int64_t run_id) override;
   Result<std::vector<std::pair<std::string, std::string>>> Environment(int64_t run_id) override;
   Result<std::vector<OpProfileRow>> OpProfile(int64_t job_id) override;
+  Result<std::vector<OutputRow>> Outputs(int64_t job_id) override;
   Result<void> SetBaseline(const std::string& name, int64_t run_id) override;
   Result<std::vector<BaselineRow>> Baselines() override;
   Result<std::optional<int64_t>> BaselineRun(const std::string& name) override;
@@ -34,6 +35,7 @@ class MemoryStore final : public Store {
   std::map<int64_t, std::vector<OpProfileRow>> ops_;
   std::map<int64_t, std::map<std::string, std::string>> env_;
   std::map<std::string, BaselineRow> baselines_;
+  std::map<int64_t, std::vector<OutputRow>> outputs_;
   int64_t next_run_ = 1;
   int64_t next_job_ = 1;
 };
