@@ -28,6 +28,7 @@
 #include <string>
 
 #include "hil/agent/agent.h"
+#include "hil/agent/mlperf_dut.h"
 
 namespace hil::agent::engine {
 uint64_t PortCycles() {
@@ -61,6 +62,8 @@ struct Options {
   size_t model_bytes = sizeof g_model;
   uint32_t max_payload = kMaxPayload;
   std::string timestamp_gpio;
+  std::string mlperf_model;            // --mlperf: speak MLPerf Tiny's DUT protocol with this model
+  std::string mlperf_model_id = "model";
 };
 
 Options g_options;
@@ -151,6 +154,37 @@ void Loop() {
   b.max_payload = g_options.max_payload;
   static hil::agent::Agent agent(port, b);
 
+  // The MLPerf Tiny personality (--mlperf MODEL): the model loaded from a file at start, the text
+  // protocol of MLPerf Tiny's runner on the same link instead of our frames.
+  static hil::agent::engine::Interpreter mlperf_engine;
+  static hil::agent::MlperfDut* mlperf = nullptr;
+  if (!g_options.mlperf_model.empty()) {
+    FILE* f = fopen(g_options.mlperf_model.c_str(), "rb");
+    const size_t n = f ? fread(g_model, 1, sizeof g_model / 2, f) : 0;
+    if (f) fclose(f);
+    if (n == 0) {
+      fprintf(stderr, "hil-agent-posix: cannot read --mlperf model %s\n", g_options.mlperf_model.c_str());
+      g_exit_code = 1;
+      swapcontext(&g_loop_context, &g_main_context);
+    }
+    const hil::Status s = mlperf_engine.Load(g_model, n, g_arena, g_options.arena_bytes);
+    if (s != hil::Status::kOk) {
+      fprintf(stderr, "hil-agent-posix: --mlperf model %s: %s\n", g_options.mlperf_model.c_str(), mlperf_engine.ErrorDetail());
+      g_exit_code = 1;
+      swapcontext(&g_loop_context, &g_main_context);
+    }
+    hil::agent::MlperfDut::Config c;
+    c.name = "tinyhil-posix";
+    c.model_id = g_options.mlperf_model_id.c_str();
+    c.clock_hz = 1000000000u;
+    c.write = [](const char* text, size_t size, void*) { WriteAll(reinterpret_cast<const uint8_t*>(text), size, nullptr); };
+    if (g_timestamp_fd >= 0) c.timestamp = Timestamp;
+    // The loaded input lives in the upper half of the model buffer, after the model.
+    static hil::agent::MlperfDut dut(c, mlperf_engine, g_model + sizeof g_model / 2, sizeof g_model / 2);
+    mlperf = &dut;
+    (void)!write(g_out, "m-timestamp-mode-performance\r\nm-init-done\r\nm-ready\r\n", 52);
+  }
+
   uint8_t buf[4096];
   for (;;) {
     pollfd p{g_in, POLLIN, 0};
@@ -159,7 +193,10 @@ void Loop() {
     if (pr <= 0) continue;
     ssize_t n = read(g_in, buf, sizeof buf);
     if (n > 0) {
-      for (ssize_t i = 0; i < n; ++i) agent.Push(buf[i]);
+      for (ssize_t i = 0; i < n; ++i) {
+        if (mlperf) mlperf->Push(buf[i]);
+        else agent.Push(buf[i]);
+      }
       continue;
     }
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
@@ -184,11 +221,12 @@ int Usage() {
   fprintf(stderr,
           "usage: hil-agent-posix [--pty | --unix PATH | --tcp PORT | --stdio] [--board-id ID]\n"
           "                       [--arena-bytes N] [--model-bytes N] [--max-payload N]\n"
-          "                       [--timestamp-gpio PATH]\n"
+          "                       [--timestamp-gpio PATH] [--mlperf MODEL.tflite [--mlperf-model-id ID]]\n"
           "  --pty        create a pseudo-terminal and print 'PTY <path>' on stdout (default)\n"
           "  --unix PATH  listen on a Unix socket\n"
           "  --tcp PORT   listen on 127.0.0.1:PORT (0 picks a port; 'TCP <port>' is printed)\n"
           "  --stdio      speak the protocol on stdin/stdout\n"
+          "  --mlperf MODEL  speak MLPerf Tiny's DUT text protocol (name%%, db load, infer ...) with MODEL\n"
           "  --timestamp-gpio PATH  write a pulse, '0' then '1', to PATH (a FIFO or a file)\n"
           "               when the timed inferences of an INVOKE start and when they end\n");
   return 2;
@@ -222,6 +260,8 @@ int main(int argc, char** argv) {
     else if (a == "--tcp") { g_options.mode = "tcp"; g_options.port = atoi(need("a port")); }
     else if (a == "--board-id") g_options.board_id = need("an id");
     else if (a == "--timestamp-gpio") g_options.timestamp_gpio = need("a path");
+    else if (a == "--mlperf") g_options.mlperf_model = need("a .tflite file");
+    else if (a == "--mlperf-model-id") g_options.mlperf_model_id = need("an id (kws01, vww01, ic01, ad01)");
     else if (a == "--arena-bytes") {
       if (!ParseSize(need("a size"), sizeof g_arena, &v)) { fprintf(stderr, "hil-agent-posix: bad --arena-bytes (1..%zu)\n", sizeof g_arena); return 2; }
       g_options.arena_bytes = v;

@@ -1,0 +1,164 @@
+// The agent's MLPerf Tiny personality (hil-agent-posix --mlperf MODEL) driven by a scripted host on
+// its pty, as MLPerf Tiny's runner drives a device under test: identification, loading an input in
+// hex over several db commands, infer with warmup, results equal to the host engine's output
+// dequantized, and the errors a runner can provoke.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "hil/engine/interpreter.h"
+#include "hil/link/serial_link.h"
+#include "hil/model/zoo.h"
+
+namespace hil {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+class MlperfDut : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto blob = model::GenerateModel("kws", 1);
+    ASSERT_TRUE(blob) << blob.error();
+    model_ = *blob;
+    path_ = (std::filesystem::temp_directory_path() / ("hil_mlperf_" + std::to_string(getpid()) + ".tflite")).string();
+    std::FILE* f = std::fopen(path_.c_str(), "wb");
+    std::fwrite(model_.data(), 1, model_.size(), f);
+    std::fclose(f);
+    int out[2];
+    ASSERT_EQ(pipe(out), 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      execl(HIL_AGENT_POSIX, HIL_AGENT_POSIX, "--pty", "--mlperf", path_.c_str(), "--mlperf-model-id", "kws01", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    char line[256] = {};
+    std::FILE* announce = fdopen(out[0], "r");
+    ASSERT_NE(std::fgets(line, sizeof line, announce), nullptr);
+    std::fclose(announce);
+    std::string pty(line);
+    ASSERT_THAT(pty, StartsWith("PTY "));
+    pty = pty.substr(4, pty.find_last_not_of("\r\n") - 3);
+    auto link = link::OpenTty(pty, 115200);
+    ASSERT_TRUE(link) << link.error().message;
+    link_ = std::move(*link);
+    EXPECT_THAT(ReadReply(), HasSubstr("m-init-done"));
+  }
+  void TearDown() override {
+    link_.reset();
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::filesystem::remove(path_);
+  }
+
+  // Everything up to and including the next "m-ready" line.
+  std::string ReadReply() {
+    std::string text;
+    const auto deadline = Deadline::After(10s);
+    while (text.find("m-ready\r\n") == std::string::npos) {
+      std::byte buf[4096];
+      auto n = link_->Read(buf, deadline);
+      if (!n) {
+        ADD_FAILURE() << "no m-ready: " << n.error().message << "; got: " << text;
+        break;
+      }
+      text.append(reinterpret_cast<const char*>(buf), *n);
+    }
+    return text;
+  }
+  std::string Command(const std::string& c) {
+    auto w = link_->Write(std::as_bytes(std::span(c.data(), c.size())), Deadline::After(5s));
+    EXPECT_TRUE(w);
+    return ReadReply();
+  }
+
+  // The host engine's output 0 for `input`, dequantized and written as the DUT writes it.
+  std::string Expected(const std::vector<uint8_t>& input) {
+    static std::vector<uint8_t> arena(1 << 20);
+    agent::engine::Interpreter e;
+    EXPECT_EQ(e.Load(model_.data(), model_.size(), arena.data(), arena.size()), Status::kOk);
+    std::copy(input.begin(), input.end(), e.input(0).data);
+    EXPECT_EQ(e.Invoke(nullptr), Status::kOk);
+    const auto out = e.output(0);
+    std::string s = "m-results-[";
+    for (size_t i = 0; i < out.bytes; ++i) {
+      const float real = (static_cast<int8_t>(out.data[i]) - out.zero_point) * out.scale;
+      const long milli = static_cast<long>(real * 1000.0f + (real < 0 ? -0.5f : 0.5f));
+      char text[32];
+      std::snprintf(text, sizeof text, "%s%ld.%03ld%s", milli < 0 ? "-" : "", std::labs(milli) / 1000, std::labs(milli) % 1000,
+                    i + 1 < out.bytes ? "," : "");
+      s += text;
+    }
+    return s + "]";
+  }
+
+  std::vector<uint8_t> model_;
+  std::string path_;
+  pid_t pid_ = -1;
+  std::unique_ptr<link::Link> link_;
+};
+
+TEST_F(MlperfDut, IdentifiesItselfAsTheRunnerExpects) {
+  EXPECT_EQ(Command("name%"), "m-name-dut-[tinyhil-posix]\r\nm-ready\r\n");
+  EXPECT_EQ(Command("profile%"), "m-profile-[ulp-mlperf]\r\nm-model-[kws01]\r\nm-ready\r\n");
+  EXPECT_THAT(Command("timestamp%"), ::testing::MatchesRegex("m-lap-us-[0-9]+\r\nm-ready\r\n"));
+}
+
+TEST_F(MlperfDut, LoadsAnInputInHexAndInfersWithTheHostEnginesResults) {
+  std::mt19937 rng(5);
+  std::vector<uint8_t> input(490);  // kws: 49 x 10 x 1
+  for (auto& b : input) b = static_cast<uint8_t>(rng());
+  EXPECT_EQ(Command("db load 490%"), "m-[Expecting 490 bytes]\r\nm-ready\r\n");
+  std::string hex;
+  for (uint8_t b : input) {
+    char two[3];
+    std::snprintf(two, sizeof two, "%02x", b);
+    hex += two;
+  }
+  // In chunks, as the runner sends them; the last one completes the load.
+  EXPECT_EQ(Command("db " + hex.substr(0, 320) + "%"), "m-ready\r\n");
+  EXPECT_EQ(Command("db " + hex.substr(320, 320) + "%"), "m-ready\r\n");
+  EXPECT_EQ(Command("db " + hex.substr(640) + "%"), "m-load-done\r\nm-ready\r\n");
+  EXPECT_EQ(Command("db print%"), "m-buffer-" + hex + "\r\nm-ready\r\n");
+  const std::string reply = Command("infer 3 2%");
+  EXPECT_THAT(reply, HasSubstr("m-warmup-start-2\r\nm-warmup-done\r\nm-infer-start-3\r\n"));
+  unsigned long long t0 = 0, t1 = 0;
+  const auto lap = reply.find("m-lap-us-");
+  ASSERT_NE(lap, std::string::npos);
+  ASSERT_EQ(std::sscanf(reply.c_str() + lap, "m-lap-us-%llu\r\nm-lap-us-%llu", &t0, &t1), 2) << reply;
+  EXPECT_GT(t1, t0);
+  const std::string expected = Expected(input);
+  EXPECT_THAT(reply, HasSubstr("m-infer-done\r\n" + expected + "\r\nm-ready\r\n"));
+  EXPECT_EQ(Command("results%"), expected + "\r\nm-ready\r\n");  // every run computed on the loaded input
+}
+
+TEST_F(MlperfDut, MistakesAreErrorLinesAndTheDutStaysReady) {
+  EXPECT_EQ(Command("infer 1%"), "e-[infer: load the input first (db load, db)]\r\nm-ready\r\n");
+  EXPECT_EQ(Command("db 00ff%"), "e-[db: send db load <N> first]\r\nm-ready\r\n");
+  EXPECT_EQ(Command("db load 100%"), "e-[db load: the model's input takes 490]\r\nm-ready\r\n");
+  EXPECT_EQ(Command("db load 490%"), "m-[Expecting 490 bytes]\r\nm-ready\r\n");
+  EXPECT_THAT(Command("db 0g%"), StartsWith("e-[db: not hex: 0g]"));
+  EXPECT_EQ(Command("db 012%"), "e-[db: odd number of hex digits]\r\nm-ready\r\n");
+  EXPECT_EQ(Command("infer%"), "e-[infer needs a run count: infer <N> [<warmup>]]\r\nm-ready\r\n");
+  EXPECT_EQ(Command("fly%"), "e-[Unknown command: fly]\r\nm-ready\r\n");
+  EXPECT_EQ(Command(std::string(3000, 'x') + "%"), "e-[Command too long]\r\nm-ready\r\n");
+  EXPECT_EQ(Command("name%"), "m-name-dut-[tinyhil-posix]\r\nm-ready\r\n");
+}
+
+}  // namespace
+}  // namespace hil

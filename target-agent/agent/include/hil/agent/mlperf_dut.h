@@ -1,0 +1,65 @@
+// The agent's second personality: the device-under-test side of MLPerf Tiny's text protocol (the
+// one its EEMBC runner speaks over the DUT's UART), so that runner can benchmark our engine on any
+// board. Commands end with '%'; every reply line ends with "\r\n" and every command's reply with
+// "m-ready":
+//   name%            m-name-dut-[<name>]
+//   profile%         m-profile-[ulp-mlperf]  m-model-[<model id>]
+//   timestamp%       m-lap-us-<microseconds since start>
+//   db load <N>%     m-[Expecting <N> bytes]           (N must be the model's input 0 size)
+//   db <hex>%        bytes appended to the input buffer; m-load-done once N arrived
+//   db print%        m-buffer-<hex of what was loaded>
+//   infer <N> <W>%   m-warmup-start-<W> m-warmup-done m-infer-start-<N> m-lap-us-<t0> m-lap-us-<t1>
+//                    m-infer-done m-results-[...]     (W untimed runs, then N timed ones)
+//   results%         m-results-[<output 0 dequantized, 3 decimals, comma separated>]
+// Errors are one line "e-[<what>]" before m-ready. The timestamp GPIO (when the port has one) marks
+// the start and the end of the N timed runs, as th_timestamp() does for the EnergyRunner.
+//
+// Freestanding: no heap, no printf of floats; the caller owns the loaded interpreter and the input
+// buffer. Single-threaded: feed bytes with Push from the port's receive loop.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "hil/engine/interpreter.h"
+
+namespace hil::agent {
+
+class MlperfDut {
+ public:
+  struct Config {
+    const char* name = "tinyhil";     // m-name-dut-[...]
+    const char* model_id = "model";   // m-model-[...], e.g. "kws01", "vww01", "ic01", "ad01"
+    uint32_t clock_hz = 0;            // of engine::PortCycles(), to turn counts into microseconds
+    void (*write)(const char* text, size_t size, void* context) = nullptr;
+    void* write_context = nullptr;
+    void (*timestamp)(bool start) = nullptr;  // optional, see the top of this file
+  };
+
+  // `interpreter` must have a model loaded; `db` holds the input as loaded (at least input 0's size).
+  MlperfDut(const Config& config, engine::Interpreter& interpreter, uint8_t* db, size_t db_bytes);
+
+  // Feeds one received byte; a '%' ends the command, which runs and replies before Push returns.
+  void Push(uint8_t byte);
+
+ private:
+  void Run(char* command);
+  void Line(const char* a, const char* b = "", const char* c = "");
+  void Number(const char* prefix, uint64_t value);
+  void Results();
+  void Error(const char* what, const char* detail = "");
+  uint64_t Micros() const;
+
+  Config config_;
+  engine::Interpreter& interpreter_;
+  uint8_t* db_;
+  size_t db_bytes_;
+  size_t expected_ = 0;  // db load N
+  size_t loaded_ = 0;
+  char command_[1024 + 64];
+  size_t length_ = 0;
+  bool overflow_ = false;
+  uint64_t start_cycles_ = 0;
+};
+
+}  // namespace hil::agent

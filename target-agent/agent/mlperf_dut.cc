@@ -1,0 +1,200 @@
+#include "hil/agent/mlperf_dut.h"
+
+#include <cstring>
+#include <initializer_list>
+
+namespace hil::agent {
+namespace {
+
+// Decimal text of `v` into `out` (at least 21 bytes); returns the length.
+size_t Decimal(uint64_t v, char* out) {
+  char tmp[21];
+  size_t n = 0;
+  do {
+    tmp[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+  out[n] = '\0';
+  return n;
+}
+
+// Parses a decimal number at *p (skipping spaces); false when there is none.
+bool ParseNumber(const char*& p, uint64_t* out) {
+  while (*p == ' ') ++p;
+  if (*p < '0' || *p > '9') return false;
+  uint64_t v = 0;
+  while (*p >= '0' && *p <= '9') {
+    if (v > (UINT64_MAX - 9) / 10) return false;
+    v = v * 10 + static_cast<uint64_t>(*p++ - '0');
+  }
+  *out = v;
+  return true;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool StartsWith(const char* s, const char* prefix) { return std::strncmp(s, prefix, std::strlen(prefix)) == 0; }
+
+}  // namespace
+
+MlperfDut::MlperfDut(const Config& config, engine::Interpreter& interpreter, uint8_t* db, size_t db_bytes)
+    : config_(config), interpreter_(interpreter), db_(db), db_bytes_(db_bytes) {
+  start_cycles_ = engine::PortCycles();
+}
+
+uint64_t MlperfDut::Micros() const {
+  const uint64_t cycles = engine::PortCycles() - start_cycles_;
+  return config_.clock_hz ? cycles / (config_.clock_hz / 1000000u ? config_.clock_hz / 1000000u : 1u) : cycles;
+}
+
+void MlperfDut::Line(const char* a, const char* b, const char* c) {
+  for (const char* s : {a, b, c})
+    if (*s) config_.write(s, std::strlen(s), config_.write_context);
+  config_.write("\r\n", 2, config_.write_context);
+}
+
+void MlperfDut::Number(const char* prefix, uint64_t value) {
+  char digits[21];
+  Decimal(value, digits);
+  Line(prefix, digits);
+}
+
+void MlperfDut::Error(const char* what, const char* detail) {
+  config_.write("e-[", 3, config_.write_context);
+  config_.write(what, std::strlen(what), config_.write_context);
+  if (*detail) config_.write(detail, std::strlen(detail), config_.write_context);
+  Line("]");
+}
+
+void MlperfDut::Push(uint8_t byte) {
+  if (byte == '%') {
+    command_[length_] = '\0';
+    if (overflow_) Error("Command too long");
+    else Run(command_);
+    Line("m-ready");
+    length_ = 0;
+    overflow_ = false;
+    return;
+  }
+  if (byte == '\r' || byte == '\n') return;  // runners end commands with '%'; line ends are noise
+  if (length_ + 1 < sizeof command_) command_[length_++] = static_cast<char>(byte);
+  else overflow_ = true;
+}
+
+void MlperfDut::Results() {
+  // Output 0 dequantized, three decimals, fixed point (no float printf on the target).
+  const engine::TensorView out = interpreter_.output(0);
+  config_.write("m-results-[", 11, config_.write_context);
+  for (size_t i = 0; i < out.bytes; ++i) {
+    const float real = (static_cast<int8_t>(out.data[i]) - out.zero_point) * out.scale;
+    int64_t milli = static_cast<int64_t>(real * 1000.0f + (real < 0 ? -0.5f : 0.5f));
+    char text[32];
+    size_t n = 0;
+    if (milli < 0) {
+      text[n++] = '-';
+      milli = -milli;
+    }
+    n += Decimal(static_cast<uint64_t>(milli / 1000), text + n);
+    text[n++] = '.';
+    text[n++] = static_cast<char>('0' + milli / 100 % 10);
+    text[n++] = static_cast<char>('0' + milli / 10 % 10);
+    text[n++] = static_cast<char>('0' + milli % 10);
+    if (i + 1 < out.bytes) text[n++] = ',';
+    config_.write(text, n, config_.write_context);
+  }
+  Line("]");
+}
+
+void MlperfDut::Run(char* command) {
+  while (*command == ' ') ++command;
+  if (std::strcmp(command, "name") == 0) return Line("m-name-dut-[", config_.name, "]");
+  if (std::strcmp(command, "profile") == 0) {
+    Line("m-profile-[ulp-mlperf]");
+    return Line("m-model-[", config_.model_id, "]");
+  }
+  if (std::strcmp(command, "timestamp") == 0) return Number("m-lap-us-", Micros());
+  const size_t input_bytes = interpreter_.input(0).bytes;
+  if (StartsWith(command, "db load")) {
+    const char* p = command + 7;
+    uint64_t n = 0;
+    if (!ParseNumber(p, &n)) return Error("db load needs a byte count");
+    if (n != input_bytes || n > db_bytes_) {
+      char want[21];
+      Decimal(input_bytes, want);
+      return Error("db load: the model's input takes ", want);
+    }
+    expected_ = n;
+    loaded_ = 0;
+    char count[21];
+    Decimal(n, count);
+    return Line("m-[Expecting ", count, " bytes]");
+  }
+  if (std::strcmp(command, "db print") == 0) {
+    static const char kHex[] = "0123456789abcdef";
+    config_.write("m-buffer-", 9, config_.write_context);
+    for (size_t i = 0; i < loaded_; ++i) {
+      const char pair[2] = {kHex[db_[i] >> 4], kHex[db_[i] & 15]};
+      config_.write(pair, 2, config_.write_context);
+    }
+    return Line("");
+  }
+  if (StartsWith(command, "db ")) {
+    if (expected_ == 0) return Error("db: send db load <N> first");
+    const char* p = command + 3;
+    while (*p == ' ') ++p;
+    for (; p[0] && p[1]; p += 2) {
+      const int hi = HexDigit(p[0]), lo = HexDigit(p[1]);
+      if (hi < 0 || lo < 0) return Error("db: not hex: ", p);
+      if (loaded_ >= expected_) return Error("db: more bytes than db load announced");
+      db_[loaded_++] = static_cast<uint8_t>(hi << 4 | lo);
+    }
+    if (*p) return Error("db: odd number of hex digits");
+    if (loaded_ == expected_) Line("m-load-done");
+    return;
+  }
+  if (StartsWith(command, "infer")) {
+    const char* p = command + 5;
+    uint64_t n = 0, w = 0;
+    if (!ParseNumber(p, &n) || n == 0) return Error("infer needs a run count: infer <N> [<warmup>]");
+    ParseNumber(p, &w);
+    if (loaded_ != input_bytes || input_bytes == 0) return Error("infer: load the input first (db load, db)");
+    engine::TensorView in = interpreter_.input(0);
+    char count[21];
+    Decimal(w, count);
+    Line("m-warmup-start-", count);
+    for (uint64_t i = 0; i < w; ++i) {
+      std::memcpy(in.data, db_, input_bytes);
+      if (interpreter_.Invoke(nullptr) != Status::kOk) return Error("infer: ", interpreter_.ErrorDetail());
+    }
+    Line("m-warmup-done");
+    Decimal(n, count);
+    Line("m-infer-start-", count);
+    // Every run computes on the loaded input: the engine may reuse the input's memory, so it is
+    // copied back before each run (the copy is inside the timed window, as in MLPerf Tiny's loop).
+    if (config_.timestamp) config_.timestamp(true);
+    const uint64_t t0 = Micros();
+    for (uint64_t i = 0; i < n; ++i) {
+      std::memcpy(in.data, db_, input_bytes);
+      if (interpreter_.Invoke(nullptr) != Status::kOk) {
+        if (config_.timestamp) config_.timestamp(false);
+        return Error("infer: ", interpreter_.ErrorDetail());
+      }
+    }
+    const uint64_t t1 = Micros();
+    if (config_.timestamp) config_.timestamp(false);
+    Number("m-lap-us-", t0);
+    Number("m-lap-us-", t1);
+    Line("m-infer-done");
+    return Results();
+  }
+  if (std::strcmp(command, "results") == 0) return Results();
+  Error("Unknown command: ", command);
+}
+
+}  // namespace hil::agent
