@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "hil/board/posix_board.h"
 #include "hil/engine/interpreter.h"
+#include "hil/link/mlperf_session.h"
 #include "hil/link/serial_link.h"
 #include "hil/model/zoo.h"
 
@@ -158,6 +160,72 @@ TEST_F(MlperfDut, MistakesAreErrorLinesAndTheDutStaysReady) {
   EXPECT_EQ(Command("fly%"), "e-[Unknown command: fly]\r\nm-ready\r\n");
   EXPECT_EQ(Command(std::string(3000, 'x') + "%"), "e-[Command too long]\r\nm-ready\r\n");
   EXPECT_EQ(Command("name%"), "m-name-dut-[tinyhil-posix]\r\nm-ready\r\n");
+}
+
+TEST(MlperfResults, ParsesTheRunnersNumbersAndRefusesAnythingElse) {
+  EXPECT_EQ(*link::ParseMlperfResults("m-results-[0.039,-1.250,3]"), (std::vector<double>{0.039, -1.25, 3}));
+  EXPECT_FALSE(link::ParseMlperfResults("m-results-[0.1,x]"));
+  EXPECT_FALSE(link::ParseMlperfResults("m-results-[0.1,]"));
+  EXPECT_FALSE(link::ParseMlperfResults("m-lap-us-12"));
+}
+
+// The host driver (MlperfSession), as it drives a third party's MLPerf Tiny firmware, against our
+// agent's MLPerf personality; and the same input through our own protocol on the same engine: the
+// same outputs through both personalities.
+TEST_F(MlperfDut, TheHostDriverAndBothPersonalitiesAgree) {
+  link::MlperfSession dut(*link_, "dut posix");
+  auto name = dut.Name();
+  ASSERT_TRUE(name) << name.error().message;
+  EXPECT_EQ(*name, "tinyhil-posix");
+  EXPECT_EQ(*dut.ModelId(), "kws01");
+  std::mt19937 rng(9);
+  std::vector<uint8_t> input(490);
+  for (auto& b : input) b = static_cast<uint8_t>(rng());
+  ASSERT_TRUE(dut.LoadInput(input, 100));
+  auto inf = dut.Infer(4, 1);
+  ASSERT_TRUE(inf) << inf.error().message;
+  EXPECT_EQ(inf->runs, 4u);
+  EXPECT_GT(inf->us_per_inference(), 0.0);
+  ASSERT_EQ(inf->results.size(), 12u);  // kws: 12 classes
+
+  // Our protocol on a POSIX agent of the same build: the same model and input.
+  board::PosixBoardOptions o;
+  o.agent_path = HIL_AGENT_POSIX;
+  o.instance_id = "posix#mlperf";
+  auto b = board::PosixBoard::Start(o);
+  ASSERT_TRUE(b) << b.error().message;
+  auto& s = (*b)->session();
+  auto loaded = s.LoadModel(model_);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_TRUE(s.SetInput(0, input));
+  auto ours = s.Invoke(1, 4);
+  ASSERT_TRUE(ours) << ours.error().message;
+  auto out = s.GetOutput(0);
+  ASSERT_TRUE(out);
+  static std::vector<uint8_t> arena(1 << 20);
+  agent::engine::Interpreter e;  // the output's quantization, from the model
+  ASSERT_EQ(e.Load(model_.data(), model_.size(), arena.data(), arena.size()), Status::kOk);
+  const auto q = e.output(0);
+  ASSERT_EQ(out->size(), inf->results.size());
+  for (size_t i = 0; i < out->size(); ++i) {
+    const double real = (static_cast<int8_t>((*out)[i]) - q.zero_point) * static_cast<double>(q.scale);
+    EXPECT_NEAR(inf->results[i], real, 0.0005 + 1e-9) << "class " << i;
+  }
+  // Latency through both: the same engine on the same host, so the same order of magnitude.
+  double ours_us = 0;
+  for (uint64_t c : ours->cycles) ours_us += static_cast<double>(c) / 1000.0;
+  ours_us /= static_cast<double>(ours->cycles.size());
+  EXPECT_GT(ours_us, 0.0);
+  EXPECT_LT(inf->us_per_inference() / ours_us, 20.0);
+  EXPECT_GT(inf->us_per_inference() / ours_us, 0.05);
+}
+
+TEST_F(MlperfDut, TheHostDriverNamesTheDutsErrors) {
+  link::MlperfSession dut(*link_, "dut posix");
+  auto inf = dut.Infer(1, 0);
+  ASSERT_FALSE(inf);
+  EXPECT_EQ(inf.error().code, Status::kBadState);
+  EXPECT_THAT(inf.error().message, HasSubstr("dut posix: 'infer 1 0%': DUT says e-[infer: load the input first"));
 }
 
 }  // namespace

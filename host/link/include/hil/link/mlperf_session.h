@@ -1,0 +1,59 @@
+// The host side of MLPerf Tiny's device-under-test text protocol (the one its EEMBC runner speaks):
+// drives any DUT firmware that implements it, a third party's MLPerf Tiny submission or our agent's
+// MLPerf personality (agent/mlperf_dut.h), over a Link (a serial port or a pty).
+//
+// Each command is sent with its '%' and answered by lines ending in "m-ready". Replies are read
+// line by line; "e-[...]" lines become errors (kBadState, quoting the DUT), a missing m-ready by
+// the deadline kTimeout naming the command and the link.
+//
+// Thread: one thread per session.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hil/core/deadline.h"
+#include "hil/core/error.h"
+#include "hil/link/link.h"
+
+namespace hil::link {
+
+struct MlperfInference {
+  uint64_t runs = 0;
+  uint64_t lap_us = 0;         // between the two m-lap-us lines around the timed runs
+  std::vector<double> results; // m-results-[...]: output 0 as the DUT prints it (dequantized)
+  double us_per_inference() const { return runs ? static_cast<double>(lap_us) / static_cast<double>(runs) : 0.0; }
+};
+
+class MlperfSession {
+ public:
+  MlperfSession(Link& link, std::string who, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000))
+      : link_(link), who_(std::move(who)), timeout_(timeout) {}
+
+  // Waits for the DUT's first m-ready (after reset it prints its banner); kTimeout without one.
+  Result<void> WaitReady();
+  Result<std::string> Name();     // m-name-dut-[...]
+  Result<std::string> ModelId();  // profile%: m-model-[...]
+  // db load + db <hex> in chunks of `chunk_bytes`; kBadState unless the DUT says m-load-done.
+  Result<void> LoadInput(std::span<const uint8_t> input, size_t chunk_bytes = 128);
+  // infer <runs> <warmup>.
+  Result<MlperfInference> Infer(uint64_t runs, uint64_t warmup);
+  Result<std::vector<double>> Results();
+
+  // The reply lines of one command, m-ready excluded. Errors as at the top of this file.
+  Result<std::vector<std::string>> Command(const std::string& command);
+
+ private:
+  Link& link_;
+  std::string who_;
+  std::chrono::milliseconds timeout_;
+  std::string pending_;  // bytes read past the last m-ready
+};
+
+// "m-results-[0.039,-1.250]" -> {0.039, -1.25}; kBadFrame for anything else.
+Result<std::vector<double>> ParseMlperfResults(const std::string& line);
+
+}  // namespace hil::link

@@ -1,0 +1,139 @@
+#include "hil/link/mlperf_session.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace hil::link {
+namespace {
+
+bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+}  // namespace
+
+Result<std::vector<double>> ParseMlperfResults(const std::string& line) {
+  const std::string prefix = "m-results-[";
+  if (!StartsWith(line, prefix.c_str()) || line.back() != ']')
+    return Fail(Status::kBadFrame, "not an m-results line: '" + line + "'");
+  std::vector<double> values;
+  const std::string body = line.substr(prefix.size(), line.size() - prefix.size() - 1);
+  size_t at = 0;
+  while (at < body.size()) {
+    const size_t comma = body.find(',', at);
+    const std::string item = body.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size()) return Fail(Status::kBadFrame, "m-results: '" + item + "' is not a number");
+    values.push_back(v);
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+    if (at == body.size()) return Fail(Status::kBadFrame, "m-results: a value is missing after the last ','");
+  }
+  return values;
+}
+
+Result<std::vector<std::string>> MlperfSession::Command(const std::string& command) {
+  if (!command.empty()) {
+    const std::string text = command + "%";
+    if (auto w = link_.Write(std::as_bytes(std::span(text.data(), text.size())), Deadline::After(timeout_)); !w)
+      return Fail(w.error().code, who_ + ": sending '" + text + "': " + w.error().message);
+  }
+  std::vector<std::string> lines;
+  std::vector<std::string> errors;
+  const Deadline deadline = Deadline::After(timeout_);
+  for (;;) {
+    size_t nl;
+    while ((nl = pending_.find('\n')) != std::string::npos) {
+      std::string line = pending_.substr(0, nl);
+      pending_.erase(0, nl + 1);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (line.empty()) continue;
+      if (line == "m-ready") {
+        if (!errors.empty()) return Fail(Status::kBadState, who_ + ": '" + command + "%': DUT says " + errors.front());
+        return lines;
+      }
+      if (StartsWith(line, "e-[")) errors.push_back(line);
+      else lines.push_back(line);
+    }
+    std::byte buf[4096];
+    auto n = link_.Read(buf, deadline);
+    if (!n) {
+      const std::string what = command.empty() ? "the DUT's first m-ready" : "m-ready after '" + command + "%'";
+      return Fail(n.error().code, who_ + ": no " + what + " (" + n.error().message + ")");
+    }
+    pending_.append(reinterpret_cast<const char*>(buf), *n);
+  }
+}
+
+Result<void> MlperfSession::WaitReady() {
+  auto r = Command("");
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+Result<std::string> MlperfSession::Name() {
+  auto lines = Command("name");
+  if (!lines) return std::unexpected(lines.error());
+  for (const auto& l : *lines)
+    if (StartsWith(l, "m-name-dut-[") && l.back() == ']') return l.substr(12, l.size() - 13);
+  return Fail(Status::kBadFrame, who_ + ": name%: no m-name-dut-[...] line");
+}
+
+Result<std::string> MlperfSession::ModelId() {
+  auto lines = Command("profile");
+  if (!lines) return std::unexpected(lines.error());
+  for (const auto& l : *lines)
+    if (StartsWith(l, "m-model-[") && l.back() == ']') return l.substr(9, l.size() - 10);
+  return Fail(Status::kBadFrame, who_ + ": profile%: no m-model-[...] line");
+}
+
+Result<void> MlperfSession::LoadInput(std::span<const uint8_t> input, size_t chunk_bytes) {
+  if (auto r = Command("db load " + std::to_string(input.size())); !r) return std::unexpected(r.error());
+  bool done = false;
+  for (size_t at = 0; at < input.size(); at += chunk_bytes) {
+    std::string hex = "db ";
+    for (size_t i = at; i < std::min(input.size(), at + chunk_bytes); ++i) {
+      char two[3];
+      std::snprintf(two, sizeof two, "%02x", input[i]);
+      hex += two;
+    }
+    auto r = Command(hex);
+    if (!r) return std::unexpected(r.error());
+    for (const auto& l : *r) done = done || l == "m-load-done";
+  }
+  if (!done) return Fail(Status::kBadState, who_ + ": the DUT did not confirm the input (no m-load-done)");
+  return {};
+}
+
+Result<MlperfInference> MlperfSession::Infer(uint64_t runs, uint64_t warmup) {
+  auto lines = Command("infer " + std::to_string(runs) + " " + std::to_string(warmup));
+  if (!lines) return std::unexpected(lines.error());
+  MlperfInference out;
+  out.runs = runs;
+  std::vector<uint64_t> laps;
+  for (const auto& l : *lines) {
+    if (StartsWith(l, "m-lap-us-")) laps.push_back(std::strtoull(l.c_str() + 9, nullptr, 10));
+    if (StartsWith(l, "m-results-[")) {
+      auto r = ParseMlperfResults(l);
+      if (!r) return Fail(r.error().code, who_ + ": " + r.error().message);
+      out.results = std::move(*r);
+    }
+  }
+  if (laps.size() != 2 || laps[1] < laps[0])
+    return Fail(Status::kBadFrame, who_ + ": infer: expected two increasing m-lap-us lines, got " + std::to_string(laps.size()));
+  out.lap_us = laps[1] - laps[0];
+  return out;
+}
+
+Result<std::vector<double>> MlperfSession::Results() {
+  auto lines = Command("results");
+  if (!lines) return std::unexpected(lines.error());
+  for (const auto& l : *lines)
+    if (StartsWith(l, "m-results-[")) {
+      auto r = ParseMlperfResults(l);
+      if (!r) return Fail(r.error().code, who_ + ": " + r.error().message);
+      return r;
+    }
+  return Fail(Status::kBadFrame, who_ + ": results%: no m-results-[...] line");
+}
+
+}  // namespace hil::link
