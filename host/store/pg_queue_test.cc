@@ -23,14 +23,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
-testing::PgServer* Server() {
-  static std::unique_ptr<testing::PgServer> server = [] {
-    auto s = testing::PgServer::Start();
-    if (!s) ADD_FAILURE() << s.error().message;
-    return s ? std::move(*s) : nullptr;
-  }();
-  return server.get();
-}
+testing::PgServer* Server() { return testing::PgServer::Shared(); }
 
 class PgQueueTest : public ::testing::Test {
  protected:

@@ -14,23 +14,12 @@
 #include <vector>
 
 #include "hil/store/store.h"
+#include "stamp.h"
 
 namespace hil::store::pg {
 
-inline std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-inline std::string HostName() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  return host;
-}
+using hil::store::NowUtc;
+using hil::store::HostName;
 
 using Param = std::optional<std::string>;
 

@@ -1,5 +1,7 @@
 #include "hil/store/sqlite_store.h"
 
+#include "stamp.h"
+
 #include <sqlite3.h>
 
 #include <unistd.h>
@@ -123,21 +125,6 @@ CREATE TABLE outputs (
 )sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
-
-std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string HostName() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  return host;
-}
 
 // Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot; 0 when there is
 // no such process. With the pid it names one process even after pids wrap.

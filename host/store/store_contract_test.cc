@@ -201,14 +201,7 @@ TEST_P(StoreContract, AnInterruptedRunResumesWithItsFinishedJobsOnly) {
 }
 
 // One server for the whole test process; each test gets a fresh database.
-testing::PgServer* Server() {
-  static std::unique_ptr<testing::PgServer> server = [] {
-    auto s = testing::PgServer::Start();
-    if (!s) ADD_FAILURE() << s.error().message;
-    return s ? std::move(*s) : nullptr;
-  }();
-  return server.get();
-}
+testing::PgServer* Server() { return testing::PgServer::Shared(); }
 
 std::unique_ptr<Store> MakeStore(const std::string& kind, const std::filesystem::path& path) {
   if (kind == "memory") return std::make_unique<testing::MemoryStore>();

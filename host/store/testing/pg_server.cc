@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -124,6 +125,15 @@ Result<std::unique_ptr<PgServer>> PgServer::Start() {
     std::this_thread::sleep_for(50ms);
   }
   return s;
+}
+
+PgServer* PgServer::Shared() {
+  static std::unique_ptr<PgServer> server = [] {
+    auto s = Start();
+    if (!s) std::fprintf(stderr, "PgServer::Shared: %s\n", s.error().message.c_str());
+    return s ? std::move(*s) : nullptr;
+  }();
+  return server.get();
 }
 
 PgServer::~PgServer() {

@@ -19,6 +19,9 @@ namespace hil::store::testing {
 class PgServer {
  public:
   static Result<std::unique_ptr<PgServer>> Start();
+  // One server for the whole test process, started on first use (a test failure names why when it
+  // cannot start; null then). Tests create a database each.
+  static PgServer* Shared();
   ~PgServer();
   PgServer(const PgServer&) = delete;
   PgServer& operator=(const PgServer&) = delete;
