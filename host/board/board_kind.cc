@@ -168,6 +168,10 @@ Result<BoardKind> LoadBoardKind(const std::string& path) {
         ok = set_str(k.transport);
         if (ok && !kTransports.contains(k.transport))
           ok = Bad(path, v, key, "expected pty, unix, tcp, uart, serial or rtt, got '" + k.transport + "'");
+      } else if (key == "protocol") {
+        ok = set_str(k.protocol);
+        if (ok && k.protocol != "tinyhil" && k.protocol != "mlperf-tiny")
+          ok = Bad(path, v, key, "expected tinyhil or mlperf-tiny, got '" + k.protocol + "'");
       } else if (key == "agent_args") {
         auto l = StrList(path, v, key);
         if (!l) ok = std::unexpected(l.error());

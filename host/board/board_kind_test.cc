@@ -69,6 +69,18 @@ TEST_F(BoardKindTest, BadTypeNamesTheField) {
   EXPECT_THAT(k.error().message, HasSubstr(f + ":2: clock_hz: expected an unsigned integer, got 'fast'"));
 }
 
+TEST_F(BoardKindTest, ProtocolIsOursOrMlperfTiny) {
+  auto k = LoadBoardKind(Write("b.yaml", "name: b\nclock_hz: 1\nplatform: p\nprotocol: mlperf-tiny\n"));
+  ASSERT_TRUE(k) << k.error().message;
+  EXPECT_EQ(k->protocol, "mlperf-tiny");
+  auto d = LoadBoardKind(Write("b.yaml", "name: b\nclock_hz: 1\nplatform: p\n"));
+  EXPECT_EQ(d->protocol, "tinyhil");
+  const auto f = Write("b.yaml", "name: b\nclock_hz: 1\nplatform: p\nprotocol: eembc\n");
+  auto bad = LoadBoardKind(f);
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr(f + ":4: protocol: expected tinyhil or mlperf-tiny, got 'eembc'"));
+}
+
 TEST_F(BoardKindTest, NameMustMatchTheFile) {
   const auto f = Write("b.yaml", "name: c\nclock_hz: 1\nplatform: p\n");
   auto k = LoadBoardKind(f);

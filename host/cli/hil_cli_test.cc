@@ -874,6 +874,33 @@ TEST_F(HilCli, AnomalyDetectionAucOverLabelledSamples) {
   EXPECT_THAT(bad.output, HasSubstr("has label 2; expected 0 (normal) or 1 (anomalous)"));
 }
 
+// hil run on a board that speaks MLPerf Tiny's DUT protocol instead of ours (a third party's
+// submission; here the POSIX agent's MLPerf personality with the job's model): latency from the
+// DUT's m-lap-us lines, outputs from its m-results checked against the host reference, each
+// sample's printed results stored.
+TEST_F(HilCli, MlperfTinyDutBoardsRunThroughTheirOwnProtocol) {
+  const auto suite = Write("dut.yaml", "name: dut\nmodels:\n  - {generate: kws, seed: 1}\n  - {generate: 'fc:64,units=10', seed: 2}\n"
+                                       "inputs: {random: {seed: 4, count: 2}}\nboards: [posix-mlperf]\n"
+                                       "settings: {warmup: 1, iterations: 3, repetitions: 2}\n");
+  const auto farm = Write("farm.yaml", "name: dut\ninstances:\n  - {id: dut#1, kind: posix-mlperf}\n");
+  auto r = Hil(Run(suite) + " --farm " + farm);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("outputs==host-reference (3 decimals): pass (2 compared)"));
+  EXPECT_THAT(r.output, HasSubstr("ns:mlperf-lap-us"));
+  EXPECT_THAT(r.output, HasSubstr("2 jobs: 2 pass, 0 fail, 0 error"));
+  auto store = hil::store::SqliteStore::Open(db_);
+  ASSERT_TRUE(store);
+  auto jobs = (*store)->ListJobs(1);
+  ASSERT_TRUE(jobs && jobs->size() == 2u);
+  EXPECT_EQ((*jobs)[0].samples.size(), 4u);  // 2 inputs x 2 repetitions, one figure per infer
+  auto outputs = (*store)->Outputs((*jobs)[0].id);
+  ASSERT_TRUE(outputs && outputs->size() == 2u);
+  const std::string printed((*outputs)[0].bytes.begin(), (*outputs)[0].bytes.end());
+  EXPECT_EQ(std::count(printed.begin(), printed.end(), ','), 11) << printed;  // kws: 12 classes
+  auto env = Hil("results --db " + db_ + " --run 1");
+  EXPECT_THAT(env.output, HasSubstr("firmware.dut#1: MLPerf Tiny DUT tinyhil-posix (model "));
+}
+
 // A job that got much slower than its base is a regression: the run fails (exit 1), the job is
 // marked, and compare shows it; a faster one is not flagged.
 TEST_F(HilCli, RegressionsAgainstABaselineAndTheLastRunOnTheBranch) {

@@ -34,6 +34,8 @@
 #include "hil/core/stats.h"
 #include "hil/core/suite.h"
 #include "hil/engine/interpreter.h"
+#include "hil/link/mlperf_session.h"
+#include "hil/link/serial_link.h"
 #include "hil/link/testing/faulty_link.h"
 #include "hil/model/tflite_io.h"
 #include "hil/model/zoo.h"
@@ -856,8 +858,115 @@ class Runner {
     return result.status;
   }
 
+  // A board whose firmware speaks MLPerf Tiny's DUT text protocol (kind protocol: mlperf-tiny): a
+  // third party's submission on a serial port, or our POSIX agent's MLPerf personality started with
+  // the job's model. Per input: db load + hex, then per repetition `infer iterations warmup`; the
+  // latency is the DUT's own m-lap-us span over the runs (stored as ns per inference, source
+  // mlperf-lap-us), the outputs its printed m-results, checked against the host reference
+  // dequantized to the 3 decimals the protocol prints.
+  Result<void> ExecuteMlperf(const Job& job, const board::BoardInstance& inst, const board::BoardKind& kind, const ModelBlob& blob,
+                             store::JobResult& result) {
+    const ModelSpec& spec = suite_.models[job.model_index];
+    board::Subprocess agent;
+    std::string model_file;
+    std::string tty = inst.serial_port;
+    struct RemoveFile {
+      std::string path;
+      ~RemoveFile() {
+        if (!path.empty()) std::filesystem::remove(path);
+      }
+    } cleanup;
+    if (kind.platform == "posix") {
+      model_file = board::UniqueTempPath(inst.id, ".tflite");
+      cleanup.path = model_file;
+      std::ofstream(model_file, std::ios::binary).write(reinterpret_cast<const char*>(blob.bytes.data()),
+                                                         static_cast<std::streamsize>(blob.bytes.size()));
+      if (auto s = agent.Start({AgentPath(kind), "--pty", "--mlperf", model_file, "--mlperf-model-id", spec.name}, "", true); !s)
+        return Wrap(s.error(), "board " + inst.id);
+      auto line = agent.WaitForLine([](const std::string& l) { return l.rfind("PTY ", 0) == 0; }, Deadline::After(options_.execute_timeout));
+      if (!line) return Wrap(line.error(), "board " + inst.id);
+      tty = line->substr(4);
+    }
+    if (tty.empty()) return Fail(Status::kBadArgument, "board " + inst.id + ": an mlperf-tiny board needs a serial_port in the farm");
+    auto port = board::ResolveSerialPort(tty);
+    if (!port) return Wrap(port.error(), "board " + inst.id);
+    auto link = link::OpenTty(*port, kind.baud_rate);
+    if (!link) return Wrap(link.error(), "board " + inst.id);
+    link::MlperfSession dut(**link, "board " + inst.id, options_.execute_timeout);
+    auto name = dut.Name();  // the first reply also skips a banner printed at reset
+    if (!name) return std::unexpected(name.error());
+    auto model_id = dut.ModelId();
+    if (!model_id) return std::unexpected(model_id.error());
+    SetEnvironment({{"firmware." + inst.id, fmt::format("MLPerf Tiny DUT {} (model {}) on {}", *name, *model_id, *port)}});
+    std::unique_ptr<HostReference> reference;
+    if (suite_.checks.outputs_equal_reference) {
+      auto ref = Time(timing_.reference, [&] { return HostReference::Load(blob.bytes, spec.name); });
+      if (!ref) return std::unexpected(ref.error());
+      reference = std::move(*ref);
+    }
+    result.unit = "ns";
+    result.source = "mlperf-lap-us";
+    int mismatches = 0, compared = 0, top1_hits = 0, top1_total = 0;
+    for (int input = 0; input < suite_.inputs.count; ++input) {
+      std::vector<uint8_t> tensor;
+      if (suite_.inputs.source != InputSpec::Source::kRandom) tensor = input_blobs_[input];
+      else if (reference) tensor = RandomInputBytes(suite_.inputs.seed, static_cast<uint64_t>(input) * 16, reference->input_bytes(0));
+      else return Fail(Status::kBadArgument, "model " + spec.name + ": random inputs for an mlperf-tiny board need the host reference");
+      if (auto r = Time(timing_.upload, [&] { return dut.LoadInput(tensor); }); !r) return std::unexpected(r.error());
+      std::vector<double> printed;
+      for (int rep = 0; rep < job.settings.repetitions; ++rep) {
+        auto inf = Time(timing_.invoke, [&] {
+          return dut.Infer(static_cast<uint64_t>(job.settings.iterations), static_cast<uint64_t>(job.settings.warmup));
+        });
+        if (!inf) return std::unexpected(inf.error());
+        result.samples.push_back({input, rep, 0, static_cast<uint64_t>(std::llround(inf->us_per_inference() * 1000.0))});
+        printed = inf->results;
+      }
+      // Stored as the DUT printed them: the text of m-results, one line per input.
+      std::string text;
+      for (size_t k = 0; k < printed.size(); ++k) text += fmt::format("{}{:.3f}", k ? "," : "", printed[k]);
+      result.outputs.push_back({input, 0, std::vector<uint8_t>(text.begin(), text.end())});
+      if (suite_.checks.min_top1 && !printed.empty()) {
+        const size_t best = static_cast<size_t>(std::max_element(printed.begin(), printed.end()) - printed.begin());
+        if (static_cast<int>(best) == suite_.inputs.labels[input]) ++top1_hits;
+        ++top1_total;
+      }
+      if (reference) {
+        auto expected = Time(timing_.reference, [&] { return reference->Run({tensor}); });
+        if (!expected) return std::unexpected(expected.error());
+        const auto q = reference->output_quant(0);
+        ++compared;
+        const auto& want = (*expected)[0];
+        bool same = want.size() == printed.size();
+        for (size_t k = 0; same && k < want.size(); ++k)
+          same = std::abs((static_cast<int8_t>(want[k]) - q.zero_point) * static_cast<double>(q.scale) - printed[k]) <= 0.0005 + 1e-9;
+        if (!same && mismatches++ == 0)
+          result.check_detail = fmt::format("input {}: the DUT's m-results differ from the host reference's output 0", input);
+      }
+    }
+    if (!reference) {
+      result.check = "none";
+      result.status = store::kPass;
+    } else if (mismatches == 0) {
+      result.check = fmt::format("outputs==host-reference (3 decimals): pass ({} compared)", compared);
+      result.status = store::kPass;
+    } else {
+      result.check = fmt::format("outputs==host-reference (3 decimals): FAIL ({} of {} differ)", mismatches, compared);
+      result.status = store::kFail;
+    }
+    if (suite_.checks.min_top1) {
+      const double accuracy = top1_total ? static_cast<double>(top1_hits) / top1_total : 0.0;
+      const bool pass = top1_total > 0 && accuracy >= *suite_.checks.min_top1;
+      result.check += fmt::format("; top1: {} ({} of {} = {:.1f}%, needs {:.1f}%)", pass ? "pass" : "FAIL", top1_hits, top1_total,
+                                  100.0 * accuracy, 100.0 * *suite_.checks.min_top1);
+      if (!pass) result.status = store::kFail;
+    }
+    return {};
+  }
+
   Result<void> Execute(const Job& job, const board::BoardInstance& inst, const board::BoardKind& kind, const ModelBlob& blob,
                        store::JobResult& result) {
+    if (kind.protocol == "mlperf-tiny") return ExecuteMlperf(job, inst, kind, blob, result);
     const ModelSpec& spec = suite_.models[job.model_index];
     std::unique_ptr<HostReference> reference;
     if (suite_.checks.outputs_equal_reference || suite_.checks.min_auc) {  // AUC needs the tensors' quantization

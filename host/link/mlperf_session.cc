@@ -73,8 +73,12 @@ Result<void> MlperfSession::WaitReady() {
 Result<std::string> MlperfSession::Name() {
   auto lines = Command("name");
   if (!lines) return std::unexpected(lines.error());
-  for (const auto& l : *lines)
-    if (StartsWith(l, "m-name-dut-[") && l.back() == ']') return l.substr(12, l.size() - 13);
+  // A DUT just reset prints a banner ending in m-ready first: then the reply is the next block.
+  for (int block = 0; block < 2; ++block) {
+    for (const auto& l : *lines)
+      if (StartsWith(l, "m-name-dut-[") && l.back() == ']') return l.substr(12, l.size() - 13);
+    if (block == 0 && !(lines = Command(""))) return std::unexpected(lines.error());
+  }
   return Fail(Status::kBadFrame, who_ + ": name%: no m-name-dut-[...] line");
 }
 

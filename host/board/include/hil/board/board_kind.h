@@ -8,6 +8,7 @@
 //   clock_hz: 1000000000
 //   platform: posix             # the agent port: posix, mps2-an386, ...
 //   transport: pty              # pty | unix | tcp | uart (an emulator's UART on a pty) | serial | rtt
+//   protocol: tinyhil           # or mlperf-tiny: firmware speaking MLPerf Tiny's DUT text protocol
 //   baud_rate: 115200
 //   flash_bytes: 0
 //   ram_bytes: 0
@@ -48,6 +49,9 @@ struct BoardKind {
   uint64_t clock_hz = 0;
   std::string platform;
   std::string transport = "pty";
+  // What the board's firmware speaks: "tinyhil" (our agent's frames) or "mlperf-tiny" (MLPerf
+  // Tiny's DUT text protocol: a third party's submission, or our agent's --mlperf personality).
+  std::string protocol = "tinyhil";
   int baud_rate = 115200;
   uint64_t flash_bytes = 0;
   uint64_t ram_bytes = 0;

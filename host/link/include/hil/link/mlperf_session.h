@@ -35,7 +35,8 @@ class MlperfSession {
 
   // Waits for the DUT's first m-ready (after reset it prints its banner); kTimeout without one.
   Result<void> WaitReady();
-  Result<std::string> Name();     // m-name-dut-[...]
+  // m-name-dut-[...]; also skips a banner (ending in m-ready) the DUT printed at reset. Call first.
+  Result<std::string> Name();
   Result<std::string> ModelId();  // profile%: m-model-[...]
   // db load + db <hex> in chunks of `chunk_bytes`; kBadState unless the DUT says m-load-done.
   Result<void> LoadInput(std::span<const uint8_t> input, size_t chunk_bytes = 128);
