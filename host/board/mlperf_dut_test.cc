@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "hil/board/posix_board.h"
+#include "hil/board/qemu_board.h"
+#include "hil/board/subprocess.h"
 #include "hil/engine/interpreter.h"
 #include "hil/link/mlperf_session.h"
 #include "hil/link/serial_link.h"
@@ -226,6 +228,64 @@ TEST_F(MlperfDut, TheHostDriverNamesTheDutsErrors) {
   ASSERT_FALSE(inf);
   EXPECT_EQ(inf.error().code, Status::kBadState);
   EXPECT_THAT(inf.error().message, HasSubstr("dut posix: 'infer 1 0%': DUT says e-[infer: load the input first"));
+}
+
+// MLPerf Tiny DUT firmware under QEMU (mps2-an386, kws compiled in): the same model and input run
+// through the MLPerf personality and through ours report the same figures: outputs to the 3 printed
+// decimals, and time per inference: m-lap-us x 1000 (one instruction per ns under -icount) against
+// our instruction count, within 0.1% (the MLPerf loop also copies the input in each timed run).
+TEST(MlperfDutFirmware, ReportsTheSameFiguresAsOurProtocolOnAnEmulatedBoard) {
+  board::Subprocess qemu;
+  ASSERT_TRUE(qemu.Start({"qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "pty", "-kernel",
+                          HIL_MLPERF_ELF, "-icount", "shift=0,sleep=off"},
+                         "qemu-system-arm", true));
+  auto line = qemu.WaitForLine([](const std::string& l) { return l.find("/dev/pts/") != std::string::npos; }, Deadline::After(10s));
+  ASSERT_TRUE(line) << line.error().message;
+  const std::string pty = line->substr(line->find("/dev/pts/"), line->find_first_of(" )", line->find("/dev/pts/")) - line->find("/dev/pts/"));
+  auto link = link::OpenTty(pty, 115200);
+  ASSERT_TRUE(link) << link.error().message;
+  link::MlperfSession dut(**link, "dut an386", 60s);
+  auto name = dut.Name();
+  ASSERT_TRUE(name) << name.error().message;
+  EXPECT_EQ(*name, "tinyhil");
+  EXPECT_EQ(*dut.ModelId(), "kws01");
+  std::mt19937 rng(3);
+  std::vector<uint8_t> input(490);
+  for (auto& b : input) b = static_cast<uint8_t>(rng());
+  ASSERT_TRUE(dut.LoadInput(input));
+  auto inf = dut.Infer(3, 1);
+  ASSERT_TRUE(inf) << inf.error().message;
+
+  board::QemuBoardOptions o;
+  o.machine = "mps2-an386";
+  o.firmware = HIL_FIRMWARE_AN386;
+  o.instance_id = "mps2-an386#mlperf-compare";
+  o.link = "rtt";
+  auto ours = board::QemuBoard::Start(o);
+  ASSERT_TRUE(ours) << ours.error().message;
+  auto& s = (*ours)->session();
+  auto model = model::GenerateModel("kws", 1);
+  ASSERT_TRUE(model);
+  ASSERT_TRUE(s.LoadModel(*model));
+  ASSERT_TRUE(s.SetInput(0, input));
+  auto run = s.Invoke(1, 3);
+  ASSERT_TRUE(run) << run.error().message;
+  double instructions = 0;
+  for (uint64_t ticks : run->cycles) instructions += static_cast<double>(ticks) * (*ours)->InstructionsPerTick();
+  instructions /= static_cast<double>(run->cycles.size());
+  const double mlperf_instructions = inf->us_per_inference() * 1000.0;
+  EXPECT_NEAR(mlperf_instructions / instructions, 1.0, 0.001) << mlperf_instructions << " vs " << instructions;
+  std::printf("[mlperf] kws on mps2-an386: %.0f instructions per inference through our protocol, %.0f through MLPerf's m-lap-us\n",
+              instructions, mlperf_instructions);
+  auto out = s.GetOutput(0);
+  ASSERT_TRUE(out);
+  static std::vector<uint8_t> arena(1 << 20);
+  agent::engine::Interpreter e;
+  ASSERT_EQ(e.Load(model->data(), model->size(), arena.data(), arena.size()), Status::kOk);
+  const auto q = e.output(0);
+  ASSERT_EQ(out->size(), inf->results.size());
+  for (size_t i = 0; i < out->size(); ++i)
+    EXPECT_NEAR(inf->results[i], (static_cast<int8_t>((*out)[i]) - q.zero_point) * static_cast<double>(q.scale), 0.0005 + 1e-9) << i;
 }
 
 }  // namespace

@@ -4,7 +4,13 @@
 
 #include "cortex_m.h"
 #include "hil/agent/agent.h"
+#include "hil/agent/mlperf_dut.h"
 #include "hil/agent/rtt.h"
+
+#ifdef HIL_MLPERF_MODEL_ID
+extern const uint8_t kMlperfModel[];
+extern const size_t kMlperfModelBytes;
+#endif
 
 #ifndef HIL_ARENA_BYTES
 #define HIL_ARENA_BYTES (128 * 1024)
@@ -221,6 +227,31 @@ int main() {
   static hil::agent::Agent agent(port, b);
 
   hil::agent::RttInit(&_SEGGER_RTT, g_rtt_up, sizeof g_rtt_up, g_rtt_down, sizeof g_rtt_down);
+
+#ifdef HIL_MLPERF_MODEL_ID
+  // The MLPerf Tiny personality: the compiled-in model, MLPerf Tiny's DUT text protocol on the UART.
+  static hil::agent::engine::Interpreter engine;
+  const hil::Status loaded = engine.Load(kMlperfModel, kMlperfModelBytes, g_arena, sizeof g_arena);
+  hil::agent::MlperfDut::Config mc;
+  mc.name = "tinyhil";
+  mc.model_id = HIL_MLPERF_MODEL_ID;
+  mc.clock_hz = BoardClockHz();
+  mc.write = [](const char* text, size_t size, void*) { UartWrite(reinterpret_cast<const uint8_t*>(text), size); };
+  if (port.timestamp) mc.timestamp = port.timestamp;
+  static hil::agent::MlperfDut dut(mc, engine, g_model, sizeof g_model);
+  static const char kBanner[] = "m-timestamp-mode-performance\r\nm-init-done\r\nm-ready\r\n";
+  static const char kLoadFailed[] = "e-[the compiled-in model does not load]\r\n";
+  if (loaded != hil::Status::kOk) UartWrite(reinterpret_cast<const uint8_t*>(kLoadFailed), sizeof kLoadFailed - 1);
+  UartWrite(reinterpret_cast<const uint8_t*>(kBanner), sizeof kBanner - 1);
+  for (;;) {
+    if (g_rx_tail != g_rx_head) {
+      const uint32_t tail = g_rx_tail;
+      const uint8_t byte = g_rx_ring[tail % kRxRingBytes];
+      g_rx_tail = tail + 1;
+      dut.Push(byte);
+    }
+  }
+#endif
 
   for (;;) {
     if (g_rx_tail != g_rx_head) {
