@@ -317,6 +317,50 @@ auto Time(std::atomic<int64_t>& total_us, F&& f) {
   return r;
 }
 
+// The stored description of a planned job; `instance` is empty until a board takes it (farm runs).
+store::JobInfo JobInfoFor(const Suite& suite, const std::vector<ModelBlob>& blobs, const std::map<std::string, board::BoardKind>& kinds,
+                          const Job& job, const std::string& instance) {
+  store::JobInfo info;
+  info.ordinal = job.ordinal;
+  info.model_name = suite.models[job.model_index].name;
+  info.model_sha256 = blobs[job.model_index].sha256;
+  info.model_bytes = blobs[job.model_index].bytes.size();
+  info.board_kind = job.board_kind;
+  info.board_instance = instance;
+  info.clock_hz = kinds.at(job.board_kind).clock_hz;
+  info.warmup = job.settings.warmup;
+  info.iterations = job.settings.iterations;
+  info.repetitions = job.settings.repetitions;
+  info.kernel = job.settings.kernel;
+  return info;
+}
+
+// A job's verdict, check by check: each check appends "<name>: pass|FAIL (...)" to result.check
+// (replacing "none"), and a failed one makes the job fail.
+void AddCheck(store::JobResult& result, bool pass, const std::string& text) {
+  result.check = (result.check == "none" || result.check.empty() ? "" : result.check + "; ") + text;
+  if (!pass) result.status = store::kFail;
+}
+
+// The first verdict of a job: its outputs against the host reference (`what` names the comparison),
+// or "none" when the suite does not compare them.
+void OutputsVerdict(store::JobResult& result, bool compare, const char* what, int compared, int mismatches) {
+  result.status = store::kPass;
+  result.check = "none";
+  if (!compare) return;
+  result.check.clear();
+  AddCheck(result, mismatches == 0,
+           mismatches == 0 ? fmt::format("{}: pass ({} compared)", what, compared)
+                           : fmt::format("{}: FAIL ({} of {} differ)", what, mismatches, compared));
+}
+
+void Top1Verdict(store::JobResult& result, int hits, int total, double needed) {
+  const double accuracy = total ? static_cast<double>(hits) / total : 0.0;
+  const bool pass = total > 0 && accuracy >= needed;
+  AddCheck(result, pass,
+           fmt::format("top1: {} ({} of {} = {:.1f}%, needs {:.1f}%)", pass ? "pass" : "FAIL", hits, total, 100.0 * accuracy, 100.0 * needed));
+}
+
 // The boards and power monitors of a host's farm instances, one slot per instance. A local run owns
 // its pool; a daemon keeps one across the runs it works on, so boards stay up between jobs.
 struct BoardPool {
@@ -811,22 +855,7 @@ class Runner {
   }
 
   store::JobInfo InfoFor(const Job& job, const board::BoardInstance& inst) const {
-    const ModelSpec& spec = suite_.models[job.model_index];
-    const ModelBlob& blob = blobs_[job.model_index];
-    const board::BoardKind& kind = kinds_.at(job.board_kind);
-    store::JobInfo info;
-    info.ordinal = job.ordinal;
-    info.model_name = spec.name;
-    info.model_sha256 = blob.sha256;
-    info.model_bytes = blob.bytes.size();
-    info.board_kind = job.board_kind;
-    info.board_instance = inst.id;
-    info.clock_hz = kind.clock_hz;
-    info.warmup = job.settings.warmup;
-    info.iterations = job.settings.iterations;
-    info.repetitions = job.settings.repetitions;
-    info.kernel = job.settings.kernel;
-    return info;
+    return JobInfoFor(suite_, blobs_, kinds_, job, inst.id);
   }
 
   Result<std::string> RunJob(const Job& job, const board::BoardInstance& instance, size_t total, size_t& done, bool& unhealthy) {
@@ -944,23 +973,8 @@ class Runner {
           result.check_detail = fmt::format("input {}: the DUT's m-results differ from the host reference's output 0", input);
       }
     }
-    if (!reference) {
-      result.check = "none";
-      result.status = store::kPass;
-    } else if (mismatches == 0) {
-      result.check = fmt::format("outputs==host-reference (3 decimals): pass ({} compared)", compared);
-      result.status = store::kPass;
-    } else {
-      result.check = fmt::format("outputs==host-reference (3 decimals): FAIL ({} of {} differ)", mismatches, compared);
-      result.status = store::kFail;
-    }
-    if (suite_.checks.min_top1) {
-      const double accuracy = top1_total ? static_cast<double>(top1_hits) / top1_total : 0.0;
-      const bool pass = top1_total > 0 && accuracy >= *suite_.checks.min_top1;
-      result.check += fmt::format("; top1: {} ({} of {} = {:.1f}%, needs {:.1f}%)", pass ? "pass" : "FAIL", top1_hits, top1_total,
-                                  100.0 * accuracy, 100.0 * *suite_.checks.min_top1);
-      if (!pass) result.status = store::kFail;
-    }
+    OutputsVerdict(result, reference != nullptr, "outputs==host-reference (3 decimals)", compared, mismatches);
+    if (suite_.checks.min_top1) Top1Verdict(result, top1_hits, top1_total, *suite_.checks.min_top1);
     return {};
   }
 
@@ -1147,24 +1161,8 @@ class Runner {
     auto mem = Time(timing_.io, [&] { return s.GetMemory(); });
     if (!mem) return std::unexpected(mem.error());
     result.memory = store::MemoryRow{mem->arena_bytes, mem->arena_used, mem->stack_bytes, mem->stack_used, mem->static_bytes};
-    if (!suite_.checks.outputs_equal_reference) {
-      result.check = "none";
-      result.status = store::kPass;
-    } else if (mismatches == 0) {
-      result.check = fmt::format("outputs==host-reference: pass ({} compared)", compared);
-      result.status = store::kPass;
-    } else {
-      result.check = fmt::format("outputs==host-reference: FAIL ({} of {} differ)", mismatches, compared);
-      result.status = store::kFail;
-    }
-    if (suite_.checks.min_top1) {
-      const double accuracy = top1_total ? static_cast<double>(top1_hits) / top1_total : 0.0;
-      const bool pass = top1_total > 0 && accuracy >= *suite_.checks.min_top1;
-      const std::string text = fmt::format("top1: {} ({} of {} = {:.1f}%, needs {:.1f}%)", pass ? "pass" : "FAIL", top1_hits, top1_total,
-                                           100.0 * accuracy, 100.0 * *suite_.checks.min_top1);
-      result.check = (result.check == "none" ? "" : result.check + "; ") + text;
-      if (!pass) result.status = store::kFail;
-    }
+    OutputsVerdict(result, suite_.checks.outputs_equal_reference, "outputs==host-reference", compared, mismatches);
+    if (suite_.checks.min_top1) Top1Verdict(result, top1_hits, top1_total, *suite_.checks.min_top1);
     if (suite_.checks.min_auc) {
       std::unique_ptr<bool[]> positive(new bool[anomalous.size()]);
       size_t n_anomalous = 0;
@@ -1174,10 +1172,9 @@ class Runner {
         return Fail(Status::kBadArgument, fmt::format("checks.auc: needs normal (0) and anomalous (1) samples; the labels have {} and {}",
                                                       anomalous.size() - n_anomalous, n_anomalous));
       const bool pass = *auc >= *suite_.checks.min_auc;
-      const std::string text = fmt::format("auc: {} ({:.3f} over {} samples: {} normal, {} anomalous; needs {:.3f})", pass ? "pass" : "FAIL",
-                                           *auc, anomalous.size(), anomalous.size() - n_anomalous, n_anomalous, *suite_.checks.min_auc);
-      result.check = (result.check == "none" ? "" : result.check + "; ") + text;
-      if (!pass) result.status = store::kFail;
+      AddCheck(result, pass,
+               fmt::format("auc: {} ({:.3f} over {} samples: {} normal, {} anomalous; needs {:.3f})", pass ? "pass" : "FAIL", *auc,
+                           anomalous.size(), anomalous.size() - n_anomalous, n_anomalous, *suite_.checks.min_auc));
     }
     if (!energy_error.empty()) {
       // Latency, memory and the output check stay stored with the job; the energy figure is missing.
@@ -1320,17 +1317,7 @@ static Result<int64_t> SubmitRun(const Suite& suite, const std::vector<ModelBlob
   env.insert(env.end(), suite_facts.begin(), suite_facts.end());
   if (auto r = store.SetEnvironment(*run, env); !r) return std::unexpected(r.error());
   for (const Job& job : jobs) {
-    store::JobInfo info;
-    info.ordinal = job.ordinal;
-    info.model_name = suite.models[job.model_index].name;
-    info.model_sha256 = blobs[job.model_index].sha256;
-    info.model_bytes = blobs[job.model_index].bytes.size();
-    info.board_kind = job.board_kind;
-    info.clock_hz = kinds.at(job.board_kind).clock_hz;
-    info.warmup = job.settings.warmup;
-    info.iterations = job.settings.iterations;
-    info.repetitions = job.settings.repetitions;
-    info.kernel = job.settings.kernel;
+    const store::JobInfo info = JobInfoFor(suite, blobs, kinds, job, "");
     if (auto id = queue.Submit(*run, info, JobSpec(suite, blobs, input_shas, job).dump()); !id) return std::unexpected(id.error());
   }
   return *run;
