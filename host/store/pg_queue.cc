@@ -147,8 +147,7 @@ Result<void> PgQueue::QuarantineSpent() {
 Result<std::optional<Lease>> PgQueue::Claim(const std::string& owner, const std::vector<std::string>& kinds) {
   if (kinds.empty()) return std::optional<Lease>();
   if (auto q = QuarantineSpent(); !q) return std::unexpected(q.error());
-  if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "queue " + name_ + ": BEGIN");
-  auto body = [&]() -> Result<std::optional<Lease>> {
+  return InTransaction<std::optional<Lease>>(conn_, "queue " + name_, [&]() -> Result<std::optional<Lease>> {
     Res c = Run(conn_,
                 "WITH c AS (SELECT job_id FROM queue WHERE board_kind = ANY($2::text[]) AND attempts < $4 "
                 "  AND (state='queued' OR (state='leased' AND lease_expires < now())) "
@@ -167,14 +166,7 @@ Result<std::optional<Lease>> PgQueue::Claim(const std::string& owner, const std:
     if (!prev.ok() || !a.ok() || !j.ok())
       return Fail(Status::kInternal, "queue " + name_ + ": recording the claim of job " + std::to_string(l.job_id));
     return std::optional<Lease>(std::move(l));
-  };
-  auto r = body();
-  if (!r) {
-    (void)Run(conn_, "ROLLBACK");
-    return r;
-  }
-  if (!Run(conn_, "COMMIT").ok()) return Fail(Status::kInternal, "queue " + name_ + ": COMMIT");
-  return r;
+  });
 }
 
 Result<void> PgQueue::Renew(const Lease& lease) {
@@ -190,8 +182,7 @@ Result<void> PgQueue::Renew(const Lease& lease) {
 }
 
 Result<void> PgQueue::Complete(const Lease& lease, const std::string& board_instance, const JobResult& result) {
-  if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "queue " + name_ + ": BEGIN");
-  auto body = [&]() -> Result<void> {
+  return InTransaction<void>(conn_, "queue " + name_, [&]() -> Result<void> {
     const std::string job = std::to_string(lease.job_id);
     Res cur = Run(conn_, "SELECT state, COALESCE(lease_token, ''), COALESCE(lease_owner, ''), attempts FROM queue WHERE job_id=$1 FOR UPDATE",
                   {P(lease.job_id)});
@@ -209,19 +200,11 @@ Result<void> PgQueue::Complete(const Lease& lease, const std::string& board_inst
     Res n = Run(conn_, "SELECT pg_notify('hil_runs', $1)", {P(lease.run_id)});
     if (!q.ok() || !a.ok() || !n.ok()) return Fail(Status::kInternal, "queue " + name_ + ": completing job " + job);
     return {};
-  };
-  auto r = body();
-  if (!r) {
-    (void)Run(conn_, "ROLLBACK");
-    return r;
-  }
-  if (!Run(conn_, "COMMIT").ok()) return Fail(Status::kInternal, "queue " + name_ + ": COMMIT");
-  return {};
+  });
 }
 
 Result<void> PgQueue::Release(const Lease& lease, const std::string& error) {
-  if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "queue " + name_ + ": BEGIN");
-  auto body = [&]() -> Result<void> {
+  return InTransaction<void>(conn_, "queue " + name_, [&]() -> Result<void> {
     const std::string job = std::to_string(lease.job_id);
     Res q = Run(conn_,
                 "UPDATE queue SET state = CASE WHEN attempts >= $3 THEN 'quarantined' ELSE 'queued' END, last_error=$4, "
@@ -239,14 +222,7 @@ Result<void> PgQueue::Release(const Lease& lease, const std::string& error) {
     Res n = Run(conn_, "SELECT pg_notify($2, $1)", {P(lease.run_id), quarantined ? "hil_runs" : "hil_queue"});
     if (!a.ok() || !j.ok() || !n.ok()) return Fail(Status::kInternal, "queue " + name_ + ": releasing job " + job);
     return {};
-  };
-  auto r = body();
-  if (!r) {
-    (void)Run(conn_, "ROLLBACK");
-    return r;
-  }
-  if (!Run(conn_, "COMMIT").ok()) return Fail(Status::kInternal, "queue " + name_ + ": COMMIT");
-  return {};
+  });
 }
 
 Result<void> PgQueue::Heartbeat(const std::string& daemon_id, const std::string& boards, const std::string& state) {

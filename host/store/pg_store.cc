@@ -326,14 +326,7 @@ Result<void> WriteJobResult(pg_conn* conn, const std::string& store, int64_t job
 }  // namespace pg
 
 Result<void> PgStore::FinishJob(int64_t job_id, const JobResult& result) {
-  if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "store " + name_ + ": BEGIN: " + std::string(PQerrorMessage(conn_)));
-  auto r = WriteJobResult(conn_, name_, job_id, result);
-  if (!r) {
-    (void)Run(conn_, "ROLLBACK");
-    return r;
-  }
-  if (Res c = Run(conn_, "COMMIT"); !c.ok()) return Fail(Status::kInternal, "store " + name_ + ": committing job: " + c.Error());
-  return {};
+  return InTransaction<void>(conn_, "store " + name_, [&] { return WriteJobResult(conn_, "store " + name_, job_id, result); });
 }
 
 Result<void> PgStore::FinishRun(int64_t run_id, const std::string& status) {
@@ -495,8 +488,7 @@ Result<void> PgStore::MarkInterrupted(int64_t run_id) {
 }
 
 Result<void> PgStore::ResumeRun(int64_t run_id) {
-  if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "store " + name_ + ": BEGIN");
-  auto body = [&]() -> Result<void> {
+  return InTransaction<void>(conn_, "store " + name_, [&]() -> Result<void> {
     const std::string run = std::to_string(run_id);
     Res st = Run(conn_, "SELECT status FROM runs WHERE id=$1 FOR UPDATE", {P(run_id)});
     if (!st.ok()) return Fail(Status::kInternal, "store " + name_ + ": looking up run: " + st.Error());
@@ -514,14 +506,7 @@ Result<void> PgStore::ResumeRun(int64_t run_id) {
                  {P(static_cast<int64_t>(getpid())), HostName(), P(run_id)});
     if (!up.ok()) return Fail(Status::kInternal, "store " + name_ + ": reopening run " + run + ": " + up.Error());
     return {};
-  };
-  auto r = body();
-  if (!r) {
-    (void)Run(conn_, "ROLLBACK");
-    return r;
-  }
-  if (!Run(conn_, "COMMIT").ok()) return Fail(Status::kInternal, "store " + name_ + ": COMMIT");
-  return {};
+  });
 }
 
 Result<void> PgStore::MarkRegression(int64_t job_id, const std::string& detail) {

@@ -98,6 +98,20 @@ std::string TextArray(const std::vector<T>& rows, F field) {
 }
 
 
+// Runs `body` (returning Result<T>) between BEGIN and COMMIT, and rolls back when it fails.
+// Errors of the transaction itself name `who`.
+template <typename T, typename F>
+Result<T> InTransaction(pg_conn* conn, const std::string& who, F&& body) {
+  if (Res b(PQexec(conn, "BEGIN")); !b.ok()) return Fail(Status::kInternal, who + ": BEGIN: " + b.Error());
+  Result<T> r = body();
+  if (!r) {
+    Res rollback(PQexec(conn, "ROLLBACK"));
+    return r;
+  }
+  if (Res c(PQexec(conn, "COMMIT")); !c.ok()) return Fail(Status::kInternal, who + ": COMMIT: " + c.Error());
+  return r;
+}
+
 // Writes a job's outcome, samples, op profile and memory inside the caller's transaction.
 // Errors: kNotFound (no such job), kInternal naming `store`.
 Result<void> WriteJobResult(pg_conn* conn, const std::string& store, int64_t job_id, const JobResult& result);
