@@ -88,6 +88,46 @@ class HilCli : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::string db_;
+
+  // A farm of one POSIX agent whose timestamp GPIO goes to `fifo` and whose power monitor is
+  // `monitor` ("ppk2:/dev/pts/N").
+  std::string MonitoredFarm(const std::string& fifo, const std::string& monitor) {
+    return Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
+                              "    args: [--timestamp-gpio, " + fifo + "]\n    power_monitor: " + monitor + "\n");
+  }
+};
+
+// `hil daemon ARGS...` in the background, its stderr in `log`; SIGKILLed with the test unless it was
+// stopped, so no daemon outlives a failed assertion.
+class Daemon {
+ public:
+  Daemon(const std::vector<std::string>& args, const std::string& log) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::freopen(log.c_str(), "w", stderr);
+      std::vector<char*> argv = {const_cast<char*>(HIL_EXE), const_cast<char*>("daemon")};
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(HIL_EXE, argv.data());
+      _exit(127);
+    }
+  }
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+  ~Daemon() { Stop(SIGKILL); }
+  pid_t pid() const { return pid_; }
+  // Sends `signal` and returns the wait status (-1 when already stopped).
+  int Stop(int signal = SIGTERM) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = 0;
 };
 
 TEST_F(HilCli, PosixSmokePassesAgainstThePosixAgent) {
@@ -369,9 +409,7 @@ TEST_F(HilCli, PowerMonitorMeasuresEnergyPerInferenceOverTheTimestampWindows) {
   ASSERT_TRUE(fake) << fake.error().message;
   const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: 'fc:64,units=16', seed: 3}\nboards: [posix-host]\n"
                                           "settings: {warmup: 1, iterations: 4, repetitions: 3}\n");
-  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
-                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + "]\n"
-                                       "    power_monitor: ppk2:" + (*fake)->slave_path() + "\n");
+  const auto farm = MonitoredFarm(trace.live->gpio_fifo, "ppk2:" + (*fake)->slave_path());
   const auto json = (dir_ / "out.json").string();
   auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
   const auto stats = (*fake)->live_stats();
@@ -399,9 +437,7 @@ TEST_F(HilCli, Lpm01aMeasuresEnergyPerInferenceFromItsD7Events) {
   ASSERT_TRUE(fake) << fake.error().message;
   const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: 'fc:64,units=16', seed: 3}\nboards: [posix-host]\n"
                                           "settings: {warmup: 1, iterations: 4, repetitions: 3}\n");
-  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
-                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + "]\n"
-                                       "    power_monitor: lpm01a:" + (*fake)->slave_path() + "\n");
+  const auto farm = MonitoredFarm(trace.live->gpio_fifo, "lpm01a:" + (*fake)->slave_path());
   const auto json = (dir_ / "out.json").string();
   auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
   const auto stats = (*fake)->live_stats();
@@ -431,9 +467,7 @@ TEST_F(HilCli, PowerMonitorWithoutWindowsIsAJobErrorThatKeepsTheLatency) {
   ASSERT_TRUE(fake) << fake.error().message;
   const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: 'fc:64,units=16', seed: 3}\nboards: [posix-host]\n"
                                           "settings: {warmup: 0, iterations: 2, repetitions: 2}\n");
-  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
-                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + "]\n"
-                                       "    power_monitor: ppk2:" + (*fake)->slave_path() + "\n");
+  const auto farm = MonitoredFarm(trace.live->gpio_fifo, "ppk2:" + (*fake)->slave_path());
   const auto json = (dir_ / "out.json").string();
   auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
   EXPECT_EQ(r.exit_code, 2) << r.output;
@@ -458,9 +492,7 @@ TEST_F(HilCli, PowerMonitorThatStopsStreamingIsNamedAndTheJobKeepsItsLatency) {
   ASSERT_TRUE(fake) << fake.error().message;
   const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: kws, seed: 1}\nboards: [posix-host]\n"
                                           "settings: {warmup: 0, iterations: 100, repetitions: 1}\n");
-  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
-                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + "]\n"
-                                       "    power_monitor: ppk2:" + (*fake)->slave_path() + "\n");
+  const auto farm = MonitoredFarm(trace.live->gpio_fifo, "ppk2:" + (*fake)->slave_path());
   const auto json = (dir_ / "out.json").string();
   auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
   EXPECT_EQ(r.exit_code, 2) << r.output;
@@ -579,19 +611,12 @@ TEST_F(HilCli, FarmAcrossHostsSurvivesADaemonKilledMidJob) {
   ASSERT_TRUE(server) << server.error().message;
   ASSERT_TRUE((*server)->CreateDatabase("farm"));
   const std::string uri = (*server)->Uri("farm");
-  std::vector<pid_t> daemons;
+  std::vector<std::unique_ptr<Daemon>> daemons;
   for (int d = 1; d <= 3; ++d) {
-    const auto farm = Write("host" + std::to_string(d) + ".yaml",
-                            "name: host" + std::to_string(d) + "\ninstances:\n  - {id: host" + std::to_string(d) + "-an386, kind: mps2-an386}\n");
-    const std::string log = (dir_ / ("d" + std::to_string(d) + ".log")).string();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      std::freopen(log.c_str(), "w", stderr);
-      execl(HIL_EXE, HIL_EXE, "daemon", "--db", uri.c_str(), "--farm", farm.c_str(), "--id", ("d" + std::to_string(d)).c_str(),
-            "--lease-ms", "1500", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    daemons.push_back(pid);
+    const std::string n = std::to_string(d);
+    const auto farm = Write("host" + n + ".yaml", "name: host" + n + "\ninstances:\n  - {id: host" + n + "-an386, kind: mps2-an386}\n");
+    daemons.push_back(std::make_unique<Daemon>(std::vector<std::string>{"--db", uri, "--farm", farm, "--id", "d" + n, "--lease-ms", "1500"},
+                                               (dir_ / ("d" + n + ".log")).string()));
   }
   std::string models;
   for (int seed = 1; seed <= 6; ++seed) models += "  - {generate: kws, seed: " + std::to_string(seed) + "}\n";
@@ -606,15 +631,14 @@ TEST_F(HilCli, FarmAcrossHostsSurvivesADaemonKilledMidJob) {
   while (!killed && std::chrono::steady_clock::now() < deadline) {
     PGresult* r = PQexec(watch, "SELECT count(*) FROM queue WHERE state='leased' AND lease_owner LIKE 'd1/%'");
     if (PQresultStatus(r) == PGRES_TUPLES_OK && std::atoi(PQgetvalue(r, 0, 0)) > 0) {
-      kill(daemons[0], SIGKILL);
+      daemons[0]->Stop(SIGKILL);
       killed = true;
     }
     PQclear(r);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   submitter.join();
-  for (size_t i = 1; i < daemons.size(); ++i) kill(daemons[i], SIGTERM);
-  for (pid_t pid : daemons) waitpid(pid, nullptr, 0);
+  for (auto& d : daemons) d->Stop();
   ASSERT_TRUE(killed) << "daemon 1 never held a job";
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("6 jobs: 6 pass, 0 fail, 0 error"));
@@ -664,22 +688,8 @@ TEST_F(HilCli, DaemonApiSubmitsFollowsCancelsAndRefusesBadRequests) {
   const auto token_file = Write("token", token + "\n");
   const auto farm = Write("host.yaml", "name: host\ninstances:\n  - {id: api-posix, kind: posix-host}\n");
   const std::string log = (dir_ / "daemon.log").string();
-  const pid_t daemon = fork();
-  if (daemon == 0) {
-    std::freopen(log.c_str(), "w", stderr);
-    execl(HIL_EXE, HIL_EXE, "daemon", "--db", uri.c_str(), "--farm", farm.c_str(), "--id", "api", "--api-port", "0", "--api-token-file",
-          token_file.c_str(), "--api-max-bytes", "100000", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  struct Reap {  // the daemon goes with the test, whatever fails
-    pid_t pid;
-    ~Reap() {
-      if (pid > 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, nullptr, 0);
-      }
-    }
-  } reap{daemon};
+  Daemon daemon({"--db", uri, "--farm", farm, "--id", "api", "--api-port", "0", "--api-token-file", token_file, "--api-max-bytes", "100000"},
+                log);
   int port = 0;
   for (int i = 0; i < 200 && port == 0; ++i) {
     std::ifstream in(log);
@@ -764,10 +774,7 @@ TEST_F(HilCli, DaemonApiSubmitsFollowsCancelsAndRefusesBadRequests) {
   EXPECT_EQ(status["status"], "error");
   EXPECT_EQ(status["cancelled"], 1);
 
-  kill(daemon, SIGTERM);
-  int wstatus = 0;
-  waitpid(daemon, &wstatus, 0);
-  reap.pid = 0;
+  const int wstatus = daemon.Stop();
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << wstatus;
 }
 
@@ -779,19 +786,7 @@ TEST_F(HilCli, FarmRunsCheckBudgetsAndRegressions) {
   ASSERT_TRUE((*server)->CreateDatabase("checks"));
   const std::string uri = (*server)->Uri("checks");
   const auto farm = Write("host.yaml", "name: host\ninstances:\n  - {id: c-posix, kind: posix-host}\n");
-  const pid_t daemon = fork();
-  if (daemon == 0) {
-    std::freopen((dir_ / "daemon.log").c_str(), "w", stderr);
-    execl(HIL_EXE, HIL_EXE, "daemon", "--db", uri.c_str(), "--farm", farm.c_str(), "--id", "c", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  struct Reap {
-    pid_t pid;
-    ~Reap() {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  } reap{daemon};
+  Daemon daemon({"--db", uri, "--farm", farm, "--id", "c"}, (dir_ / "daemon.log").string());
   const auto suite = Write("checks.yaml", "name: checks\nmodels:\n  - {generate: 'fc:16,units=4', seed: 3}\nboards: [posix-host]\n"
                                           "settings: {warmup: 0, iterations: 3}\nbudgets:\n  posix-host: {ram_peak_bytes: 10}\n"
                                           "regressions: {against: last-run, threshold_pct: 0.5}\n");
