@@ -1,6 +1,12 @@
 // A child process with its stdout and stderr captured: emulators (QEMU), probe tools (pyOCD,
 // OpenOCD) and the POSIX agent all run this way. Deadlines on every wait; SIGTERM then SIGKILL on
 // teardown, so no child outlives its board.
+//
+// Threads: one Subprocess is used by one thread at a time, but that need not be the thread that
+// started it. Every child is forked by one long-lived "spawner" thread of the process (started on
+// first use, never joined), not by the caller's thread; so a child started on a short-lived worker
+// thread lives on after that thread ends, until Stop() or the end of the process. (Only if that
+// thread cannot be created does the caller's thread fork, and then the child dies with it.)
 #pragma once
 
 #include <sys/types.h>
@@ -21,10 +27,18 @@ class Subprocess {
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
 
-  // Starts argv[0] (searched in PATH when it has no '/'), stdin from /dev/null. With
-  // `die_with_parent` the child gets SIGKILL when this process dies, even by SIGKILL (through
-  // util-linux's setpriv --pdeathsig), so no emulator or agent outlives a killed hil. Errors:
-  // kNotFound (no such program, naming it and the Debian package when given), kInternal.
+  // Starts argv[0] (searched in PATH when it has no '/'), stdin from /dev/null; returns once the
+  // program has been exec'd. May be called from any thread (see above).
+  //
+  // With `die_with_parent` the child gets SIGKILL when this process dies, even by SIGKILL, so no
+  // emulator or agent outlives a killed hil. The child sets PR_SET_PDEATHSIG itself before exec and
+  // then checks that its parent is still this process (exiting at once if hil died in between), so
+  // there is no window in which it can be orphaned. PR_SET_PDEATHSIG fires when the *thread* that
+  // forked exits, not the process: that thread is the spawner, which lives as long as the process.
+  //
+  // Errors: kNotFound (no such program, naming it and the Debian package when given); kInternal
+  // ("cannot run X: <strerror>" when it exists but cannot be exec'd, e.g. not executable, wrong
+  // format; or no pipe or process could be made).
   Result<void> Start(const std::vector<std::string>& argv, const std::string& package_hint = "",
                      bool die_with_parent = false);
 
