@@ -116,12 +116,16 @@ class Agent {
     std::filesystem::create_symlink(endpoint, fresh);
     std::filesystem::rename(fresh, port_);
   }
-  // The board loses power: the process dies and its pty goes away.
+  // The board loses power: the process dies, its pty goes away, and so does the port's name (as
+  // udev removes /dev/serial/by-id/... on unplug). Left in place, the name would point at a pty
+  // number the kernel soon hands to some other process, whose bytes a test would then read.
   void Kill() {
     if (!proc_) return;
     kill(proc_->pid(), SIGKILL);
     proc_->Stop(0ms);
     proc_.reset();
+    std::error_code ignored;
+    if (!tcp_) std::filesystem::remove(port_, ignored);
   }
   // The firmware hangs: the pty stays, nothing answers.
   void Hang() { kill(proc_->pid(), SIGSTOP); }
