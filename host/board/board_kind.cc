@@ -102,7 +102,7 @@ Result<void> CheckPhysicalField(const std::string& file, const YAML::Node& n, co
     if (value != "uart" && value != "rtt") return Bad(file, n, field, "expected uart or rtt, got '" + value + "'");
   } else if (key == "flasher") {
     if (value != "openocd" && value != "pyocd") return Bad(file, n, field, "expected openocd or pyocd, got '" + value + "'");
-  } else if (key == "serial_port") {
+  } else if (key == "serial_port" || key == "interface_port") {
     if (value.find_first_of(" \t") != std::string::npos) return Bad(file, n, field, "expected a tty path or a USB serial number, got '" + value + "'");
   } else if (key == "power_monitor") {
     const std::string name = value.substr(0, value.find(':'));
@@ -172,6 +172,10 @@ Result<BoardKind> LoadBoardKind(const std::string& path) {
         ok = set_str(k.protocol);
         if (ok && k.protocol != "tinyhil" && k.protocol != "mlperf-tiny")
           ok = Bad(path, v, key, "expected tinyhil or mlperf-tiny, got '" + k.protocol + "'");
+      } else if (key == "mlperf_mode") {
+        ok = set_str(k.mlperf_mode);
+        if (ok && k.mlperf_mode != "performance" && k.mlperf_mode != "energy")
+          ok = Bad(path, v, key, "expected performance or energy, got '" + k.mlperf_mode + "'");
       } else if (key == "agent_args") {
         auto l = StrList(path, v, key);
         if (!l) ok = std::unexpected(l.error());
@@ -250,12 +254,13 @@ Result<Farm> LoadFarm(const std::string& path, const std::map<std::string, Board
           auto l = StrList(path, it->second, field + ".args");
           if (!l) return std::unexpected(l.error());
           b.args = *l;
-        } else if (key == "probe" || key == "serial_port" || key == "link" || key == "flasher" || key == "power_monitor") {
+        } else if (key == "probe" || key == "serial_port" || key == "link" || key == "flasher" || key == "power_monitor" ||
+                   key == "interface_port") {
           auto s = Str(path, it->second, field + "." + key);
           if (!s) return std::unexpected(s.error());
           if (auto v = CheckPhysicalField(path, it->second, field + "." + key, key, *s); !v) return std::unexpected(v.error());
           (key == "probe" ? b.probe : key == "serial_port" ? b.serial_port : key == "link" ? b.link
-           : key == "flasher" ? b.flasher : b.power_monitor) = *s;
+           : key == "flasher" ? b.flasher : key == "power_monitor" ? b.power_monitor : b.interface_port) = *s;
         } else if (key == "hub") {
           auto s = Str(path, it->second, field + ".hub");
           if (!s) return std::unexpected(s.error());
@@ -264,7 +269,8 @@ Result<Farm> LoadFarm(const std::string& path, const std::map<std::string, Board
           b.hub = *hub;
         } else {
           return Bad(path, it->first, field + "." + key,
-                     "unknown field (expected id, kind, transport, args, probe, serial_port, link, flasher, power_monitor, hub)");
+                     "unknown field (expected id, kind, transport, args, probe, serial_port, link, flasher, power_monitor, hub, "
+                     "interface_port)");
         }
       }
       if (b.kind.empty()) return Bad(path, n, field + ".kind", "missing");

@@ -81,6 +81,34 @@ TEST_F(BoardKindTest, ProtocolIsOursOrMlperfTiny) {
   EXPECT_THAT(bad.error().message, HasSubstr(f + ":4: protocol: expected tinyhil or mlperf-tiny, got 'eembc'"));
 }
 
+TEST_F(BoardKindTest, MlperfModeIsPerformanceOrEnergy) {
+  auto d = LoadBoardKind(Write("b.yaml", "name: b\nclock_hz: 1\nplatform: p\nprotocol: mlperf-tiny\n"));
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->mlperf_mode, "performance");
+  auto e = LoadBoardKind(Write("b.yaml", "name: b\nclock_hz: 1\nplatform: p\nprotocol: mlperf-tiny\nmlperf_mode: energy\n"));
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->mlperf_mode, "energy");
+  const auto f = Write("b.yaml", "name: b\nclock_hz: 1\nplatform: p\nmlperf_mode: power\n");
+  auto bad = LoadBoardKind(f);
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr(f + ":4: mlperf_mode: expected performance or energy, got 'power'"));
+}
+
+TEST_F(BoardKindTest, FarmInterfacePortIsATtyOrASerialNumber) {
+  const auto f = Write("farm.yaml",
+                       "name: lab\ninstances:\n  - {id: dut#1, kind: posix-host, interface_port: /dev/ttyACM2}\n"
+                       "  - {id: dut#2, kind: posix-host}\n");
+  std::map<std::string, BoardKind> kinds = {{"posix-host", BoardKind{}}};
+  auto farm = LoadFarm(f, kinds);
+  ASSERT_TRUE(farm) << farm.error().message;
+  EXPECT_EQ(farm->instances[0].interface_port, "/dev/ttyACM2");
+  EXPECT_EQ(farm->instances[1].interface_port, "");
+  const auto g = Write("farm.yaml", "name: lab\ninstances:\n  - {id: dut#1, kind: posix-host, interface_port: 'a b'}\n");
+  auto bad = LoadFarm(g, kinds);
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("interface_port: expected a tty path or a USB serial number, got 'a b'"));
+}
+
 TEST_F(BoardKindTest, NameMustMatchTheFile) {
   const auto f = Write("b.yaml", "name: c\nclock_hz: 1\nplatform: p\n");
   auto k = LoadBoardKind(f);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -22,6 +23,8 @@
 #include "hil/link/mlperf_session.h"
 #include "hil/link/serial_link.h"
 #include "hil/model/zoo.h"
+#include "hil/power/testing/fake_device.h"
+#include "hil/power/testing/fake_io_manager.h"
 
 namespace hil {
 namespace {
@@ -29,6 +32,43 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+
+// The host engine's output 0 of `model` for `input`, dequantized and written as the DUT writes it.
+std::string ExpectedResults(const std::vector<uint8_t>& model, const std::vector<uint8_t>& input) {
+  static std::vector<uint8_t> arena(1 << 20);
+  agent::engine::Interpreter e;
+  EXPECT_EQ(e.Load(model.data(), model.size(), arena.data(), arena.size()), Status::kOk);
+  std::copy(input.begin(), input.end(), e.input(0).data);
+  EXPECT_EQ(e.Invoke(nullptr), Status::kOk);
+  const auto out = e.output(0);
+  std::string s = "m-results-[";
+  for (size_t i = 0; i < out.bytes; ++i) {
+    const float real = (static_cast<int8_t>(out.data[i]) - out.zero_point) * out.scale;
+    const long milli = static_cast<long>(real * 1000.0f + (real < 0 ? -0.5f : 0.5f));
+    char text[32];
+    std::snprintf(text, sizeof text, "%s%ld.%03ld%s", milli < 0 ? "-" : "", std::labs(milli) / 1000, std::labs(milli) % 1000,
+                  i + 1 < out.bytes ? "," : "");
+    s += text;
+  }
+  return s + "]";
+}
+
+std::string Hex(const std::vector<uint8_t>& bytes) {
+  std::string hex;
+  for (uint8_t b : bytes) {
+    char two[3];
+    std::snprintf(two, sizeof two, "%02x", b);
+    hex += two;
+  }
+  return hex;
+}
+
+std::vector<uint8_t> RandomBytes(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<uint8_t> v(n);
+  for (auto& b : v) b = static_cast<uint8_t>(rng());
+  return v;
+}
 
 class MlperfDut : public ::testing::Test {
  protected:
@@ -42,10 +82,15 @@ class MlperfDut : public ::testing::Test {
     std::fclose(f);
     int out[2];
     ASSERT_EQ(pipe(out), 0);
+    std::vector<std::string> args = {HIL_AGENT_POSIX, "--pty", "--mlperf", path_, "--mlperf-model-id", "kws01"};
+    for (const auto& a : ExtraArgs()) args.push_back(a);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out[1], 1);
-      execl(HIL_AGENT_POSIX, HIL_AGENT_POSIX, "--pty", "--mlperf", path_.c_str(), "--mlperf-model-id", "kws01", static_cast<char*>(nullptr));
+      execv(HIL_AGENT_POSIX, argv.data());
       _exit(127);
     }
     close(out[1]);
@@ -59,8 +104,11 @@ class MlperfDut : public ::testing::Test {
     auto link = link::OpenTty(pty, 115200);
     ASSERT_TRUE(link) << link.error().message;
     link_ = std::move(*link);
-    EXPECT_THAT(ReadReply(), HasSubstr("m-init-done"));
+    banner_ = ReadReply();
+    EXPECT_THAT(banner_, HasSubstr("m-init-done"));
   }
+  // More hil-agent-posix options, for fixtures that need them (called in SetUp).
+  virtual std::vector<std::string> ExtraArgs() { return {}; }
   void TearDown() override {
     link_.reset();
     if (pid_ > 0) {
@@ -91,33 +139,17 @@ class MlperfDut : public ::testing::Test {
     return ReadReply();
   }
 
-  // The host engine's output 0 for `input`, dequantized and written as the DUT writes it.
-  std::string Expected(const std::vector<uint8_t>& input) {
-    static std::vector<uint8_t> arena(1 << 20);
-    agent::engine::Interpreter e;
-    EXPECT_EQ(e.Load(model_.data(), model_.size(), arena.data(), arena.size()), Status::kOk);
-    std::copy(input.begin(), input.end(), e.input(0).data);
-    EXPECT_EQ(e.Invoke(nullptr), Status::kOk);
-    const auto out = e.output(0);
-    std::string s = "m-results-[";
-    for (size_t i = 0; i < out.bytes; ++i) {
-      const float real = (static_cast<int8_t>(out.data[i]) - out.zero_point) * out.scale;
-      const long milli = static_cast<long>(real * 1000.0f + (real < 0 ? -0.5f : 0.5f));
-      char text[32];
-      std::snprintf(text, sizeof text, "%s%ld.%03ld%s", milli < 0 ? "-" : "", std::labs(milli) / 1000, std::labs(milli) % 1000,
-                    i + 1 < out.bytes ? "," : "");
-      s += text;
-    }
-    return s + "]";
-  }
+  std::string Expected(const std::vector<uint8_t>& input) { return ExpectedResults(model_, input); }
 
   std::vector<uint8_t> model_;
   std::string path_;
+  std::string banner_;
   pid_t pid_ = -1;
   std::unique_ptr<link::Link> link_;
 };
 
 TEST_F(MlperfDut, IdentifiesItselfAsTheRunnerExpects) {
+  EXPECT_EQ(banner_, "m-timestamp-mode-performance\r\nm-init-done\r\nm-ready\r\n");
   EXPECT_EQ(Command("name%"), "m-name-dut-[tinyhil-posix]\r\nm-ready\r\n");
   EXPECT_EQ(Command("profile%"), "m-profile-[ulp-mlperf]\r\nm-model-[kws01]\r\nm-ready\r\n");
   EXPECT_THAT(Command("timestamp%"), ::testing::MatchesRegex("m-lap-us-[0-9]+\r\nm-ready\r\n"));
@@ -230,6 +262,148 @@ TEST_F(MlperfDut, TheHostDriverNamesTheDutsErrors) {
   EXPECT_THAT(inf.error().message, HasSubstr("dut posix: 'infer 1 0%': DUT says e-[infer: load the input first"));
 }
 
+// Energy-mode firmware (--mlperf-energy, EE_CFG_ENERGY_MODE=1 in MLPerf Tiny's terms): the timed
+// runs are marked on the timestamp GPIO only; the DUT's UART gets a stable name (--pty-link) for an
+// interface board to open.
+class MlperfDutEnergy : public MlperfDut {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("hil_mlperf_energy_" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto g = gpio_.Open((dir_ / "gpio.fifo").string());
+    ASSERT_TRUE(g) << g.error().message;
+    MlperfDut::SetUp();
+  }
+  void TearDown() override {
+    MlperfDut::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+  std::vector<std::string> ExtraArgs() override {
+    return {"--mlperf-energy", "--timestamp-gpio", (dir_ / "gpio.fifo").string(), "--pty-link", uart()};
+  }
+  std::string uart() const { return (dir_ / "dut-uart").string(); }
+  // Falling edges on the timestamp GPIO since the last call (the agent writes them before it replies).
+  int Pulses() {
+    int falls = 0;
+    gpio_.Drain([&] { ++falls; });
+    return falls;
+  }
+
+  std::filesystem::path dir_;
+  power::testing::GpioFifo gpio_;
+};
+
+TEST_F(MlperfDutEnergy, MarksTheTimedRunsOnTheGpioAndPrintsNoLaps) {
+  EXPECT_EQ(banner_, "m-timestamp-mode-energy\r\nm-init-done\r\nm-ready\r\n");
+  EXPECT_EQ(Command("timestamp%"), "m-ready\r\n");  // th_timestamp(): a pulse, no m-lap-us line
+  EXPECT_EQ(Pulses(), 1);
+  const auto input = RandomBytes(490, 21);
+  EXPECT_EQ(Command("db load 490%"), "m-[Expecting 490 bytes]\r\nm-ready\r\n");
+  EXPECT_EQ(Command("db " + Hex(input) + "%"), "m-load-done\r\nm-ready\r\n");
+  EXPECT_EQ(Pulses(), 0);
+  const std::string reply = Command("infer 3 1%");
+  EXPECT_EQ(reply, "m-warmup-start-1\r\nm-warmup-done\r\nm-infer-start-3\r\nm-infer-done\r\n" + Expected(input) + "\r\nm-ready\r\n");
+  EXPECT_EQ(Pulses(), 2);  // the start and the end of the 3 timed runs
+  EXPECT_EQ(std::filesystem::read_symlink(uart()).string().rfind("/dev/pts/", 0), 0u);
+}
+
+// MLPerf Tiny's energy setup: the host drives the DUT through an interface board's `dut`
+// passthrough (EEMBC IO manager emulator), 26 input bytes per db line as MLPerf's runner sends them
+// there. Same results as the host engine; no m-lap-us, so the latency is the power monitor's.
+TEST_F(MlperfDutEnergy, TheHostDriverReachesItThroughAnInterfaceBoard) {
+  link_.reset();  // the interface board holds the DUT's UART now
+  power::testing::IoManagerOptions o;
+  o.dut_path = uart();
+  auto io = power::testing::FakeIoManager::Start(o);
+  ASSERT_TRUE(io) << io.error().message;
+  auto link = link::OpenTty((*io)->slave_path(), 115200);
+  ASSERT_TRUE(link) << link.error().message;
+  link::MlperfSession dut(**link, "dut via io");
+  auto board = dut.InterfaceCommand("name");
+  ASSERT_TRUE(board) << board.error().message;
+  EXPECT_EQ(*board, std::vector<std::string>{"tinyhil io-manager emulator"});
+  dut.UseInterfaceBoard();
+  auto name = dut.Name();
+  ASSERT_TRUE(name) << name.error().message;
+  EXPECT_EQ(*name, "tinyhil-posix");
+  EXPECT_EQ(*dut.ModelId(), "kws01");
+  const auto input = RandomBytes(490, 22);
+  auto loaded = dut.LoadInput(input, 26);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  auto inf = dut.Infer(3, 1);
+  ASSERT_TRUE(inf) << inf.error().message;
+  EXPECT_FALSE(inf->lap_us.has_value());
+  EXPECT_EQ(inf->results, *link::ParseMlperfResults(Expected(input)));
+  EXPECT_EQ(Pulses(), 2);
+  const auto commands = (*io)->commands();
+  ASSERT_GE(commands.size(), 4u);
+  EXPECT_EQ(commands[0], "name");
+  EXPECT_EQ(commands[1], "dut name");
+  EXPECT_EQ(commands[2], "dut profile");
+  EXPECT_EQ(commands[3], "dut db load 490");
+  EXPECT_EQ(std::count_if(commands.begin(), commands.end(), [](const std::string& c) { return c.rfind("dut db ", 0) == 0; }),
+            1 + (490 + 25) / 26);
+  // A DUT error comes back through the relay as the DUT's.
+  auto bad = dut.Command("infer 0");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("DUT says e-[infer needs a run count"));
+}
+
+// A relay that loses bytes: the reply's m-ready never arrives whole, and the error names the
+// command and the board instead of passing on a damaged reply.
+TEST_F(MlperfDutEnergy, AnInterfaceBoardThatDropsBytesIsATimeoutNamingTheCommand) {
+  link_.reset();
+  power::testing::IoManagerOptions o;
+  o.dut_path = uart();
+  o.drop_every_nth_dut_byte = 5;
+  auto io = power::testing::FakeIoManager::Start(o);
+  ASSERT_TRUE(io) << io.error().message;
+  auto link = link::OpenTty((*io)->slave_path(), 115200);
+  ASSERT_TRUE(link) << link.error().message;
+  link::MlperfSession dut(**link, "dut via io", 1500ms);
+  dut.UseInterfaceBoard();
+  auto name = dut.Name();
+  ASSERT_FALSE(name);
+  EXPECT_EQ(name.error().code, Status::kTimeout);
+  EXPECT_THAT(name.error().message, HasSubstr("dut via io: no m-ready after 'name%'"));
+}
+
+// An interface board that says nothing: the error says so.
+TEST(MlperfInterfaceBoard, ASilentInterfaceBoardIsNamedInTheError) {
+  power::testing::IoManagerOptions o;
+  o.dut_path = "/nonexistent";
+  o.mute = true;
+  auto io = power::testing::FakeIoManager::Start(o);
+  ASSERT_TRUE(io) << io.error().message;
+  auto link = link::OpenTty((*io)->slave_path(), 115200);
+  ASSERT_TRUE(link) << link.error().message;
+  link::MlperfSession dut(**link, "dut via io", 500ms);
+  auto r = dut.InterfaceCommand("name");
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("interface board: dut via io: no m-ready after 'name%'"));
+  dut.UseInterfaceBoard();
+  auto n = dut.Name();
+  ASSERT_FALSE(n);
+  EXPECT_THAT(n.error().message, HasSubstr("[the interface board did not acknowledge]"));
+}
+
+// An interface board wired to no DUT: its own error line, quoted.
+TEST(MlperfInterfaceBoard, AMissingDutIsTheInterfaceBoardsError) {
+  power::testing::IoManagerOptions o;
+  o.dut_path = "/nonexistent/uart";
+  auto io = power::testing::FakeIoManager::Start(o);
+  ASSERT_TRUE(io) << io.error().message;
+  auto link = link::OpenTty((*io)->slave_path(), 115200);
+  ASSERT_TRUE(link) << link.error().message;
+  link::MlperfSession dut(**link, "dut via io", 2s);
+  dut.UseInterfaceBoard();
+  auto n = dut.Name();
+  ASSERT_FALSE(n);
+  EXPECT_EQ(n.error().code, Status::kBadState);
+  EXPECT_THAT(n.error().message, HasSubstr("the interface board says e-[dut: cannot open /nonexistent/uart"));
+}
+
 // MLPerf Tiny DUT firmware under QEMU (mps2-an386, kws compiled in): the same model and input run
 // through the MLPerf personality and through ours report the same figures: outputs to the 3 printed
 // decimals, and time per inference: m-lap-us x 1000 (one instruction per ns under -icount) against
@@ -286,6 +460,77 @@ TEST(MlperfDutFirmware, ReportsTheSameFiguresAsOurProtocolOnAnEmulatedBoard) {
   ASSERT_EQ(out->size(), inf->results.size());
   for (size_t i = 0; i < out->size(); ++i)
     EXPECT_NEAR(inf->results[i], (static_cast<int8_t>((*out)[i]) - q.zero_point) * static_cast<double>(q.scale), 0.0005 + 1e-9) << i;
+}
+
+}  // namespace
+}  // namespace hil
+
+namespace hil {
+namespace {
+
+// QEMU running MLPerf DUT firmware `elf` on `machine`, its UART on a pty.
+struct QemuDut {
+  board::Subprocess qemu;
+  std::unique_ptr<link::Link> link;
+};
+
+void StartQemuDut(const char* machine, const char* elf, QemuDut& out) {
+  ASSERT_TRUE(std::filesystem::exists(elf)) << elf << " was not built: it is in HIL_MLPERF_FIRMWARE's default list";
+  ASSERT_TRUE(out.qemu.Start({"qemu-system-arm", "-M", machine, "-nographic", "-monitor", "none", "-serial", "pty", "-kernel", elf,
+                              "-icount", "shift=0,sleep=off"},
+                             "qemu-system-arm", true));
+  auto line = out.qemu.WaitForLine([](const std::string& l) { return l.find("/dev/pts/") != std::string::npos; }, Deadline::After(10s));
+  ASSERT_TRUE(line) << line.error().message;
+  const size_t at = line->find("/dev/pts/");
+  auto link = link::OpenTty(line->substr(at, line->find_first_of(" )", at) - at), 115200);
+  ASSERT_TRUE(link) << link.error().message;
+  out.link = std::move(*link);
+}
+
+// The energy-mode build of the same firmware (HIL_MLPERF_FIRMWARE entry mps2-an386:kws:energy): it
+// says so at reset, prints no m-lap-us, and computes the same results.
+TEST(MlperfDutFirmware, EnergyModeFirmwareSaysSoAndPrintsNoLaps) {
+  QemuDut q;
+  ASSERT_NO_FATAL_FAILURE(StartQemuDut("mps2-an386", HIL_MLPERF_ENERGY_ELF, q));
+  link::MlperfSession dut(*q.link, "dut an386 energy", 60s);
+  auto banner = dut.Command("");
+  ASSERT_TRUE(banner) << banner.error().message;
+  EXPECT_EQ(*banner, (std::vector<std::string>{"m-timestamp-mode-energy", "m-init-done"}));
+  auto t = dut.Command("timestamp");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_TRUE(t->empty());
+  EXPECT_EQ(*dut.ModelId(), "kws01");
+  const auto input = RandomBytes(490, 31);
+  ASSERT_TRUE(dut.LoadInput(input));
+  auto inf = dut.Infer(2, 0);
+  ASSERT_TRUE(inf) << inf.error().message;
+  EXPECT_FALSE(inf->lap_us.has_value());
+  auto model = model::GenerateModel("kws", 1);
+  ASSERT_TRUE(model);
+  EXPECT_EQ(inf->results, *link::ParseMlperfResults(ExpectedResults(*model, input)));
+}
+
+// A second firmware/model pair (mps2-an505:ad, Cortex-M33): the anomaly-detection autoencoder's 640
+// outputs as the host engine computes them, timed by its own m-lap-us.
+TEST(MlperfDutFirmware, AnomalyDetectionFirmwareOnCortexM33) {
+  QemuDut q;
+  ASSERT_NO_FATAL_FAILURE(StartQemuDut("mps2-an505", HIL_MLPERF_AD_ELF, q));
+  link::MlperfSession dut(*q.link, "dut an505 ad", 60s);
+  auto name = dut.Name();
+  ASSERT_TRUE(name) << name.error().message;
+  EXPECT_EQ(*dut.ModelId(), "ad01");
+  const auto input = RandomBytes(640, 32);
+  ASSERT_TRUE(dut.LoadInput(input));
+  auto inf = dut.Infer(2, 1);
+  ASSERT_TRUE(inf) << inf.error().message;
+  ASSERT_TRUE(inf->lap_us.has_value());
+  EXPECT_GT(*inf->lap_us, 0u);
+  auto model = model::GenerateModel("ad", 1);
+  ASSERT_TRUE(model);
+  const auto expected = *link::ParseMlperfResults(ExpectedResults(*model, input));
+  EXPECT_EQ(inf->results.size(), 640u);
+  EXPECT_EQ(inf->results, expected);
+  std::printf("[mlperf] ad on mps2-an505: %.0f instructions per inference (m-lap-us x 1000)\n", inf->us_per_inference() * 1000.0);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "hil/power/testing/fake_io_manager.h"
 #include "hil/power/testing/fake_lpm01a.h"
 #include "hil/store/pg_store.h"
 #include "hil/store/sqlite_store.h"
@@ -894,6 +895,105 @@ TEST_F(HilCli, MlperfTinyDutBoardsRunThroughTheirOwnProtocol) {
   EXPECT_EQ(std::count(printed.begin(), printed.end(), ','), 11) << printed;  // kws: 12 classes
   auto env = Hil("results --db " + db_ + " --run 1");
   EXPECT_THAT(env.output, HasSubstr("firmware.dut#1: MLPerf Tiny DUT tinyhil-posix (model "));
+}
+
+// MLPerf Tiny's energy setup, emulated end to end: energy-mode DUT firmware (no m-lap-us; th_timestamp
+// pulses the GPIO) reached through an interface board (EEMBC IO manager emulator, `dut` passthrough)
+// and powered by an LPM01A whose D7 events follow the DUT's pulses. The latency is the monitor's
+// window per infer over its runs; energy per inference = V x I x (window values x 1 ms) / inferences.
+TEST_F(HilCli, MlperfTinyEnergyModeThroughAnInterfaceBoardAndAnLpm01a) {
+  using hil::power::testing::FakeIoManager;
+  using hil::power::testing::FakeLpm01a;
+  FakeLpm01a::Trace trace;
+  trace.live = FakeLpm01a::Live{(dir_ / "gpio.fifo").string(), "1000-06", "0020-06", 1};
+  auto monitor = FakeLpm01a::Start(trace);
+  ASSERT_TRUE(monitor) << monitor.error().message;
+  hil::power::testing::IoManagerOptions io_options;
+  io_options.dut_path = (dir_ / "dut-uart").string();
+  auto io = FakeIoManager::Start(io_options);
+  ASSERT_TRUE(io) << io.error().message;
+  const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: kws, seed: 1}\ninputs: {random: {seed: 4, count: 2}}\n"
+                                          "boards: [posix-mlperf-energy]\nsettings: {warmup: 1, iterations: 10, repetitions: 2}\n");
+  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: dut#1\n    kind: posix-mlperf-energy\n"
+                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + ", --pty-link, " + io_options.dut_path + "]\n"
+                                       "    power_monitor: lpm01a:" + (*monitor)->slave_path() + "\n"
+                                       "    interface_port: " + (*io)->slave_path() + "\n");
+  const auto json = (dir_ / "out.json").string();
+  auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
+  const auto stats = (*monitor)->live_stats();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("ns:mlperf-gpio-window"));
+  EXPECT_THAT(r.output, HasSubstr("outputs==host-reference (3 decimals): pass (2 compared)"));
+  EXPECT_EQ(stats.windows, 4u);  // 2 inputs x 2 infers
+  ASSERT_GT(stats.window_values, 0u);
+  const auto doc = nlohmann::json::parse(std::ifstream(json));
+  const auto& job = doc["jobs"][0];
+  const auto& energy = job["energy"];
+  ASSERT_TRUE(energy.is_object()) << job.dump();
+  const double expected = 3.3 * 1000 * 1e-3 * static_cast<double>(stats.window_values) / (2 * 2 * 10);
+  EXPECT_NEAR(energy["uj_per_inference"].get<double>(), expected, expected * 1e-9);
+  EXPECT_THAT(energy["source"].get<std::string>(), HasSubstr("energy:lpm01a"));
+  // The latency samples are the windows (1 ms samples) over the 10 runs of each infer.
+  auto store = hil::store::SqliteStore::Open(db_);
+  ASSERT_TRUE(store);
+  auto jobs = (*store)->ListJobs(1);
+  ASSERT_TRUE(jobs && jobs->size() == 1u);
+  ASSERT_EQ((*jobs)[0].samples.size(), 4u);
+  double window_ns = 0;
+  for (const uint64_t ns : (*jobs)[0].samples) {
+    EXPECT_EQ(ns % 100000, 0u) << "a whole number of 1 ms samples over 10 runs: " << ns;
+    window_ns += static_cast<double>(ns) * 10;
+  }
+  EXPECT_NEAR(window_ns, static_cast<double>(stats.window_values) * 1e6, 4 * 1e6);
+  // Everything went through the interface board's passthrough, input lines 26 bytes each.
+  const auto commands = (*io)->commands();
+  EXPECT_EQ(commands.front(), "name");
+  EXPECT_EQ(std::count(commands.begin(), commands.end(), "dut infer 10 1"), 4);
+  EXPECT_EQ(std::count_if(commands.begin(), commands.end(), [](const std::string& c) { return c.rfind("dut db load", 0) == 0; }), 2);
+  auto env = Hil("results --db " + db_ + " --run 1");
+  EXPECT_THAT(env.output, HasSubstr("energy mode) through interface board 'tinyhil io-manager emulator'"));
+}
+
+// Energy-mode firmware prints no timestamps, so without a power monitor there is no latency to
+// measure: the job is an error that says what is missing, and the run goes on.
+TEST_F(HilCli, MlperfTinyEnergyModeWithoutAPowerMonitorIsAClearError) {
+  const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: 'fc:64,units=10', seed: 2}\n"
+                                          "boards: [posix-mlperf-energy]\nsettings: {warmup: 0, iterations: 2}\n");
+  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - {id: dut#1, kind: posix-mlperf-energy}\n");
+  auto r = Hil(Run(suite) + " --farm " + farm);
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("board dut#1: kind posix-mlperf-energy is mlperf_mode: energy (its firmware prints no m-lap-us), so its "
+                                  "farm entry needs a power_monitor"));
+  EXPECT_THAT(r.output, HasSubstr("1 job: 0 pass, 0 fail, 1 error"));
+}
+
+// Performance-mode MLPerf firmware with a power monitor: latency from its m-lap-us lines, energy
+// from the monitor's windows (the DUT pulses its timestamp GPIO around the timed runs as well).
+TEST_F(HilCli, MlperfTinyPerformanceModeAlsoMeasuresEnergyWithAMonitor) {
+  using hil::power::testing::FakePpk2;
+  FakePpk2::Trace trace;
+  trace.metadata = FakePpk2::SimpleMetadata();
+  trace.live = FakePpk2::Live{(dir_ / "gpio.fifo").string(), 0, 1000, 20, 10};
+  auto fake = FakePpk2::Start(trace);
+  ASSERT_TRUE(fake) << fake.error().message;
+  const auto suite = Write("dut.yaml", "name: dut\nmodels:\n  - {generate: kws, seed: 1}\ninputs: {random: {seed: 4, count: 1}}\n"
+                                       "boards: [posix-mlperf]\nsettings: {warmup: 1, iterations: 5, repetitions: 3}\n");
+  const auto farm = Write("farm.yaml", "name: bench\ninstances:\n  - id: dut#1\n    kind: posix-mlperf\n"
+                                       "    args: [--timestamp-gpio, " + trace.live->gpio_fifo + "]\n"
+                                       "    power_monitor: ppk2:" + (*fake)->slave_path() + "\n");
+  const auto json = (dir_ / "out.json").string();
+  auto r = Hil(Run(suite) + " --farm " + farm + " --json " + json);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("ns:mlperf-lap-us"));
+  const auto stats = (*fake)->live_stats();
+  EXPECT_EQ(stats.windows, 3u);  // one per infer
+  ASSERT_GT(stats.window_samples, 0u);
+  const auto doc = nlohmann::json::parse(std::ifstream(json));
+  const auto& energy = doc["jobs"][0]["energy"];
+  ASSERT_TRUE(energy.is_object()) << doc["jobs"][0].dump();
+  const double expected = 3.3 * 1000 * 10e-6 * static_cast<double>(stats.window_samples) / (3 * 5);
+  EXPECT_NEAR(energy["uj_per_inference"].get<double>(), expected, expected * 1e-9);
+  EXPECT_THAT(energy["source"].get<std::string>(), HasSubstr("energy:ppk2"));
 }
 
 // A job that got much slower than its base is a regression: the run fails (exit 1), the job is

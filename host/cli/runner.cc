@@ -246,6 +246,83 @@ Result<std::unique_ptr<power::PowerMonitor>> OpenPowerMonitor(const board::Board
   return monitor;
 }
 
+// Energy measured by an instance's power monitor over one job: armed before each input's timed
+// runs, collected after them, one timestamp-GPIO window per timed batch (an INVOKE, or an MLPerf
+// `infer`). A failure drops the monitor (the next job opens it again) and keeps every other figure
+// of the job, which Apply stores as an error naming the monitor.
+class EnergyMeter {
+ public:
+  EnergyMeter() = default;  // the instance has no monitor
+  EnergyMeter(std::unique_ptr<power::PowerMonitor>* slot, std::string error) : slot_(slot), error_(std::move(error)) {}
+
+  bool configured() const { return slot_ != nullptr; }
+  bool measuring() const { return slot_ && *slot_ && error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  void Arm() {
+    if (!measuring()) return;
+    if (auto a = (*slot_)->Arm(Deadline::After(std::chrono::seconds(5))); !a) Failed(Wrap(a.error(), Who()).error());
+  }
+
+  // After `batches` timed batches of `inferences` each: the windows' durations (ns), or nothing
+  // when the monitor failed (the reason is kept for Apply).
+  std::optional<std::vector<int64_t>> Collect(size_t batches, uint32_t inferences, const char* batch_name) {
+    if (!measuring()) return std::nullopt;
+    const std::string who = Who();
+    auto capture = (*slot_)->Collect(Deadline::After(std::chrono::seconds(10)));
+    if (!capture) {
+      Failed(Wrap(capture.error(), who).error());
+      return std::nullopt;
+    }
+    if (capture->windows.size() != batches) {
+      Failed(Error{Status::kBadState, fmt::format("{}: saw {} timestamp windows, expected {} (one per {}): is the timestamp GPIO "
+                                                  "wired to the channel the kind's energy.timestamp_channel names?",
+                                                  who, capture->windows.size(), batches, batch_name)});
+      return std::nullopt;
+    }
+    for (auto& w : capture->windows) w.inferences = inferences;
+    auto windows = power::IntegrateWindows(*capture, capture->windows);
+    if (!windows) {
+      Failed(Wrap(windows.error(), who).error());
+      return std::nullopt;
+    }
+    std::vector<int64_t> durations;
+    for (const auto& w : *windows) {
+      energy_uj_ += w.energy_uj;
+      durations.push_back(w.window.end_ns - w.window.start_ns);
+    }
+    inferences_ += static_cast<uint64_t>(batches) * inferences;
+    source_ = fmt::format("{}: {} at {} V, {} Hz", capture->source, (*slot_)->Describe(), capture->voltage_v,
+                          capture->sample_period_ns > 0 ? 1'000'000'000 / capture->sample_period_ns : 0);
+    return durations;
+  }
+
+  // The energy per inference, or the monitor's failure as the job's error (other figures kept).
+  void Apply(store::JobResult& result) const {
+    if (!configured()) return;
+    if (!error_.empty()) {
+      result.status = store::kError;
+      result.error = error_ + " (the job's other figures are kept)";
+    } else if (inferences_ > 0) {
+      result.energy_uj = energy_uj_ / static_cast<double>(inferences_);
+      result.energy_source = source_;
+    }
+  }
+
+ private:
+  std::string Who() const { return "power monitor " + std::string((*slot_)->Describe()); }
+  void Failed(const Error& e) {
+    error_ = e.message;
+    slot_->reset();
+  }
+
+  std::unique_ptr<power::PowerMonitor>* slot_ = nullptr;
+  std::string error_;
+  double energy_uj_ = 0;
+  uint64_t inferences_ = 0;
+  std::string source_;
+};
+
 // Checks a finished job against its board kind's budget: appends "budget: pass (N limits)" or
 // "budget: FAIL ..." naming each limit exceeded to the job's checks, and fails the job.
 void CheckBudget(const Suite& suite, const store::JobInfo& info, store::JobResult& result) {
@@ -890,12 +967,23 @@ class Runner {
   // A board whose firmware speaks MLPerf Tiny's DUT text protocol (kind protocol: mlperf-tiny): a
   // third party's submission on a serial port, or our POSIX agent's MLPerf personality started with
   // the job's model. Per input: db load + hex, then per repetition `infer iterations warmup`; the
-  // latency is the DUT's own m-lap-us span over the runs (stored as ns per inference, source
-  // mlperf-lap-us), the outputs its printed m-results, checked against the host reference
-  // dequantized to the 3 decimals the protocol prints.
+  // outputs are its printed m-results, checked against the host reference dequantized to the 3
+  // decimals the protocol prints.
+  // Latency, stored as ns per inference:
+  //   mlperf_mode: performance  the DUT's own m-lap-us span over the runs (source mlperf-lap-us);
+  //   mlperf_mode: energy       the firmware prints no m-lap-us: the power monitor's timestamp window
+  //                             of each infer, over its runs (source mlperf-gpio-window).
+  // Energy (either mode) from the instance's power_monitor, one window per infer. With an
+  // interface_port the DUT is reached through that interface board's `dut` passthrough, as in
+  // MLPerf Tiny's energy setup.
   Result<void> ExecuteMlperf(const Job& job, const board::BoardInstance& inst, const board::BoardKind& kind, const ModelBlob& blob,
                              store::JobResult& result) {
     const ModelSpec& spec = suite_.models[job.model_index];
+    const bool energy_mode = kind.mlperf_mode == "energy";
+    if (energy_mode && inst.power_monitor.empty())
+      return Fail(Status::kBadArgument, "board " + inst.id + ": kind " + kind.name +
+                                            " is mlperf_mode: energy (its firmware prints no m-lap-us), so its farm entry needs a "
+                                            "power_monitor to time the runs");
     board::Subprocess agent;
     std::string model_file;
     std::string tty = inst.serial_port;
@@ -910,23 +998,39 @@ class Runner {
       cleanup.path = model_file;
       std::ofstream(model_file, std::ios::binary).write(reinterpret_cast<const char*>(blob.bytes.data()),
                                                          static_cast<std::streamsize>(blob.bytes.size()));
-      if (auto s = agent.Start({AgentPath(kind), "--pty", "--mlperf", model_file, "--mlperf-model-id", spec.name}, "", true); !s)
-        return Wrap(s.error(), "board " + inst.id);
+      std::vector<std::string> argv = {AgentPath(kind), "--pty", "--mlperf", model_file, "--mlperf-model-id", spec.name};
+      if (energy_mode) argv.push_back("--mlperf-energy");
+      argv.insert(argv.end(), kind.agent_args.begin(), kind.agent_args.end());
+      argv.insert(argv.end(), inst.args.begin(), inst.args.end());
+      if (auto s = agent.Start(argv, "", true); !s) return Wrap(s.error(), "board " + inst.id);
       auto line = agent.WaitForLine([](const std::string& l) { return l.rfind("PTY ", 0) == 0; }, Deadline::After(options_.execute_timeout));
       if (!line) return Wrap(line.error(), "board " + inst.id);
       tty = line->substr(4);
     }
+    const bool via_interface = !inst.interface_port.empty();
+    if (via_interface) tty = inst.interface_port;  // the DUT's UART is wired to the interface board
     if (tty.empty()) return Fail(Status::kBadArgument, "board " + inst.id + ": an mlperf-tiny board needs a serial_port in the farm");
     auto port = board::ResolveSerialPort(tty);
     if (!port) return Wrap(port.error(), "board " + inst.id);
-    auto link = link::OpenTty(*port, kind.baud_rate);
+    // The interface board's USB serial runs at 115200; it talks to the DUT at the DUT's rate.
+    auto link = link::OpenTty(*port, via_interface ? 115200 : kind.baud_rate);
     if (!link) return Wrap(link.error(), "board " + inst.id);
     link::MlperfSession dut(**link, "board " + inst.id, options_.execute_timeout);
+    std::string interface_name;
+    if (via_interface) {
+      auto lines = dut.InterfaceCommand("name");
+      if (!lines) return Wrap(lines.error(), "board " + inst.id + " (" + *port + ")");
+      interface_name = lines->empty() ? "?" : lines->front();
+      dut.UseInterfaceBoard();
+    }
     auto name = dut.Name();  // the first reply also skips a banner printed at reset
     if (!name) return std::unexpected(name.error());
     auto model_id = dut.ModelId();
     if (!model_id) return std::unexpected(model_id.error());
-    SetEnvironment({{"firmware." + inst.id, fmt::format("MLPerf Tiny DUT {} (model {}) on {}", *name, *model_id, *port)}});
+    SetEnvironment({{"firmware." + inst.id,
+                     fmt::format("MLPerf Tiny DUT {} (model {}, {} mode) {}", *name, *model_id, kind.mlperf_mode,
+                                 via_interface ? "through interface board '" + interface_name + "' on " + *port : "on " + *port)}});
+    EnergyMeter meter = MeterFor(inst, kind, "");
     std::unique_ptr<HostReference> reference;
     if (suite_.checks.outputs_equal_reference) {
       auto ref = Time(timing_.reference, [&] { return HostReference::Load(blob.bytes, spec.name); });
@@ -934,22 +1038,37 @@ class Runner {
       reference = std::move(*ref);
     }
     result.unit = "ns";
-    result.source = "mlperf-lap-us";
+    result.source = energy_mode ? "mlperf-gpio-window" : "mlperf-lap-us";
     int mismatches = 0, compared = 0, top1_hits = 0, top1_total = 0;
     for (int input = 0; input < suite_.inputs.count; ++input) {
       std::vector<uint8_t> tensor;
       if (suite_.inputs.source != InputSpec::Source::kRandom) tensor = input_blobs_[input];
       else if (reference) tensor = RandomInputBytes(suite_.inputs.seed, static_cast<uint64_t>(input) * 16, reference->input_bytes(0));
       else return Fail(Status::kBadArgument, "model " + spec.name + ": random inputs for an mlperf-tiny board need the host reference");
-      if (auto r = Time(timing_.upload, [&] { return dut.LoadInput(tensor); }); !r) return std::unexpected(r.error());
+      // MLPerf Tiny's runner sends 26 bytes per db line through an interface board, 31 direct.
+      if (auto r = Time(timing_.upload, [&] { return dut.LoadInput(tensor, via_interface ? 26 : 128); }); !r)
+        return std::unexpected(r.error());
       std::vector<double> printed;
+      meter.Arm();
       for (int rep = 0; rep < job.settings.repetitions; ++rep) {
         auto inf = Time(timing_.invoke, [&] {
           return dut.Infer(static_cast<uint64_t>(job.settings.iterations), static_cast<uint64_t>(job.settings.warmup));
         });
         if (!inf) return std::unexpected(inf.error());
-        result.samples.push_back({input, rep, 0, static_cast<uint64_t>(std::llround(inf->us_per_inference() * 1000.0))});
+        if (!energy_mode) {
+          if (!inf->lap_us)
+            return Fail(Status::kBadFrame, "board " + inst.id + ": infer printed no m-lap-us lines: is it energy-mode firmware? (kind " +
+                                               kind.name + " says mlperf_mode: performance)");
+          result.samples.push_back({input, rep, 0, static_cast<uint64_t>(std::llround(inf->us_per_inference() * 1000.0))});
+        }
         printed = inf->results;
+      }
+      const auto windows = meter.Collect(static_cast<size_t>(job.settings.repetitions), static_cast<uint32_t>(job.settings.iterations),
+                                         "infer");
+      if (energy_mode && windows) {
+        for (size_t rep = 0; rep < windows->size(); ++rep)
+          result.samples.push_back({input, static_cast<int>(rep), 0,
+                                    static_cast<uint64_t>(std::llround(static_cast<double>((*windows)[rep]) / job.settings.iterations))});
       }
       // Stored as the DUT printed them: the text of m-results, one line per input.
       std::string text;
@@ -975,6 +1094,7 @@ class Runner {
     }
     OutputsVerdict(result, reference != nullptr, "outputs==host-reference (3 decimals)", compared, mismatches);
     if (suite_.checks.min_top1) Top1Verdict(result, top1_hits, top1_total, *suite_.checks.min_top1);
+    meter.Apply(result);  // in energy mode a failed monitor also leaves the job without latency
     return {};
   }
 
@@ -1016,31 +1136,12 @@ class Runner {
     std::vector<bool> anomalous;
     board::CycleScale scale;
     // Measured energy: the instance's power monitor captures each input's timed INVOKEs, one window
-    // per INVOKE (the agent's timestamp GPIO). A monitor failure keeps every other figure of the job
-    // and stores the job as an error naming the monitor.
-    power::PowerMonitor* monitor = nullptr;
-    std::string energy_error;
-    double energy_uj = 0;
-    uint64_t energy_inferences = 0;
-    std::string energy_source;
-    if (!inst.power_monitor.empty()) {
-      const link::AgentInfo* hello = s.info();
-      auto& slot = monitors_.at(inst.id);
-      if (!hello || !(hello->capabilities & protocol::kCapTimestampGpio)) {
-        energy_error = "power monitor " + inst.power_monitor + ": the agent on " + inst.id +
-                       " drives no timestamp GPIO, so the inference windows cannot be told apart";
-      } else if (!slot) {
-        auto m = Time(timing_.board_start, [&] { return OpenPowerMonitor(inst, kind); });
-        if (m) slot = std::move(*m);
-        else energy_error = m.error().message;
-      }
-      if (energy_error.empty()) monitor = slot.get();
-    }
-    auto energy_failed = [&](const Error& e) {
-      energy_error = e.message;
-      monitors_.at(inst.id).reset();
-      monitor = nullptr;
-    };
+    // per INVOKE (the agent's timestamp GPIO).
+    const link::AgentInfo* hello = s.info();
+    EnergyMeter meter = MeterFor(inst, kind, !hello || !(hello->capabilities & protocol::kCapTimestampGpio)
+                                                 ? "power monitor " + inst.power_monitor + ": the agent on " + inst.id +
+                                                       " drives no timestamp GPIO, so the inference windows cannot be told apart"
+                                                 : std::string());
     for (int input = 0; input < suite_.inputs.count; ++input) {
       std::vector<std::vector<uint8_t>> tensors;
       for (size_t t = 0; t < loaded->input_bytes.size(); ++t) {
@@ -1097,10 +1198,7 @@ class Runner {
         if (static_cast<int>(best) == suite_.inputs.labels[input]) ++top1_hits;
         ++top1_total;
       }
-      if (monitor) {
-        if (auto a = monitor->Arm(Deadline::After(std::chrono::seconds(5))); !a)
-          energy_failed(Wrap(a.error(), "power monitor " + std::string(monitor->Describe())).error());
-      }
+      meter.Arm();
       for (int rep = 0; rep < job.settings.repetitions; ++rep) {
         for (size_t t = 0; t < tensors.size(); ++t)
           if (auto r = Time(timing_.io, [&] { return s.SetInput(static_cast<int>(t), tensors[t]); }); !r) return std::unexpected(r.error());
@@ -1112,28 +1210,7 @@ class Runner {
         for (size_t k = 0; k < inv->cycles.size(); ++k)
           result.samples.push_back({input, rep, static_cast<int>(k), Scaled(inv->cycles[k], scale)});
       }
-      if (monitor) {
-        const std::string who = "power monitor " + std::string(monitor->Describe());
-        auto capture = monitor->Collect(Deadline::After(std::chrono::seconds(10)));
-        if (!capture) {
-          energy_failed(Wrap(capture.error(), who).error());
-        } else if (capture->windows.size() != static_cast<size_t>(job.settings.repetitions)) {
-          energy_failed(Error{Status::kBadState, fmt::format("{}: saw {} timestamp windows, expected {} (one per INVOKE): is the "
-                                                             "timestamp GPIO wired to the channel the kind's energy.timestamp_channel names?",
-                                                             who, capture->windows.size(), job.settings.repetitions)});
-        } else {
-          for (auto& w : capture->windows) w.inferences = static_cast<uint32_t>(job.settings.iterations);
-          auto windows = power::IntegrateWindows(*capture, capture->windows);
-          if (!windows) {
-            energy_failed(Wrap(windows.error(), who).error());
-          } else {
-            for (const auto& w : *windows) energy_uj += w.energy_uj;
-            energy_inferences += static_cast<uint64_t>(job.settings.repetitions) * job.settings.iterations;
-            energy_source = fmt::format("{}: {} at {} V, {} Hz", capture->source, monitor->Describe(), capture->voltage_v,
-                                        capture->sample_period_ns > 0 ? 1'000'000'000 / capture->sample_period_ns : 0);
-          }
-        }
-      }
+      meter.Collect(static_cast<size_t>(job.settings.repetitions), static_cast<uint32_t>(job.settings.iterations), "INVOKE");
       if (suite_.checks.outputs_equal_reference) {  // (with only checks.auc the reference just lends its quantization)
         auto expected = Time(timing_.reference, [&] { return reference->Run(tensors); });
         if (!expected) return std::unexpected(expected.error());
@@ -1152,12 +1229,7 @@ class Runner {
       result.ops.push_back({static_cast<int>(i), e.opcode, agent::engine::OpcodeName(e.opcode), e.calls, Scaled(e.cycles, scale)});
     }
     result.flash_bytes = (*board)->firmware_flash_bytes();
-    if (inst.power_monitor.empty()) {
-      EstimateEnergy(kind, result);
-    } else if (energy_error.empty() && energy_inferences > 0) {
-      result.energy_uj = energy_uj / static_cast<double>(energy_inferences);
-      result.energy_source = energy_source;
-    }
+    if (!meter.configured()) EstimateEnergy(kind, result);
     auto mem = Time(timing_.io, [&] { return s.GetMemory(); });
     if (!mem) return std::unexpected(mem.error());
     result.memory = store::MemoryRow{mem->arena_bytes, mem->arena_used, mem->stack_bytes, mem->stack_used, mem->static_bytes};
@@ -1176,12 +1248,21 @@ class Runner {
                fmt::format("auc: {} ({:.3f} over {} samples: {} normal, {} anomalous; needs {:.3f})", pass ? "pass" : "FAIL", *auc,
                            anomalous.size(), anomalous.size() - n_anomalous, n_anomalous, *suite_.checks.min_auc));
     }
-    if (!energy_error.empty()) {
-      // Latency, memory and the output check stay stored with the job; the energy figure is missing.
-      result.status = store::kError;
-      result.error = energy_error + " (the job's other figures are kept)";
-    }
+    meter.Apply(result);  // latency, memory and the checks stay stored when the energy figure is missing
     return {};
+  }
+
+  // The instance's power monitor for one job, opened on first use and kept in the pool; `refusal`
+  // (when not empty) says why this board cannot be measured, and becomes the job's error.
+  EnergyMeter MeterFor(const board::BoardInstance& inst, const board::BoardKind& kind, std::string refusal) {
+    if (inst.power_monitor.empty()) return {};
+    auto& slot = monitors_.at(inst.id);
+    if (refusal.empty() && !slot) {
+      auto m = Time(timing_.board_start, [&] { return OpenPowerMonitor(inst, kind); });
+      if (m) slot = std::move(*m);
+      else refusal = m.error().message;
+    }
+    return EnergyMeter(&slot, std::move(refusal));
   }
 
   const RunOptions& options_;

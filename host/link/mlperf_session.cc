@@ -31,7 +31,39 @@ Result<std::vector<double>> ParseMlperfResults(const std::string& line) {
   return values;
 }
 
+Result<std::string> MlperfSession::ReadLine(const std::string& command, Deadline deadline) {
+  for (;;) {
+    size_t nl;
+    while ((nl = pending_.find('\n')) != std::string::npos) {
+      std::string line = pending_.substr(0, nl);
+      pending_.erase(0, nl + 1);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (!line.empty()) return line;
+    }
+    std::byte buf[4096];
+    auto n = link_.Read(buf, deadline);
+    if (!n) {
+      const std::string what = command.empty() ? "the DUT's first m-ready" : "m-ready after '" + command + "%'";
+      return Fail(n.error().code, who_ + ": no " + what + " (" + n.error().message + ")");
+    }
+    pending_.append(reinterpret_cast<const char*>(buf), *n);
+  }
+}
+
 Result<std::vector<std::string>> MlperfSession::Command(const std::string& command) {
+  return via_interface_ ? Passthrough(command) : Direct(command);
+}
+
+Result<std::vector<std::string>> MlperfSession::InterfaceCommand(const std::string& command) {
+  const bool was = via_interface_;
+  via_interface_ = false;
+  auto r = Direct(command);
+  via_interface_ = was;
+  if (!r) return Fail(r.error().code, "interface board: " + r.error().message);
+  return r;
+}
+
+Result<std::vector<std::string>> MlperfSession::Direct(const std::string& command) {
   if (!command.empty()) {
     const std::string text = command + "%";
     if (auto w = link_.Write(std::as_bytes(std::span(text.data(), text.size())), Deadline::After(timeout_)); !w)
@@ -41,26 +73,67 @@ Result<std::vector<std::string>> MlperfSession::Command(const std::string& comma
   std::vector<std::string> errors;
   const Deadline deadline = Deadline::After(timeout_);
   for (;;) {
-    size_t nl;
-    while ((nl = pending_.find('\n')) != std::string::npos) {
-      std::string line = pending_.substr(0, nl);
-      pending_.erase(0, nl + 1);
-      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-      if (line.empty()) continue;
-      if (line == "m-ready") {
-        if (!errors.empty()) return Fail(Status::kBadState, who_ + ": '" + command + "%': DUT says " + errors.front());
-        return lines;
-      }
-      if (StartsWith(line, "e-[")) errors.push_back(line);
-      else lines.push_back(line);
+    auto line = ReadLine(command, deadline);
+    if (!line) return std::unexpected(line.error());
+    if (*line == "m-ready") {
+      if (!errors.empty()) return Fail(Status::kBadState, who_ + ": '" + command + "%': DUT says " + errors.front());
+      return lines;
     }
-    std::byte buf[4096];
-    auto n = link_.Read(buf, deadline);
-    if (!n) {
-      const std::string what = command.empty() ? "the DUT's first m-ready" : "m-ready after '" + command + "%'";
-      return Fail(n.error().code, who_ + ": no " + what + " (" + n.error().message + ")");
+    if (StartsWith(*line, "e-[")) errors.push_back(*line);
+    else lines.push_back(*line);
+  }
+}
+
+Result<std::vector<std::string>> MlperfSession::Passthrough(const std::string& command) {
+  static const std::string kPrefix = "[dut]: ";
+  if (command.empty()) {
+    // Waiting for the DUT's own m-ready (after a reset): relayed lines up to a relayed m-ready.
+    const Deadline deadline = Deadline::After(timeout_);
+    std::vector<std::string> lines;
+    for (;;) {
+      auto line = ReadLine(command, deadline);
+      if (!line) return std::unexpected(line.error());
+      if (!StartsWith(*line, kPrefix.c_str())) continue;
+      if (*line == kPrefix + "m-ready") return lines;
+      lines.push_back(line->substr(kPrefix.size()));
     }
-    pending_.append(reinterpret_cast<const char*>(buf), *n);
+  }
+  const std::string text = "dut " + command + "%";
+  if (auto w = link_.Write(std::as_bytes(std::span(text.data(), text.size())), Deadline::After(timeout_)); !w)
+    return Fail(w.error().code, who_ + ": sending '" + text + "' to the interface board: " + w.error().message);
+  const Deadline deadline = Deadline::After(timeout_);
+  const std::string ack = "m-dut-passthrough(" + command + ")";
+  // The interface's acknowledgement and its m-ready; relayed DUT lines before it are stale.
+  bool acked = false;
+  for (;;) {
+    auto line = ReadLine(command, deadline);
+    if (!line) return Fail(line.error().code, line.error().message + (acked ? "" : " [the interface board did not acknowledge]"));
+    if (StartsWith(*line, kPrefix.c_str())) continue;
+    if (*line == ack) {
+      acked = true;
+      continue;
+    }
+    if (StartsWith(*line, "e-["))
+      return Fail(Status::kBadState, who_ + ": '" + text + "': the interface board says " + *line);
+    if (*line == "m-ready" && acked) break;
+  }
+  std::vector<std::string> lines;
+  std::vector<std::string> errors;
+  for (;;) {
+    auto line = ReadLine(command, deadline);
+    if (!line) return std::unexpected(line.error());
+    if (!StartsWith(*line, kPrefix.c_str())) {
+      if (StartsWith(*line, "e-["))
+        return Fail(Status::kBadState, who_ + ": '" + text + "': the interface board says " + *line);
+      continue;  // the interface's own chatter
+    }
+    const std::string dut = line->substr(kPrefix.size());
+    if (dut == "m-ready") {
+      if (!errors.empty()) return Fail(Status::kBadState, who_ + ": '" + command + "%': DUT says " + errors.front());
+      return lines;
+    }
+    if (StartsWith(dut, "e-[")) errors.push_back(dut);
+    else if (!dut.empty()) lines.push_back(dut);
   }
 }
 
@@ -74,12 +147,15 @@ Result<std::string> MlperfSession::Name() {
   auto lines = Command("name");
   if (!lines) return std::unexpected(lines.error());
   // A DUT just reset prints a banner ending in m-ready first: then the reply is the next block.
+  // (Through an interface board too: it relays what the DUT printed once it opens the DUT's UART.)
   for (int block = 0; block < 2; ++block) {
     for (const auto& l : *lines)
       if (StartsWith(l, "m-name-dut-[") && l.back() == ']') return l.substr(12, l.size() - 13);
     if (block == 0 && !(lines = Command(""))) return std::unexpected(lines.error());
   }
-  return Fail(Status::kBadFrame, who_ + ": name%: no m-name-dut-[...] line");
+  std::string got;
+  for (const auto& l : *lines) got += (got.empty() ? "" : " | ") + l;
+  return Fail(Status::kBadFrame, who_ + ": name%: no m-name-dut-[...] line (got: " + (got.empty() ? "nothing" : got) + ")");
 }
 
 Result<std::string> MlperfSession::ModelId() {
@@ -122,6 +198,7 @@ Result<MlperfInference> MlperfSession::Infer(uint64_t runs, uint64_t warmup) {
       out.results = std::move(*r);
     }
   }
+  if (laps.empty()) return out;  // energy-mode firmware: the power monitor times the runs
   if (laps.size() != 2 || laps[1] < laps[0])
     return Fail(Status::kBadFrame, who_ + ": infer: expected two increasing m-lap-us lines, got " + std::to_string(laps.size()));
   out.lap_us = laps[1] - laps[0];

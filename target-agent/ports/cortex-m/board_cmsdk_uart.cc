@@ -16,7 +16,7 @@ constexpr uintptr_t kBaudDiv = HIL_UART_BASE + 0x10;
 }  // namespace
 
 void BoardInit() {
-  Reg(kBaudDiv) = HIL_CLOCK_HZ / 115200;  // the CMSDK UART needs at least 16; the value is ignored by QEMU
+  Reg(kBaudDiv) = HIL_CLOCK_HZ / HIL_UART_BAUD;  // the CMSDK UART needs at least 16; the value is ignored by QEMU
   Reg(kCtrl) = 0x3 | (1u << 3);
 }
 

@@ -238,11 +238,11 @@ int main() {
   mc.clock_hz = BoardClockHz();
   mc.write = [](const char* text, size_t size, void*) { UartWrite(reinterpret_cast<const uint8_t*>(text), size); };
   if (port.timestamp) mc.timestamp = port.timestamp;
+  mc.energy_mode = HIL_MLPERF_ENERGY_MODE;  // and the UART runs at HIL_UART_BAUD (9600 then)
   static hil::agent::MlperfDut dut(mc, engine, g_model, sizeof g_model);
-  static const char kBanner[] = "m-timestamp-mode-performance\r\nm-init-done\r\nm-ready\r\n";
   static const char kLoadFailed[] = "e-[the compiled-in model does not load]\r\n";
   if (loaded != hil::Status::kOk) UartWrite(reinterpret_cast<const uint8_t*>(kLoadFailed), sizeof kLoadFailed - 1);
-  UartWrite(reinterpret_cast<const uint8_t*>(kBanner), sizeof kBanner - 1);
+  dut.Banner();
   for (;;) {
     if (g_rx_tail != g_rx_head) {
       const uint32_t tail = g_rx_tail;

@@ -64,6 +64,8 @@ struct Options {
   std::string timestamp_gpio;
   std::string mlperf_model;            // --mlperf: speak MLPerf Tiny's DUT protocol with this model
   std::string mlperf_model_id = "model";
+  bool mlperf_energy = false;          // --mlperf-energy
+  std::string pty_link;                // --pty-link
 };
 
 Options g_options;
@@ -109,10 +111,12 @@ void WriteAll(const uint8_t* bytes, size_t size, void*) {
   }
 }
 
-void MakeRaw(int fd) {
+void MakeRaw(int fd, speed_t baud) {
   termios t;
   if (tcgetattr(fd, &t) == 0) {
     cfmakeraw(&t);
+    cfsetispeed(&t, baud);
+    cfsetospeed(&t, baud);
     tcsetattr(fd, TCSANOW, &t);
   }
 }
@@ -179,10 +183,11 @@ void Loop() {
     c.clock_hz = 1000000000u;
     c.write = [](const char* text, size_t size, void*) { WriteAll(reinterpret_cast<const uint8_t*>(text), size, nullptr); };
     if (g_timestamp_fd >= 0) c.timestamp = Timestamp;
+    c.energy_mode = g_options.mlperf_energy;
     // The loaded input lives in the upper half of the model buffer, after the model.
     static hil::agent::MlperfDut dut(c, mlperf_engine, g_model + sizeof g_model / 2, sizeof g_model / 2);
     mlperf = &dut;
-    (void)!write(g_out, "m-timestamp-mode-performance\r\nm-init-done\r\nm-ready\r\n", 52);
+    dut.Banner();
   }
 
   uint8_t buf[4096];
@@ -221,12 +226,17 @@ int Usage() {
   fprintf(stderr,
           "usage: hil-agent-posix [--pty | --unix PATH | --tcp PORT | --stdio] [--board-id ID]\n"
           "                       [--arena-bytes N] [--model-bytes N] [--max-payload N]\n"
-          "                       [--timestamp-gpio PATH] [--mlperf MODEL.tflite [--mlperf-model-id ID]]\n"
+          "                       [--timestamp-gpio PATH] [--pty-link PATH]\n"
+          "                       [--mlperf MODEL.tflite [--mlperf-model-id ID] [--mlperf-energy]]\n"
           "  --pty        create a pseudo-terminal and print 'PTY <path>' on stdout (default)\n"
           "  --unix PATH  listen on a Unix socket\n"
           "  --tcp PORT   listen on 127.0.0.1:PORT (0 picks a port; 'TCP <port>' is printed)\n"
           "  --stdio      speak the protocol on stdin/stdout\n"
+          "  --pty-link PATH  with --pty: also make PATH a symlink to the pty (a stable name for\n"
+          "               whatever is wired to this 'UART', e.g. an interface-board emulator)\n"
           "  --mlperf MODEL  speak MLPerf Tiny's DUT text protocol (name%%, db load, infer ...) with MODEL\n"
+          "  --mlperf-energy  MLPerf Tiny's energy mode: no m-lap-us lines, timestamps on the GPIO only\n"
+          "               and a 9600-baud line (as set on the pty)\n"
           "  --timestamp-gpio PATH  write a pulse, '0' then '1', to PATH (a FIFO or a file)\n"
           "               when the timed inferences of an INVOKE start and when they end\n");
   return 2;
@@ -262,6 +272,8 @@ int main(int argc, char** argv) {
     else if (a == "--timestamp-gpio") g_options.timestamp_gpio = need("a path");
     else if (a == "--mlperf") g_options.mlperf_model = need("a .tflite file");
     else if (a == "--mlperf-model-id") g_options.mlperf_model_id = need("an id (kws01, vww01, ic01, ad01)");
+    else if (a == "--mlperf-energy") g_options.mlperf_energy = true;
+    else if (a == "--pty-link") g_options.pty_link = need("a path");
     else if (a == "--arena-bytes") {
       if (!ParseSize(need("a size"), sizeof g_arena, &v)) { fprintf(stderr, "hil-agent-posix: bad --arena-bytes (1..%zu)\n", sizeof g_arena); return 2; }
       g_options.arena_bytes = v;
@@ -295,10 +307,20 @@ int main(int argc, char** argv) {
     // replies back to us and translate CR/LF inside binary frames.
     int slave = open(name, O_RDWR | O_NOCTTY);
     if (slave >= 0) {
-      MakeRaw(slave);
+      // A pty moves bytes at any speed; the rate is set so the line reads as the board's would.
+      MakeRaw(slave, g_options.mlperf_energy ? B9600 : B115200);
       close(slave);
     }
     g_in = g_out = master;
+    if (!g_options.pty_link.empty()) {
+      // Replaced atomically: an emulator wired to the link never sees it missing.
+      const std::string tmp = g_options.pty_link + ".tmp";
+      unlink(tmp.c_str());
+      if (symlink(name, tmp.c_str()) != 0 || rename(tmp.c_str(), g_options.pty_link.c_str()) != 0) {
+        fprintf(stderr, "hil-agent-posix: cannot link %s to the pty: %s\n", g_options.pty_link.c_str(), strerror(errno));
+        return 1;
+      }
+    }
     printf("PTY %s\n", name);
   } else if (g_options.mode == "unix" || g_options.mode == "tcp") {
     if (g_options.mode == "unix") {

@@ -9,6 +9,8 @@
 //   platform: posix             # the agent port: posix, mps2-an386, ...
 //   transport: pty              # pty | unix | tcp | uart (an emulator's UART on a pty) | serial | rtt
 //   protocol: tinyhil           # or mlperf-tiny: firmware speaking MLPerf Tiny's DUT text protocol
+//   mlperf_mode: performance    # mlperf-tiny firmware built for performance (m-lap-us timestamps) or
+//                               # energy (timestamps on the GPIO only; needs a power monitor)
 //   baud_rate: 115200
 //   flash_bytes: 0
 //   ram_bytes: 0
@@ -31,6 +33,10 @@
 //       hub: "1-1.2:3"                                  # the USB hub port that powers the board, as
 //                                                       # <hub location>:<port> (port 1-based); lets a
 //                                                       # hung board be power cycled (hub_power.h)
+//       interface_port: /dev/ttyACM2                    # mlperf-tiny boards: the DUT's UART is wired to
+//                                                       # an interface board (EEMBC IO manager) on this
+//                                                       # port (path or USB serial); commands go through
+//                                                       # its `dut` passthrough
 #pragma once
 
 #include <cstdint>
@@ -52,6 +58,9 @@ struct BoardKind {
   // What the board's firmware speaks: "tinyhil" (our agent's frames) or "mlperf-tiny" (MLPerf
   // Tiny's DUT text protocol: a third party's submission, or our agent's --mlperf personality).
   std::string protocol = "tinyhil";
+  // mlperf-tiny firmware: "performance" (the DUT prints m-lap-us) or "energy" (EE_CFG_ENERGY_MODE:
+  // only GPIO timestamps, read by the instance's power monitor).
+  std::string mlperf_mode = "performance";
   int baud_rate = 115200;
   uint64_t flash_bytes = 0;
   uint64_t ram_bytes = 0;
@@ -88,6 +97,7 @@ struct BoardInstance {
   std::string flasher;        // "openocd" | "pyocd"
   std::string power_monitor;  // "lpm01a" | "ppk2", optionally ":<USB serial>"
   HubPort hub;                // farm field `hub: "1-1.2:3"`; port 0 when absent
+  std::string interface_port; // mlperf-tiny: the interface board the DUT is reached through
 };
 
 struct Farm {

@@ -6,11 +6,18 @@
 // line by line; "e-[...]" lines become errors (kBadState, quoting the DUT), a missing m-ready by
 // the deadline kTimeout naming the command and the link.
 //
+// Through an interface board (MLPerf Tiny's energy setup: the host talks to an EEMBC IO manager,
+// which talks to the DUT's UART at 9600 baud): `dut <command>%` is sent instead, the interface
+// acknowledges with m-dut-passthrough(<command>) and its own m-ready, then relays the DUT's lines
+// prefixed "[dut]: " up to the DUT's m-ready. DUT lines relayed before the acknowledgement (a
+// banner after reset) are skipped; an unprefixed e-[...] after it is the interface's own error.
+//
 // Thread: one thread per session.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,9 +30,11 @@ namespace hil::link {
 
 struct MlperfInference {
   uint64_t runs = 0;
-  uint64_t lap_us = 0;         // between the two m-lap-us lines around the timed runs
+  // Between the two m-lap-us lines around the timed runs; absent from energy-mode firmware, which
+  // prints none (its timestamps are GPIO pulses for the power monitor).
+  std::optional<uint64_t> lap_us;
   std::vector<double> results; // m-results-[...]: output 0 as the DUT prints it (dequantized)
-  double us_per_inference() const { return runs ? static_cast<double>(lap_us) / static_cast<double>(runs) : 0.0; }
+  double us_per_inference() const { return runs && lap_us ? static_cast<double>(*lap_us) / static_cast<double>(runs) : 0.0; }
 };
 
 class MlperfSession {
@@ -44,6 +53,12 @@ class MlperfSession {
   Result<MlperfInference> Infer(uint64_t runs, uint64_t warmup);
   Result<std::vector<double>> Results();
 
+  // From now on, reach the DUT through an interface board's `dut` passthrough (top of the file).
+  void UseInterfaceBoard() { via_interface_ = true; }
+  bool via_interface() const { return via_interface_; }
+  // A command to the interface board itself (name, version, ...), never passed through.
+  Result<std::vector<std::string>> InterfaceCommand(const std::string& command);
+
   // The reply lines of one command, m-ready excluded. Errors as at the top of this file.
   Result<std::vector<std::string>> Command(const std::string& command);
 
@@ -51,7 +66,13 @@ class MlperfSession {
   Link& link_;
   std::string who_;
   std::chrono::milliseconds timeout_;
+  // The next reply line (CR and trailing spaces removed, blank lines skipped) by `deadline`.
+  Result<std::string> ReadLine(const std::string& command, Deadline deadline);
+  Result<std::vector<std::string>> Direct(const std::string& command);
+  Result<std::vector<std::string>> Passthrough(const std::string& command);
+
   std::string pending_;  // bytes read past the last m-ready
+  bool via_interface_ = false;
 };
 
 // "m-results-[0.039,-1.250]" -> {0.039, -1.25}; kBadFrame for anything else.

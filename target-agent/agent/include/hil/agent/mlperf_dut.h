@@ -14,6 +14,14 @@
 // Errors are one line "e-[<what>]" before m-ready. The timestamp GPIO (when the port has one) marks
 // the start and the end of the N timed runs, as th_timestamp() does for the EnergyRunner.
 //
+// Two timestamp modes, as MLPerf Tiny firmware is built (EE_CFG_ENERGY_MODE) and says at reset in
+// its banner (m-timestamp-mode-performance / m-timestamp-mode-energy):
+//   performance  the runner talks to the DUT directly (115200 baud); th_timestamp prints m-lap-us-<t>
+//                (and pulses the GPIO when there is one).
+//   energy       the DUT sits behind an interface board (IO manager, 9600 baud) and is powered by
+//                an energy monitor; th_timestamp only pulses the GPIO, no m-lap-us line is printed:
+//                the monitor's timestamps time the runs.
+//
 // Freestanding: no heap, no printf of floats; the caller owns the loaded interpreter and the input
 // buffer. Single-threaded: feed bytes with Push from the port's receive loop.
 #pragma once
@@ -34,10 +42,14 @@ class MlperfDut {
     void (*write)(const char* text, size_t size, void* context) = nullptr;
     void* write_context = nullptr;
     void (*timestamp)(bool start) = nullptr;  // optional, see the top of this file
+    bool energy_mode = false;                 // see the top of this file
   };
 
   // `interpreter` must have a model loaded; `db` holds the input as loaded (at least input 0's size).
   MlperfDut(const Config& config, engine::Interpreter& interpreter, uint8_t* db, size_t db_bytes);
+
+  // What the DUT prints at reset: m-timestamp-mode-<mode>, m-init-done, m-ready.
+  void Banner();
 
   // Feeds one received byte; a '%' ends the command, which runs and replies before Push returns.
   void Push(uint8_t byte);
@@ -48,6 +60,7 @@ class MlperfDut {
   void Number(const char* prefix, uint64_t value);
   void Results();
   void Error(const char* what, const char* detail = "");
+  void Timestamp(bool start);  // th_timestamp(): per the mode, a pulse and/or an m-lap-us line
   uint64_t Micros() const;
 
   Config config_;
