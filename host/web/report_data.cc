@@ -110,7 +110,10 @@ class Collector {
     if (!options.boards_dir.empty()) {
       std::vector<Error> broken;
       if (auto kinds = board::LoadBoardKinds(options.boards_dir, &broken)) {
-        for (const auto& [name, k] : *kinds) cores_[name] = k.core;
+        for (const auto& [name, k] : *kinds) {
+          cores_[name] = k.core;
+          protocols_[name] = k.protocol;
+        }
       }
     }
   }
@@ -196,6 +199,12 @@ class Collector {
     auto core = cores_.find(j.info.board_kind);
     o["core"] = core == cores_.end() ? "" : core->second;
     o["clock_hz"] = j.info.clock_hz;
+    // Whose firmware produced the figures: our agent, or firmware speaking MLPerf Tiny's DUT
+    // protocol (a third party's stack; the cross-chip table sets the two side by side). Without the
+    // kind file, the latency source still tells an MLPerf DUT.
+    auto protocol = protocols_.find(j.info.board_kind);
+    const bool mlperf = protocol != protocols_.end() ? protocol->second == "mlperf-tiny" : j.source.starts_with("mlperf-");
+    o["firmware"] = mlperf ? "MLPerf Tiny DUT" : "TinyHIL agent";
     o["settings"] = {{"warmup", j.info.warmup}, {"iterations", j.info.iterations}, {"repetitions", j.info.repetitions}};
     o["status"] = j.status;
     o["error"] = j.error;
@@ -244,6 +253,7 @@ class Collector {
  private:
   const ReportOptions& options_;
   std::map<std::string, std::string> cores_;
+  std::map<std::string, std::string> protocols_;  // board kind -> its firmware's protocol
   MacCounter macs_;
 };
 

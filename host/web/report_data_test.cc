@@ -63,6 +63,39 @@ TEST(ReportJson, RunsOldestFirstWithTimeRamAndEstimateFlag) {
   EXPECT_EQ(job["ops"].size(), 2u);
 }
 
+// Whose firmware made the figures: the kind's protocol (mlperf-tiny: an MLPerf Tiny DUT, a third
+// party's stack), or without kind files the latency source.
+TEST(ReportJson, NamesTheFirmwareStackOfEachJob) {
+  store::testing::MemoryStore s;
+  Seed(s, "quickstart", 25'000);  // mps2-an386: our agent
+  auto run = s.BeginRun({.suite_name = "stacks", .suite_path = "/nonexistent/stacks.yaml"});
+  ASSERT_TRUE(run);
+  store::JobInfo info;
+  info.model_name = "kws-s1";
+  info.model_sha256 = "00";
+  info.board_kind = "posix-mlperf";
+  info.board_instance = "dut#1";
+  info.clock_hz = 1'000'000'000;
+  auto job = s.BeginJob(*run, info);
+  ASSERT_TRUE(job);
+  store::JobResult r;
+  r.status = store::kPass;
+  r.unit = "ns";
+  r.source = "mlperf-lap-us";
+  r.samples = {{0, 0, 0, 3'000'000}};
+  ASSERT_TRUE(s.FinishJob(*job, r));
+  ASSERT_TRUE(s.FinishRun(*run, "pass"));
+  for (const std::string boards : {std::string(HIL_SOURCE_DIR "/boards"), std::string()}) {
+    auto text = ReportJson(s, {.db_path = "x.db", .boards_dir = boards});
+    ASSERT_TRUE(text) << text.error().message;
+    const json j = json::parse(*text);
+    ASSERT_EQ(j["jobs"].size(), 2u);
+    EXPECT_EQ(j["jobs"][0]["firmware"], "TinyHIL agent") << boards;
+    EXPECT_EQ(j["jobs"][1]["firmware"], "MLPerf Tiny DUT") << boards;
+    EXPECT_DOUBLE_EQ(j["jobs"][1]["median_us"].get<double>(), 3000.0);
+  }
+}
+
 TEST(ReportJson, FiltersBySuiteAndSince) {
   auto opened = store::SqliteStore::Open(":memory:");  // stamps runs with the UTC time
   ASSERT_TRUE(opened);

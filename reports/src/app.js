@@ -208,19 +208,20 @@
     const models = [...new Set(latest.map((j) => j.model))];
     let h = '<p class="note">The newest result of each model on each board kind. Time = counts / board clock; under QEMU ' +
       '<code>-icount</code> one instruction counts as one cycle, so cycles/MAC is instructions/MAC there. ' +
-      'MACs are counted from the model (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED).</p>';
+      'MACs are counted from the model (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED). <i>vs same chip</i> sets boards of one core and ' +
+      'clock side by side (our agent against MLPerf Tiny DUT firmware on that chip): time over the fastest of them.</p>';
     if (!models.length) h += '<p>No results for this selection.</p>';
     for (const model of models) {
       const rows = latest.filter((j) => j.model === model).sort((a, b) => boardLabel(a).localeCompare(boardLabel(b)));
       const macs = rows.find((j) => j.macs != null);
       h += `<h3>${esc(model)}${macs ? ` <span class="src">${fmtInt(macs.macs)} MACs (${esc(macs.macs_source)})</span>` : ''}</h3>`;
-      h += '<table class="crosschip"><tr><th class="l">board</th><th class="l">core</th><th>clock</th><th>run</th><th>median count</th><th class="l">unit:source</th>' +
-        '<th>time</th><th>change</th><th>cycles/MAC</th><th>RAM peak</th><th>flash (image + model)</th><th>energy/inf</th><th class="l">energy source</th></tr>';
+      h += '<table class="crosschip"><tr><th class="l">board</th><th class="l">firmware</th><th class="l">core</th><th>clock</th><th>run</th><th>median count</th><th class="l">unit:source</th>' +
+        '<th>time</th><th title="time over the fastest board of the same core and clock (our agent against an MLPerf Tiny DUT, or kernel variants)">vs same chip</th>' +
+        '<th>change</th><th>cycles/MAC</th><th>RAM peak</th><th>flash (image + model)</th><th>energy/inf</th><th class="l">energy source</th></tr>';
       for (const j of rows) {
-        const perMac = j.macs && j.median != null && j.unit !== 'ns' ? (j.median / j.macs).toFixed(2) : '';
-        h += `<tr><td class="l">${esc(boardLabel(j))}</td><td class="l">${esc(j.core)}</td><td>${j.clock_hz ? (j.clock_hz / 1e6).toFixed(0) + ' MHz' : ''}</td>` +
+        h += `<tr data-model="${esc(model)}" data-board="${esc(boardLabel(j))}"><td class="l">${esc(boardLabel(j))}</td><td class="l firmware">${esc(j.firmware || '')}</td><td class="l">${esc(j.core)}</td><td>${j.clock_hz ? (j.clock_hz / 1e6).toFixed(0) + ' MHz' : ''}</td>` +
           `<td>#${j.run_id}</td><td>${fmtInt(j.median)}</td><td class="l src">${esc(j.unit)}:${esc(j.source)}</td>` +
-          `<td title="${esc(j.time_source)}">${fmtUs(j.median_us)}</td><td>${change(j)}</td><td>${perMac}</td>` +
+          `<td title="${esc(j.time_source)}">${fmtUs(j.median_us)}</td>${sameChipCell(j, rows)}<td>${change(j)}</td>${perMacCell(j)}` +
           `<td>${fmtBytes(j.ram_peak_bytes)}</td><td title="agent firmware image + model">${j.flash_bytes ? fmtBytes(j.flash_bytes + j.model_bytes) : ''}</td>${energyCell(j)}` +
           `<td class="wrap src">${esc(j.energy_source || '')}</td></tr>`;
       }
@@ -229,6 +230,29 @@
     h += '<div class="chart" id="chart-crosschip"></div>';
     body.innerHTML = h;
     renderCrossChipChart(latest);
+  }
+
+  // Boards of one chip: the same core at the same clock (a board kind running our agent and one
+  // running a third party's MLPerf Tiny DUT firmware on that chip, say).
+  const chipKey = (j) => (j.core && j.clock_hz ? `${j.core}@${j.clock_hz}` : null);
+  // Time over the fastest row of the same chip (of one model's rows); empty when the chip has one row.
+  function sameChipCell(j, rows) {
+    const key = chipKey(j);
+    const peers = key ? rows.filter((r) => chipKey(r) === key && r.median_us != null) : [];
+    if (peers.length < 2 || j.median_us == null) return '<td></td>';
+    const fastest = peers.reduce((a, b) => (b.median_us < a.median_us ? b : a));
+    const ratio = j.median_us / fastest.median_us;
+    const title = fastest === j ? `fastest of ${peers.length} on ${j.core} at ${(j.clock_hz / 1e6).toFixed(0)} MHz`
+      : `${ratio.toFixed(2)} x the time of ${boardLabel(fastest)} (${fastest.firmware || ''})`;
+    return `<td class="samechip" title="${esc(title)}">${fastest === j ? '1.00' : ratio.toFixed(2) + '&times;'}</td>`;
+  }
+  // Cycles (or instructions) per MAC; for a time in ns (an MLPerf DUT's m-lap-us) the cycles are
+  // time x clock, marked as derived.
+  function perMacCell(j) {
+    if (!j.macs || j.median == null) return '<td></td>';
+    if (j.unit !== 'ns') return `<td class="permac">${(j.median / j.macs).toFixed(2)}</td>`;
+    if (!j.clock_hz) return '<td></td>';
+    return `<td class="permac" title="time x ${(j.clock_hz / 1e6).toFixed(0)} MHz / MACs">&asymp;${((j.median * j.clock_hz) / 1e9 / j.macs).toFixed(2)}</td>`;
   }
 
   // Grouped bars: cycles (or instructions) per MAC, boards along x, one bar series per model. uPlot

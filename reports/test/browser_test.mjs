@@ -7,7 +7,9 @@
 // kernel variant per model x board. With --seed-kernels, also a store of known kernel-variant figures
 // (written by that program, host/web/testing/kernel_seed.h): the Kernels section's speed-ups, % of
 // peak and per-operator speed-ups. Screenshots go to --out. Missing tools fail, naming the package.
+// With --stacks-suite, also our agent against an MLPerf Tiny DUT on one chip (the "vs same chip" column).
 //   node browser_test.mjs --hil HIL --modules NODE_MODULES --suite SUITE.yaml --out DIR [--seed-kernels SEEDER]
+//                         [--stacks-suite SUITE.yaml]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -92,6 +94,7 @@ async function checkPage(page, label, errors) {
   else check(charts.crosschip === null, `${label}: no cross-chip cycles/MAC chart (no cycle or instruction counts in this store)`);
   const crossRows = await page.locator('#crosschip table.crosschip tr').count();
   check(crossRows - (await page.locator('#crosschip table.crosschip').count()) === pairs.length, `${label}: cross-chip comparison lists every model x board`);
+  check((await page.locator('#crosschip td.samechip').count()) === 0, `${label}: no same-chip ratios (every board kind here is its own chip)`);
   check((await page.locator('#ops table.ops').count()) >= 1, `${label}: per-operator breakdown rendered`);
   check((await page.locator('#overview-matrix td.pass').count()) === pairs.length, `${label}: overview shows the latest run's passes`);
   check((await page.locator('#kernels').isVisible()) === (kernelGroups > 0),
@@ -156,6 +159,51 @@ async function checkKernels(context) {
   await page.close();
 }
 
+// Two firmware stacks on one chip (--stacks-suite: our agent and an MLPerf Tiny DUT on the same host
+// core and clock): the cross-chip table names each row's firmware and sets their times side by
+// side, the ratio checked against medians counted here from the store's samples.
+async function checkStacks(context) {
+  const sdb = join(args.out, 'stacks.db'), sreport = join(args.out, 'stacks.html');
+  hil('run', args['stacks-suite'], '--db', sdb);
+  hil('report', '--db', sdb, '-o', sreport);
+  const q = spawnSync('sqlite3', ['-separator', '|', sdb, 'SELECT j.model_name, j.board_kind, s.value FROM samples s JOIN jobs j ON j.id = s.job_id'],
+    { encoding: 'utf8' });
+  if (q.status !== 0) fail(`sqlite3: ${q.stderr}`);
+  const values = {};
+  for (const line of q.stdout.trim().split('\n')) {
+    const [model, board, v] = line.split('|');
+    (values[model + '|' + board] ||= []).push(Number(v));
+  }
+  const median = (xs) => { const s = [...xs].sort((a, b) => a - b), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+  const models = [...new Set(Object.keys(values).map((k) => k.split('|')[0]))];
+  check(models.length >= 1 && models.every((m) => values[m + '|posix-host'] && values[m + '|posix-mlperf']),
+    `stacks: ${models.length} models on posix-host and posix-mlperf`);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('file://' + sreport);
+  await page.waitForFunction(() => Number(document.body.dataset.rendered || 0) >= 1, null, { timeout: 10000 });
+  const cell = async (model, board, sel) => {
+    const loc = page.locator(`#crosschip table.crosschip tr[data-model="${model}"][data-board="${board}"] ${sel}`);
+    return (await loc.count()) === 1 ? (await loc.innerText()).trim() : `(${await loc.count()} matches)`;
+  };
+  for (const model of models) {
+    check((await cell(model, 'posix-host', 'td.firmware')) === 'TinyHIL agent', `stacks: ${model} on posix-host runs our agent`);
+    check((await cell(model, 'posix-mlperf', 'td.firmware')) === 'MLPerf Tiny DUT', `stacks: ${model} on posix-mlperf is an MLPerf Tiny DUT`);
+    const ours = median(values[model + '|posix-host']), theirs = median(values[model + '|posix-mlperf']);
+    const [fast, slow] = ours <= theirs ? ['posix-host', 'posix-mlperf'] : ['posix-mlperf', 'posix-host'];
+    const want = (Math.max(ours, theirs) / Math.min(ours, theirs)).toFixed(2) + '\u00d7';
+    const got = [await cell(model, fast, 'td.samechip'), await cell(model, slow, 'td.samechip')];
+    check(got[0] === '1.00' && got[1] === want, `stacks: ${model} vs same chip: ${fast} ${got[0]}, ${slow} ${got[1]} (want ${want})`);
+    const perMac = await cell(model, 'posix-mlperf', 'td.permac');
+    check(perMac.startsWith('\u2248'), `stacks: ${model} cycles/MAC of the MLPerf DUT derived from time x clock (${perMac})`);
+  }
+  await page.locator('#crosschip').screenshot({ path: join(args.out, 'stacks.png') });
+  check(errors.length === 0, `stacks: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+  await page.close();
+}
+
 const userDataDir = mkdtempSync(join(tmpdir(), 'hil-chromium-'));
 let server;
 let context;
@@ -193,6 +241,7 @@ try {
   // mps2-an386 (cortex-m4, peak 2) ref 6400 / dsp 2400, mps3-an547 (cortex-m55, peak 8) ref 4800 /
   // mve 1200; per operator FULLY_CONNECTED 6000 / 2000 and 4500 / 900. Ref-only pairs are not shown.
   if (args['seed-kernels']) await checkKernels(context);
+  if (args['stacks-suite']) await checkStacks(context);
 
   // 3. hil serve on a free port.
   server = spawn(args.hil, ['serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
