@@ -897,6 +897,55 @@ TEST_F(HilCli, MlperfTinyDutBoardsRunThroughTheirOwnProtocol) {
   EXPECT_THAT(env.output, HasSubstr("firmware.dut#1: MLPerf Tiny DUT tinyhil-posix (model "));
 }
 
+// The same labelled anomaly-detection samples through an MLPerf Tiny DUT (ad01): the runner sends
+// float32 features, the DUT prints one anomaly score per sample (3 decimals), and the AUC over those
+// scores is the accuracy figure, as MLPerf Tiny computes it; our protocol on the same samples gives
+// the same AUC up to the ties the printed decimals make.
+TEST_F(HilCli, AnomalyDetectionAucThroughAnMlperfTinyDut) {
+  std::filesystem::create_directories(dir_ / "samples");
+  std::mt19937 rng(12);
+  std::string labels;
+  for (int i = 0; i < 12; ++i) {
+    std::string bytes(640, '\0');
+    const int amplitude = i % 3 == 0 ? 40 : 30 + i % 2 * 12;  // 4 louder (anomalous), 8 quiet or in between
+    for (auto& b : bytes) b = static_cast<char>(static_cast<int>(rng() % (2 * amplitude + 1)) - amplitude);
+    const std::string name = "s" + std::to_string(i) + ".bin";
+    std::ofstream(dir_ / "samples" / name, std::ios::binary) << bytes;
+    labels += name + " " + std::to_string(i % 3 == 0 ? 1 : 0) + "\n";
+  }
+  Write("labels.txt", labels);
+  auto auc_of = [](const std::string& output, const std::string& board) {
+    const auto row = output.find("ad-s1 on " + board);
+    const auto at = output.find("auc: ", row);
+    if (row == std::string::npos || at == std::string::npos) return -1.0;
+    return std::atof(output.c_str() + output.find('(', at) + 1);
+  };
+  const auto suite = Write("ad.yaml", "name: ad-accuracy\nmodels:\n  - {generate: ad, seed: 1}\n"
+                                      "inputs: {folder: samples, labels: labels.txt}\nboards: [posix-host, posix-mlperf]\n"
+                                      "settings: {warmup: 0, iterations: 1}\nchecks: {outputs: host-reference, auc: 0.5}\n");
+  auto r = Hil(Run(suite));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("over 12 samples: 8 normal, 4 anomalous; needs 0.500)"));
+  const double ours = auc_of(r.output, "posix-host#"), theirs = auc_of(r.output, "posix-mlperf#1");
+  ASSERT_GT(ours, 0.5) << r.output;
+  ASSERT_GT(theirs, 0.5) << r.output;
+  EXPECT_NEAR(theirs, ours, 0.05) << r.output;
+  std::printf("[auc] ad-s1: our protocol %.3f, MLPerf Tiny DUT (printed scores) %.3f\n", ours, theirs);
+  // The DUT's printed score per sample is stored with the job, and passed the host reference check.
+  auto store = hil::store::SqliteStore::Open(db_);
+  ASSERT_TRUE(store);
+  auto jobs = (*store)->ListJobs(1);
+  ASSERT_TRUE(jobs);
+  for (const auto& job : *jobs) {
+    if (job.info.board_kind != "posix-mlperf") continue;
+    EXPECT_THAT(job.check, HasSubstr("outputs==host-reference (3 decimals): pass (12 compared)"));
+    auto outputs = (*store)->Outputs(job.id);
+    ASSERT_TRUE(outputs && outputs->size() == 12u);
+    const std::string score((*outputs)[0].bytes.begin(), (*outputs)[0].bytes.end());
+    EXPECT_EQ(score.find(','), std::string::npos) << score;  // one value
+  }
+}
+
 // MLPerf Tiny's energy setup, emulated end to end: energy-mode DUT firmware (no m-lap-us; th_timestamp
 // pulses the GPIO) reached through an interface board (EEMBC IO manager emulator, `dut` passthrough)
 // and powered by an LPM01A whose D7 events follow the DUT's pulses. The latency is the monitor's

@@ -964,6 +964,23 @@ class Runner {
     return result.status;
   }
 
+  // checks.auc: the ROC AUC of the anomaly scores against the labels (1 anomalous) must reach `min`.
+  static Result<void> AucVerdict(store::JobResult& result, const std::vector<double>& scores, const std::vector<bool>& anomalous,
+                                 double min) {
+    std::unique_ptr<bool[]> positive(new bool[anomalous.size()]);
+    size_t n_anomalous = 0;
+    for (size_t k = 0; k < anomalous.size(); ++k) n_anomalous += (positive[k] = anomalous[k]) ? 1 : 0;
+    const auto auc = RocAuc(scores, std::span<const bool>(positive.get(), anomalous.size()));
+    if (!auc)
+      return Fail(Status::kBadArgument, fmt::format("checks.auc: needs normal (0) and anomalous (1) samples; the labels have {} and {}",
+                                                    anomalous.size() - n_anomalous, n_anomalous));
+    const bool pass = *auc >= min;
+    AddCheck(result, pass,
+             fmt::format("auc: {} ({:.3f} over {} samples: {} normal, {} anomalous; needs {:.3f})", pass ? "pass" : "FAIL", *auc,
+                         anomalous.size(), anomalous.size() - n_anomalous, n_anomalous, min));
+    return {};
+  }
+
   // A board whose firmware speaks MLPerf Tiny's DUT text protocol (kind protocol: mlperf-tiny): a
   // third party's submission on a serial port, or our POSIX agent's MLPerf personality started with
   // the job's model. Per input: db load + hex, then per repetition `infer iterations warmup`; the
@@ -998,7 +1015,11 @@ class Runner {
       cleanup.path = model_file;
       std::ofstream(model_file, std::ios::binary).write(reinterpret_cast<const char*>(blob.bytes.data()),
                                                          static_cast<std::streamsize>(blob.bytes.size()));
-      std::vector<std::string> argv = {AgentPath(kind), "--pty", "--mlperf", model_file, "--mlperf-model-id", spec.name};
+      // The benchmark's own id for the zoo's MLPerf Tiny shapes (it sets the input format), else the name.
+      const bool benchmark = spec.source == ModelSpec::Source::kGenerate &&
+                             (spec.generator == "kws" || spec.generator == "vww" || spec.generator == "ic" || spec.generator == "ad");
+      std::vector<std::string> argv = {AgentPath(kind), "--pty", "--mlperf", model_file, "--mlperf-model-id",
+                                       benchmark ? spec.generator + "01" : spec.name};
       if (energy_mode) argv.push_back("--mlperf-energy");
       argv.insert(argv.end(), kind.agent_args.begin(), kind.agent_args.end());
       argv.insert(argv.end(), inst.args.begin(), inst.args.end());
@@ -1031,22 +1052,26 @@ class Runner {
                      fmt::format("MLPerf Tiny DUT {} (model {}, {} mode) {}", *name, *model_id, kind.mlperf_mode,
                                  via_interface ? "through interface board '" + interface_name + "' on " + *port : "on " + *port)}});
     EnergyMeter meter = MeterFor(inst, kind, "");
-    std::unique_ptr<HostReference> reference;
-    if (suite_.checks.outputs_equal_reference) {
-      auto ref = Time(timing_.reference, [&] { return HostReference::Load(blob.bytes, spec.name); });
-      if (!ref) return std::unexpected(ref.error());
-      reference = std::move(*ref);
-    }
+    // The host engine on the suite's model: its quantization turns our int8 inputs into what the
+    // runner sends (and back), and its outputs are the reference the DUT's results are checked against.
+    auto loaded_reference = Time(timing_.reference, [&] { return HostReference::Load(blob.bytes, spec.name); });
+    if (!loaded_reference) return std::unexpected(loaded_reference.error());
+    const std::unique_ptr<HostReference> reference = std::move(*loaded_reference);
+    const auto format = link::MlperfInputFormatFor(*model_id);
+    const auto qi = reference->input_quant(0), qo = reference->output_quant(0);
+    std::vector<double> anomaly_scores;  // checks.auc
+    std::vector<bool> anomalous;
     result.unit = "ns";
     result.source = energy_mode ? "mlperf-gpio-window" : "mlperf-lap-us";
     int mismatches = 0, compared = 0, top1_hits = 0, top1_total = 0;
     for (int input = 0; input < suite_.inputs.count; ++input) {
       std::vector<uint8_t> tensor;
       if (suite_.inputs.source != InputSpec::Source::kRandom) tensor = input_blobs_[input];
-      else if (reference) tensor = RandomInputBytes(suite_.inputs.seed, static_cast<uint64_t>(input) * 16, reference->input_bytes(0));
-      else return Fail(Status::kBadArgument, "model " + spec.name + ": random inputs for an mlperf-tiny board need the host reference");
+      else tensor = RandomInputBytes(suite_.inputs.seed, static_cast<uint64_t>(input) * 16, reference->input_bytes(0));
+      // The input as MLPerf Tiny's runner sends this benchmark's data (int8, uint8 pixels, float32).
+      const std::vector<uint8_t> wire = link::MlperfWireInput(format, tensor, qi.scale, qi.zero_point);
       // MLPerf Tiny's runner sends 26 bytes per db line through an interface board, 31 direct.
-      if (auto r = Time(timing_.upload, [&] { return dut.LoadInput(tensor, via_interface ? 26 : 128); }); !r)
+      if (auto r = Time(timing_.upload, [&] { return dut.LoadInput(wire, via_interface ? 26 : 128); }); !r)
         return std::unexpected(r.error());
       std::vector<double> printed;
       meter.Arm();
@@ -1074,26 +1099,60 @@ class Runner {
       std::string text;
       for (size_t k = 0; k < printed.size(); ++k) text += fmt::format("{}{:.3f}", k ? "," : "", printed[k]);
       result.outputs.push_back({input, 0, std::vector<uint8_t>(text.begin(), text.end())});
-      if (suite_.checks.min_top1 && !printed.empty()) {
+      // The mean squared error between the dequantized input and `reconstruction` (ad01's score).
+      auto mse = [&](auto&& value_at) {
+        double sum = 0;
+        for (size_t k = 0; k < tensor.size(); ++k) {
+          const double x = static_cast<float>(static_cast<int8_t>(tensor[k]) - qi.zero_point) * qi.scale;
+          sum += (value_at(k) - x) * (value_at(k) - x);
+        }
+        return tensor.empty() ? 0.0 : sum / static_cast<double>(tensor.size());
+      };
+      const bool score_only = format == link::MlperfInputFormat::kFloat32;  // ad01 prints its score
+      if (suite_.checks.min_auc) {
+        const int label = suite_.inputs.labels[input];
+        if (label != 0 && label != 1)
+          return Fail(Status::kBadArgument, fmt::format("checks.auc: input {} ({}) has label {}; expected 0 (normal) or 1 (anomalous)",
+                                                        input, suite_.inputs.files[input], label));
+        if (!score_only && printed.size() != tensor.size())
+          return Fail(Status::kBadArgument, fmt::format("checks.auc: model {} on {} prints {} results for an input of {} values: "
+                                                        "neither an anomaly score (ad01) nor a reconstruction",
+                                                        spec.name, inst.id, printed.size(), tensor.size()));
+        if (score_only && printed.size() != 1)
+          return Fail(Status::kBadFrame, fmt::format("board {}: ad01 printed {} results, expected one anomaly score", inst.id, printed.size()));
+        anomaly_scores.push_back(score_only ? printed[0] : mse([&](size_t k) { return printed[k]; }));
+        anomalous.push_back(label == 1);
+      }
+      if (suite_.checks.min_top1 && printed.size() > 1) {
         const size_t best = static_cast<size_t>(std::max_element(printed.begin(), printed.end()) - printed.begin());
         if (static_cast<int>(best) == suite_.inputs.labels[input]) ++top1_hits;
         ++top1_total;
       }
-      if (reference) {
+      if (suite_.checks.outputs_equal_reference) {
         auto expected = Time(timing_.reference, [&] { return reference->Run({tensor}); });
         if (!expected) return std::unexpected(expected.error());
-        const auto q = reference->output_quant(0);
-        ++compared;
         const auto& want = (*expected)[0];
-        bool same = want.size() == printed.size();
-        for (size_t k = 0; same && k < want.size(); ++k)
-          same = std::abs((static_cast<int8_t>(want[k]) - q.zero_point) * static_cast<double>(q.scale) - printed[k]) <= 0.0005 + 1e-9;
+        auto real = [&](size_t k) { return (static_cast<int8_t>(want[k]) - qo.zero_point) * static_cast<double>(qo.scale); };
+        ++compared;
+        bool same;
+        if (score_only) {
+          // Printed to 3 decimals from a float sum on the DUT: half a unit of the last digit, plus float error.
+          const double score = mse(real);
+          same = printed.size() == 1 && std::abs(printed[0] - score) <= 0.0005 + 1e-5 * std::max(1.0, std::abs(score));
+        } else {
+          same = want.size() == printed.size();
+          for (size_t k = 0; same && k < want.size(); ++k) same = std::abs(real(k) - printed[k]) <= 0.0005 + 1e-9;
+        }
         if (!same && mismatches++ == 0)
-          result.check_detail = fmt::format("input {}: the DUT's m-results differ from the host reference's output 0", input);
+          result.check_detail = fmt::format("input {}: the DUT's m-results differ from the host reference's {}", input,
+                                            score_only ? "anomaly score" : "output 0");
       }
     }
-    OutputsVerdict(result, reference != nullptr, "outputs==host-reference (3 decimals)", compared, mismatches);
+    OutputsVerdict(result, suite_.checks.outputs_equal_reference, "outputs==host-reference (3 decimals)", compared, mismatches);
     if (suite_.checks.min_top1) Top1Verdict(result, top1_hits, top1_total, *suite_.checks.min_top1);
+    if (suite_.checks.min_auc) {
+      if (auto a = AucVerdict(result, anomaly_scores, anomalous, *suite_.checks.min_auc); !a) return a;
+    }
     meter.Apply(result);  // in energy mode a failed monitor also leaves the job without latency
     return {};
   }
@@ -1236,17 +1295,7 @@ class Runner {
     OutputsVerdict(result, suite_.checks.outputs_equal_reference, "outputs==host-reference", compared, mismatches);
     if (suite_.checks.min_top1) Top1Verdict(result, top1_hits, top1_total, *suite_.checks.min_top1);
     if (suite_.checks.min_auc) {
-      std::unique_ptr<bool[]> positive(new bool[anomalous.size()]);
-      size_t n_anomalous = 0;
-      for (size_t k = 0; k < anomalous.size(); ++k) n_anomalous += (positive[k] = anomalous[k]) ? 1 : 0;
-      const auto auc = RocAuc(anomaly_scores, std::span<const bool>(positive.get(), anomalous.size()));
-      if (!auc)
-        return Fail(Status::kBadArgument, fmt::format("checks.auc: needs normal (0) and anomalous (1) samples; the labels have {} and {}",
-                                                      anomalous.size() - n_anomalous, n_anomalous));
-      const bool pass = *auc >= *suite_.checks.min_auc;
-      AddCheck(result, pass,
-               fmt::format("auc: {} ({:.3f} over {} samples: {} normal, {} anomalous; needs {:.3f})", pass ? "pass" : "FAIL", *auc,
-                           anomalous.size(), anomalous.size() - n_anomalous, n_anomalous, *suite_.checks.min_auc));
+      if (auto a = AucVerdict(result, anomaly_scores, anomalous, *suite_.checks.min_auc); !a) return a;
     }
     meter.Apply(result);  // latency, memory and the checks stay stored when the energy figure is missing
     return {};

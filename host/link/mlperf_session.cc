@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace hil::link {
 namespace {
@@ -9,6 +10,29 @@ namespace {
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 }  // namespace
+
+MlperfInputFormat MlperfInputFormatFor(const std::string& model_id) {
+  if (model_id == "vww01" || model_id == "ic01") return MlperfInputFormat::kUint8Pixels;
+  if (model_id == "ad01") return MlperfInputFormat::kFloat32;
+  return MlperfInputFormat::kInt8;
+}
+
+std::vector<uint8_t> MlperfWireInput(MlperfInputFormat format, std::span<const uint8_t> tensor, float scale, int zero_point) {
+  if (format == MlperfInputFormat::kInt8) return {tensor.begin(), tensor.end()};
+  if (format == MlperfInputFormat::kUint8Pixels) {
+    std::vector<uint8_t> pixels(tensor.size());
+    for (size_t i = 0; i < tensor.size(); ++i) pixels[i] = static_cast<uint8_t>(tensor[i] ^ 0x80u);  // int8 + 128
+    return pixels;
+  }
+  std::vector<uint8_t> wire(tensor.size() * 4);
+  for (size_t i = 0; i < tensor.size(); ++i) {
+    const float x = static_cast<float>(static_cast<int8_t>(tensor[i]) - zero_point) * scale;
+    uint32_t bits;
+    std::memcpy(&bits, &x, 4);
+    for (int b = 0; b < 4; ++b) wire[4 * i + b] = static_cast<uint8_t>(bits >> (8 * b));  // little-endian
+  }
+  return wire;
+}
 
 Result<std::vector<double>> ParseMlperfResults(const std::string& line) {
   const std::string prefix = "m-results-[";

@@ -75,6 +75,15 @@ class MlperfSession {
   bool via_interface_ = false;
 };
 
+// How MLPerf Tiny's runner sends each benchmark's input, by the DUT's model id (profile%): kws01 and
+// unknown ids int8 tensor bytes; vww01 and ic01 uint8 pixels (the DUT subtracts 128); ad01 float32
+// features, little-endian (the DUT quantizes them, and prints one value: the anomaly score).
+enum class MlperfInputFormat { kInt8, kUint8Pixels, kFloat32 };
+MlperfInputFormat MlperfInputFormatFor(const std::string& model_id);
+// Our int8 input tensor as the runner would send it; kFloat32 dequantizes with scale and zero_point
+// (which the DUT's quantization turns back into the same int8 values).
+std::vector<uint8_t> MlperfWireInput(MlperfInputFormat format, std::span<const uint8_t> tensor, float scale, int zero_point);
+
 // "m-results-[0.039,-1.250]" -> {0.039, -1.25}; kBadFrame for anything else.
 Result<std::vector<double>> ParseMlperfResults(const std::string& line);
 

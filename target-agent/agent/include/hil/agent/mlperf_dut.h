@@ -11,6 +11,12 @@
 //   infer <N> <W>%   m-warmup-start-<W> m-warmup-done m-infer-start-<N> m-lap-us-<t0> m-lap-us-<t1>
 //                    m-infer-done m-results-[...]     (W untimed runs, then N timed ones)
 //   results%         m-results-[<output 0 dequantized, 3 decimals, comma separated>]
+// Inputs arrive as MLPerf Tiny's runner sends each benchmark's dataset (by model id):
+//   kws01 and others  int8 tensor bytes, as they are;
+//   vww01, ic01       uint8 pixels, made int8 by subtracting 128;
+//   ad01              float32 features (little-endian, 4 bytes each), quantized with the input's
+//                     scale and zero point; its m-results is one value, the anomaly score: the mean
+//                     squared error between those features and output 0 dequantized.
 // Errors are one line "e-[<what>]" before m-ready. The timestamp GPIO (when the port has one) marks
 // the start and the end of the N timed runs, as th_timestamp() does for the EnergyRunner.
 //
@@ -45,7 +51,8 @@ class MlperfDut {
     bool energy_mode = false;                 // see the top of this file
   };
 
-  // `interpreter` must have a model loaded; `db` holds the input as loaded (at least input 0's size).
+  // `interpreter` must have a model loaded; `db` holds the input as sent plus input 0 converted (so
+  // at least 5 x input 0's size for ad01, 2 x otherwise).
   MlperfDut(const Config& config, engine::Interpreter& interpreter, uint8_t* db, size_t db_bytes);
 
   // What the DUT prints at reset: m-timestamp-mode-<mode>, m-init-done, m-ready.
@@ -58,7 +65,11 @@ class MlperfDut {
   void Run(char* command);
   void Line(const char* a, const char* b = "", const char* c = "");
   void Number(const char* prefix, uint64_t value);
+  enum class Format { kInt8, kUint8Pixels, kFloat32 };
   void Results();
+  void Decimal3(float value, bool comma);  // "-1.250" (and a ',' after it)
+  size_t WireBytes() const;                // what db load must announce
+  void Convert();                          // db_ as sent -> input 0's int8 (staging_)
   void Error(const char* what, const char* detail = "");
   void Timestamp(bool start);  // th_timestamp(): per the mode, a pulse and/or an m-lap-us line
   uint64_t Micros() const;
@@ -73,6 +84,8 @@ class MlperfDut {
   size_t length_ = 0;
   bool overflow_ = false;
   uint64_t start_cycles_ = 0;
+  Format format_ = Format::kInt8;
+  uint8_t* staging_ = nullptr;  // input 0 as int8, after the bytes as sent, in db_
 };
 
 }  // namespace hil::agent
