@@ -946,6 +946,38 @@ TEST_F(HilCli, AnomalyDetectionAucThroughAnMlperfTinyDut) {
   }
 }
 
+// Their stack and ours on one emulated chip (suites/mlperf-dut-qemu.yaml): MLPerf Tiny DUT firmware
+// with kws compiled in, driven through MLPerf's protocol, against our agent on the same Cortex-M4F.
+// Both are timed in instructions under -icount and run the same engine, so they agree within 0.1%
+// (the MLPerf loop also copies the input each run); both get the kind's energy estimate. A model the
+// firmware does not hold is refused by name.
+TEST_F(HilCli, MlperfTinyFirmwareUnderQemuAgainstOurAgentOnTheSameChip) {
+  auto r = Hil(Run(HIL_SOURCE_DIR "/suites/mlperf-dut-qemu.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("instructions:mlperf-lap-us/qemu-icount"));
+  auto store = hil::store::SqliteStore::Open(db_);
+  ASSERT_TRUE(store);
+  auto jobs = (*store)->ListJobs(1);
+  ASSERT_TRUE(jobs && jobs->size() == 2u);
+  std::map<std::string, double> median;
+  for (const auto& job : *jobs) {
+    ASSERT_FALSE(job.samples.empty()) << job.info.board_kind;
+    std::vector<uint64_t> v(job.samples.begin(), job.samples.end());
+    std::sort(v.begin(), v.end());
+    median[job.info.board_kind] = static_cast<double>(v[v.size() / 2]);
+    EXPECT_EQ(job.unit, "instructions") << job.info.board_kind;
+    ASSERT_TRUE(job.energy_uj.has_value()) << job.info.board_kind;
+  }
+  ASSERT_GT(median["mps2-an386"], 1e6);
+  EXPECT_NEAR(median["mps2-an386-mlperf"] / median["mps2-an386"], 1.0, 0.001) << median["mps2-an386-mlperf"] << " vs " << median["mps2-an386"];
+  const auto other = Write("other.yaml", "name: other\nmodels:\n  - {generate: kws, seed: 2}\nboards: [mps2-an386-mlperf]\n"
+                                         "settings: {warmup: 0, iterations: 1}\n");
+  auto refused = Hil(Run(other));
+  EXPECT_NE(refused.exit_code, 0) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("board mps2-an386-mlperf#1: kind mps2-an386-mlperf's MLPerf Tiny firmware holds model 'kws:1', "
+                                        "not kws-s2 ('kws:2')"));
+}
+
 // MLPerf Tiny's energy setup, emulated end to end: energy-mode DUT firmware (no m-lap-us; th_timestamp
 // pulses the GPIO) reached through an interface board (EEMBC IO manager emulator, `dut` passthrough)
 // and powered by an LPM01A whose D7 events follow the DUT's pulses. The latency is the monitor's

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -1028,6 +1029,32 @@ class Runner {
       if (!line) return Wrap(line.error(), "board " + inst.id);
       tty = line->substr(4);
     }
+    // MLPerf Tiny DUT firmware under QEMU (a kind with qemu.machine; its `agent` is the firmware):
+    // its model is compiled in, so the job's model must be the one the kind names (qemu.mlperf_model,
+    // "kws:1" = zoo kws, seed 1). Under -icount the DUT's microseconds count instructions exactly.
+    int icount_shift = -1;
+    if (kind.platform != "posix" && kind.qemu.contains("machine") && inst.serial_port.empty()) {
+      const std::string holds = kind.qemu.contains("mlperf_model") ? kind.qemu.at("mlperf_model") : "";
+      const std::string wanted = spec.source == ModelSpec::Source::kGenerate ? spec.generator + ":" + std::to_string(spec.seed) : "";
+      if (holds.empty() || holds != wanted)
+        return Fail(Status::kBadArgument, "board " + inst.id + ": kind " + kind.name + "'s MLPerf Tiny firmware holds model " +
+                                              (holds.empty() ? "(unnamed: qemu.mlperf_model)" : "'" + holds + "'") + ", not " + spec.name +
+                                              (wanted.empty() ? "" : " ('" + wanted + "')"));
+      if (kind.qemu.contains("icount_shift")) icount_shift = std::atoi(kind.qemu.at("icount_shift").c_str());
+      std::vector<std::string> argv = {"qemu-system-arm", "-M", kind.qemu.at("machine"), "-nographic", "-monitor", "none"};
+      const int uart_index = kind.qemu.contains("uart_index") ? std::atoi(kind.qemu.at("uart_index").c_str()) : 0;
+      for (int i = 0; i < uart_index; ++i) argv.insert(argv.end(), {"-serial", "null"});
+      argv.insert(argv.end(), {"-serial", "pty", "-kernel", AgentPath(kind)});
+      if (icount_shift >= 0) argv.insert(argv.end(), {"-icount", "shift=" + std::to_string(icount_shift) + ",sleep=off"});
+      if (auto s = agent.Start(argv, "qemu-system-arm", true); !s) return Wrap(s.error(), "board " + inst.id);
+      static const std::regex kPty(R"(redirected to (/dev/pts/\d+))");
+      auto line = agent.WaitForLine([](const std::string& l) { return std::regex_search(l, kPty); },
+                                    Deadline::After(options_.execute_timeout));
+      if (!line) return Wrap(line.error(), "board " + inst.id);
+      std::smatch m;
+      std::regex_search(*line, m, kPty);
+      tty = m[1];
+    }
     const bool via_interface = !inst.interface_port.empty();
     if (via_interface) tty = inst.interface_port;  // the DUT's UART is wired to the interface board
     if (tty.empty()) return Fail(Status::kBadArgument, "board " + inst.id + ": an mlperf-tiny board needs a serial_port in the farm");
@@ -1061,8 +1088,12 @@ class Runner {
     const auto qi = reference->input_quant(0), qo = reference->output_quant(0);
     std::vector<double> anomaly_scores;  // checks.auc
     std::vector<bool> anomalous;
-    result.unit = "ns";
-    result.source = energy_mode ? "mlperf-gpio-window" : "mlperf-lap-us";
+    result.unit = icount_shift >= 0 ? "instructions" : "ns";
+    result.source = energy_mode ? "mlperf-gpio-window" : icount_shift >= 0 ? "mlperf-lap-us/qemu-icount" : "mlperf-lap-us";
+    // Per inference, in the unit above: ns, or instructions (1 us of virtual time = 1000 / 2^shift).
+    auto per_inference = [&](double us) {
+      return static_cast<uint64_t>(std::llround(icount_shift >= 0 ? us * 1000.0 / std::ldexp(1.0, icount_shift) : us * 1000.0));
+    };
     int mismatches = 0, compared = 0, top1_hits = 0, top1_total = 0;
     for (int input = 0; input < suite_.inputs.count; ++input) {
       std::vector<uint8_t> tensor;
@@ -1084,7 +1115,7 @@ class Runner {
           if (!inf->lap_us)
             return Fail(Status::kBadFrame, "board " + inst.id + ": infer printed no m-lap-us lines: is it energy-mode firmware? (kind " +
                                                kind.name + " says mlperf_mode: performance)");
-          result.samples.push_back({input, rep, 0, static_cast<uint64_t>(std::llround(inf->us_per_inference() * 1000.0))});
+          result.samples.push_back({input, rep, 0, per_inference(inf->us_per_inference())});
         }
         printed = inf->results;
       }
@@ -1153,6 +1184,7 @@ class Runner {
     if (suite_.checks.min_auc) {
       if (auto a = AucVerdict(result, anomaly_scores, anomalous, *suite_.checks.min_auc); !a) return a;
     }
+    if (!meter.configured()) EstimateEnergy(kind, result);  // the kind's energy model, on instructions
     meter.Apply(result);  // in energy mode a failed monitor also leaves the job without latency
     return {};
   }
@@ -1297,6 +1329,7 @@ class Runner {
     if (suite_.checks.min_auc) {
       if (auto a = AucVerdict(result, anomaly_scores, anomalous, *suite_.checks.min_auc); !a) return a;
     }
+    if (!meter.configured()) EstimateEnergy(kind, result);  // the kind's energy model, on instructions
     meter.Apply(result);  // latency, memory and the checks stay stored when the energy figure is missing
     return {};
   }
