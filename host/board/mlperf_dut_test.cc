@@ -70,6 +70,21 @@ std::vector<uint8_t> RandomBytes(size_t n, unsigned seed) {
   return v;
 }
 
+// An interface-board emulator (EEMBC IO manager) in front of a DUT, and the host's link to it.
+struct InterfaceRig {
+  std::unique_ptr<power::testing::FakeIoManager> board;
+  std::unique_ptr<link::Link> link;
+};
+
+void StartInterface(const power::testing::IoManagerOptions& options, InterfaceRig& rig) {
+  auto io = power::testing::FakeIoManager::Start(options);
+  ASSERT_TRUE(io) << io.error().message;
+  rig.board = std::move(*io);
+  auto link = link::OpenTty(rig.board->slave_path(), 115200);
+  ASSERT_TRUE(link) << link.error().message;
+  rig.link = std::move(*link);
+}
+
 class MlperfDut : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -317,11 +332,9 @@ TEST_F(MlperfDutEnergy, TheHostDriverReachesItThroughAnInterfaceBoard) {
   link_.reset();  // the interface board holds the DUT's UART now
   power::testing::IoManagerOptions o;
   o.dut_path = uart();
-  auto io = power::testing::FakeIoManager::Start(o);
-  ASSERT_TRUE(io) << io.error().message;
-  auto link = link::OpenTty((*io)->slave_path(), 115200);
-  ASSERT_TRUE(link) << link.error().message;
-  link::MlperfSession dut(**link, "dut via io");
+  InterfaceRig rig;
+  ASSERT_NO_FATAL_FAILURE(StartInterface(o, rig));
+  link::MlperfSession dut(*rig.link, "dut via io");
   auto board = dut.InterfaceCommand("name");
   ASSERT_TRUE(board) << board.error().message;
   EXPECT_EQ(*board, std::vector<std::string>{"tinyhil io-manager emulator"});
@@ -338,7 +351,7 @@ TEST_F(MlperfDutEnergy, TheHostDriverReachesItThroughAnInterfaceBoard) {
   EXPECT_FALSE(inf->lap_us.has_value());
   EXPECT_EQ(inf->results, *link::ParseMlperfResults(Expected(input)));
   EXPECT_EQ(Pulses(), 2);
-  const auto commands = (*io)->commands();
+  const auto commands = rig.board->commands();
   ASSERT_GE(commands.size(), 4u);
   EXPECT_EQ(commands[0], "name");
   EXPECT_EQ(commands[1], "dut name");
@@ -359,11 +372,9 @@ TEST_F(MlperfDutEnergy, AnInterfaceBoardThatDropsBytesIsATimeoutNamingTheCommand
   power::testing::IoManagerOptions o;
   o.dut_path = uart();
   o.drop_every_nth_dut_byte = 5;
-  auto io = power::testing::FakeIoManager::Start(o);
-  ASSERT_TRUE(io) << io.error().message;
-  auto link = link::OpenTty((*io)->slave_path(), 115200);
-  ASSERT_TRUE(link) << link.error().message;
-  link::MlperfSession dut(**link, "dut via io", 1500ms);
+  InterfaceRig rig;
+  ASSERT_NO_FATAL_FAILURE(StartInterface(o, rig));
+  link::MlperfSession dut(*rig.link, "dut via io", 1500ms);
   dut.UseInterfaceBoard();
   auto name = dut.Name();
   ASSERT_FALSE(name);
@@ -376,11 +387,9 @@ TEST(MlperfInterfaceBoard, ASilentInterfaceBoardIsNamedInTheError) {
   power::testing::IoManagerOptions o;
   o.dut_path = "/nonexistent";
   o.mute = true;
-  auto io = power::testing::FakeIoManager::Start(o);
-  ASSERT_TRUE(io) << io.error().message;
-  auto link = link::OpenTty((*io)->slave_path(), 115200);
-  ASSERT_TRUE(link) << link.error().message;
-  link::MlperfSession dut(**link, "dut via io", 500ms);
+  InterfaceRig rig;
+  ASSERT_NO_FATAL_FAILURE(StartInterface(o, rig));
+  link::MlperfSession dut(*rig.link, "dut via io", 500ms);
   auto r = dut.InterfaceCommand("name");
   ASSERT_FALSE(r);
   EXPECT_THAT(r.error().message, HasSubstr("interface board: dut via io: no m-ready after 'name%'"));
@@ -394,11 +403,9 @@ TEST(MlperfInterfaceBoard, ASilentInterfaceBoardIsNamedInTheError) {
 TEST(MlperfInterfaceBoard, AMissingDutIsTheInterfaceBoardsError) {
   power::testing::IoManagerOptions o;
   o.dut_path = "/nonexistent/uart";
-  auto io = power::testing::FakeIoManager::Start(o);
-  ASSERT_TRUE(io) << io.error().message;
-  auto link = link::OpenTty((*io)->slave_path(), 115200);
-  ASSERT_TRUE(link) << link.error().message;
-  link::MlperfSession dut(**link, "dut via io", 2s);
+  InterfaceRig rig;
+  ASSERT_NO_FATAL_FAILURE(StartInterface(o, rig));
+  link::MlperfSession dut(*rig.link, "dut via io", 2s);
   dut.UseInterfaceBoard();
   auto n = dut.Name();
   ASSERT_FALSE(n);

@@ -96,6 +96,15 @@ class HilCli : public ::testing::Test {
     return Write("farm.yaml", "name: bench\ninstances:\n  - id: posix-host#7\n    kind: posix-host\n"
                               "    args: [--timestamp-gpio, " + fifo + "]\n    power_monitor: " + monitor + "\n");
   }
+
+  // A PPK2 emulator in live mode: its logic-port bit `gpio_bit` follows the timestamp GPIO FIFO
+  // dir_/gpio.fifo, 1000 uA inside the windows and 20 uA outside, 10 us samples.
+  static hil::power::testing::FakePpk2::Trace LivePpk2Trace(const std::filesystem::path& dir, int gpio_bit = 0) {
+    hil::power::testing::FakePpk2::Trace trace;
+    trace.metadata = hil::power::testing::FakePpk2::SimpleMetadata();
+    trace.live = hil::power::testing::FakePpk2::Live{(dir / "gpio.fifo").string(), gpio_bit, 1000, 20, 10};
+    return trace;
+  }
 };
 
 // `hil daemon ARGS...` in the background, its stderr in `log`; SIGKILLed with the test unless it was
@@ -403,9 +412,7 @@ TEST_F(HilCli, RunWritesJUnitAndJsonAndResultsExportCsv) {
 // be exactly V x I x (window samples x 10 us) / inferences.
 TEST_F(HilCli, PowerMonitorMeasuresEnergyPerInferenceOverTheTimestampWindows) {
   using hil::power::testing::FakePpk2;
-  FakePpk2::Trace trace;
-  trace.metadata = FakePpk2::SimpleMetadata();
-  trace.live = FakePpk2::Live{(dir_ / "gpio.fifo").string(), 0, 1000, 20, 10};
+  const FakePpk2::Trace trace = LivePpk2Trace(dir_);
   auto fake = FakePpk2::Start(trace);
   ASSERT_TRUE(fake) << fake.error().message;
   const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: 'fc:64,units=16', seed: 3}\nboards: [posix-host]\n"
@@ -461,9 +468,7 @@ TEST_F(HilCli, Lpm01aMeasuresEnergyPerInferenceFromItsD7Events) {
 // sees no windows, and the job is an error that says so, with its latency samples still stored.
 TEST_F(HilCli, PowerMonitorWithoutWindowsIsAJobErrorThatKeepsTheLatency) {
   using hil::power::testing::FakePpk2;
-  FakePpk2::Trace trace;
-  trace.metadata = FakePpk2::SimpleMetadata();
-  trace.live = FakePpk2::Live{(dir_ / "gpio.fifo").string(), 5, 1000, 20, 10};
+  const FakePpk2::Trace trace = LivePpk2Trace(dir_, 5);
   auto fake = FakePpk2::Start(trace);
   ASSERT_TRUE(fake) << fake.error().message;
   const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: 'fc:64,units=16', seed: 3}\nboards: [posix-host]\n"
@@ -484,9 +489,7 @@ TEST_F(HilCli, PowerMonitorWithoutWindowsIsAJobErrorThatKeepsTheLatency) {
 // next job opens the monitor again.
 TEST_F(HilCli, PowerMonitorThatStopsStreamingIsNamedAndTheJobKeepsItsLatency) {
   using hil::power::testing::FakePpk2;
-  FakePpk2::Trace trace;
-  trace.metadata = FakePpk2::SimpleMetadata();
-  trace.live = FakePpk2::Live{(dir_ / "gpio.fifo").string(), 0, 1000, 20, 10};
+  const FakePpk2::Trace trace = LivePpk2Trace(dir_);
   FakePpk2::Faults faults;
   faults.stall_after_samples = 10;  // about 1 ms into the capture, which lasts some 100 kws inferences
   auto fake = FakePpk2::Start(trace, faults);
@@ -1052,9 +1055,7 @@ TEST_F(HilCli, MlperfTinyEnergyModeWithoutAPowerMonitorIsAClearError) {
 // from the monitor's windows (the DUT pulses its timestamp GPIO around the timed runs as well).
 TEST_F(HilCli, MlperfTinyPerformanceModeAlsoMeasuresEnergyWithAMonitor) {
   using hil::power::testing::FakePpk2;
-  FakePpk2::Trace trace;
-  trace.metadata = FakePpk2::SimpleMetadata();
-  trace.live = FakePpk2::Live{(dir_ / "gpio.fifo").string(), 0, 1000, 20, 10};
+  const FakePpk2::Trace trace = LivePpk2Trace(dir_);
   auto fake = FakePpk2::Start(trace);
   ASSERT_TRUE(fake) << fake.error().message;
   const auto suite = Write("dut.yaml", "name: dut\nmodels:\n  - {generate: kws, seed: 1}\ninputs: {random: {seed: 4, count: 1}}\n"
