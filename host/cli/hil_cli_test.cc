@@ -1146,6 +1146,14 @@ TEST_F(HilCli, BudgetsFailJobsAndNameTheLimit) {
   auto ok = Hil(Run(fits));
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_THAT(ok.output, HasSubstr("budget: pass (2 limits)"));
+  // With no output check the budget is the job's only verdict: not "none; budget: ...".
+  const auto unchecked = Write("unchecked.yaml", "name: b\nmodels:\n  - {name: m, generate: 'fc:16,units=4', seed: 3}\n"
+                                                 "boards: [posix-host]\nsettings: {warmup: 0, iterations: 3}\nchecks: {outputs: none}\n"
+                                                 "budgets:\n  all: {latency_us: 1000000}\n");
+  auto alone = Hil(Run(unchecked) + " --json -");
+  EXPECT_EQ(alone.exit_code, 0) << alone.output;
+  EXPECT_THAT(alone.output, HasSubstr("\"budget: pass (1 limit)\""));
+  EXPECT_THAT(alone.output, Not(HasSubstr("none; budget")));
 }
 
 // A real hil process stopped mid-run: by SIGINT it marks the run interrupted itself; by SIGKILL the

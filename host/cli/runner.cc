@@ -324,6 +324,13 @@ class EnergyMeter {
   std::string source_;
 };
 
+// A job's verdict, check by check: each check appends "<name>: pass|FAIL (...)" to result.check
+// (replacing "none"), and a failed one makes the job fail.
+void AddCheck(store::JobResult& result, bool pass, const std::string& text) {
+  result.check = (result.check == "none" || result.check.empty() ? "" : result.check + "; ") + text;
+  if (!pass) result.status = store::kFail;
+}
+
 // Checks a finished job against its board kind's budget: appends "budget: pass (N limits)" or
 // "budget: FAIL ..." naming each limit exceeded to the job's checks, and fails the job.
 void CheckBudget(const Suite& suite, const store::JobInfo& info, store::JobResult& result) {
@@ -372,14 +379,13 @@ void CheckBudget(const Suite& suite, const store::JobInfo& info, store::JobResul
   } else {
     text = "budget: FAIL";
     for (size_t i = 0; i < over.size(); ++i) text += (i ? ", " : " ") + over[i];
-    result.status = store::kFail;
   }
   if (!not_measured.empty()) {
     text += " (not measured here:";
     for (const auto& k : not_measured) text += " " + k;
     text += ")";
   }
-  result.check += (result.check.empty() ? "" : "; ") + text;
+  AddCheck(result, over.empty(), text);
 }
 
 // Where a run's time goes, summed over the board workers (microseconds).
@@ -411,13 +417,6 @@ store::JobInfo JobInfoFor(const Suite& suite, const std::vector<ModelBlob>& blob
   info.repetitions = job.settings.repetitions;
   info.kernel = job.settings.kernel;
   return info;
-}
-
-// A job's verdict, check by check: each check appends "<name>: pass|FAIL (...)" to result.check
-// (replacing "none"), and a failed one makes the job fail.
-void AddCheck(store::JobResult& result, bool pass, const std::string& text) {
-  result.check = (result.check == "none" || result.check.empty() ? "" : result.check + "; ") + text;
-  if (!pass) result.status = store::kFail;
 }
 
 // The first verdict of a job: its outputs against the host reference (`what` names the comparison),
