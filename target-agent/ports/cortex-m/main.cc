@@ -69,6 +69,15 @@ constexpr uint32_t kRxRingBytes = RingBytesFor(hil::agent::RxBytesFor(HIL_MAX_PA
 uint8_t g_rx_ring[kRxRingBytes];
 volatile uint32_t g_rx_head = 0;  // written by the interrupt
 volatile uint32_t g_rx_tail = 0;  // written by the main loop
+
+// The next byte the UART interrupt put in the ring, or -1 when it is empty (main loop only).
+int UartRingRead() {
+  const uint32_t tail = g_rx_tail;
+  if (tail == g_rx_head) return -1;
+  const uint8_t byte = g_rx_ring[tail % kRxRingBytes];
+  g_rx_tail = tail + 1;
+  return byte;
+}
 volatile uint32_t g_rx_overruns = 0;
 
 // The vector table in RAM, so the board's UART line gets its handler without a per-board table.
@@ -244,22 +253,16 @@ int main() {
   if (loaded != hil::Status::kOk) UartWrite(reinterpret_cast<const uint8_t*>(kLoadFailed), sizeof kLoadFailed - 1);
   dut.Banner();
   for (;;) {
-    if (g_rx_tail != g_rx_head) {
-      const uint32_t tail = g_rx_tail;
-      const uint8_t byte = g_rx_ring[tail % kRxRingBytes];
-      g_rx_tail = tail + 1;
-      dut.Push(byte);
-    }
+    const int byte = UartRingRead();
+    if (byte >= 0) dut.Push(static_cast<uint8_t>(byte));
   }
 #endif
 
   for (;;) {
-    if (g_rx_tail != g_rx_head) {
-      const uint32_t tail = g_rx_tail;
-      const uint8_t byte = g_rx_ring[tail % kRxRingBytes];
-      g_rx_tail = tail + 1;
+    const int byte = UartRingRead();
+    if (byte >= 0) {
       g_reply_on_rtt = false;
-      agent.Push(byte);
+      agent.Push(static_cast<uint8_t>(byte));
     }
     const int c = hil::agent::RttRead(&_SEGGER_RTT);
     if (c >= 0) {
