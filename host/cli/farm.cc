@@ -1,5 +1,6 @@
 // The farm across hosts (PostgreSQL): the submitter's side (hil run --farm postgresql://..., the
 // HTTP API's submissions) and the daemon's (hil daemon: claim, run on this host's boards, complete).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "hil/board/board.h"
 #include "hil/cli/daemon_api.h"
 #include "hil/cli/runner.h"
 #include "hil/core/plan.h"
@@ -324,6 +326,7 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
     }
     (void)(*q)->Listen("hil_queue");
     const std::string owner = o.id + "/" + inst.id;
+    auto last_check = std::chrono::steady_clock::now();  // of this board: its last job or health check
     while (!stop && !idle_out) {
       auto lease = (*q)->Claim(owner, {inst.kind});
       if (!lease) {
@@ -336,7 +339,31 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
           std::lock_guard<std::mutex> lock(last_work_mu);
           if (std::chrono::steady_clock::now() - last_work > o.exit_when_idle) idle_out = true;
         }
-        (void)(*q)->WaitNotify(o.poll);
+        // An idle board that is up (a job started it) is checked now and then: one that stopped
+        // answering is recovered, or drained so no job waits on it.
+        std::unique_ptr<board::Board>& board = pool.boards.at(inst.id);
+        if (board && o.health_interval.count() > 0 && std::chrono::steady_clock::now() - last_check >= o.health_interval) {
+          last_check = std::chrono::steady_clock::now();
+          // The process (or probe link) is there, and the firmware answers a HELLO.
+          Result<void> alive = board->CheckAlive();
+          if (alive) {
+            if (auto hello = board->session().Hello(); !hello) alive = std::unexpected(hello.error());
+          }
+          if (!alive) {
+            auto recovered = board->Recover();
+            if (recovered) {
+              log(fmt::format("board {}: idle health check: {}; recovered", inst.id, alive.error().message));
+            } else {
+              log(fmt::format("board {} drained: idle health check: {}; {}", inst.id, alive.error().message, recovered.error().message));
+              board.reset();
+              std::lock_guard<std::mutex> lock(mu);
+              drained.insert(inst.id);
+              return;
+            }
+          }
+        }
+        const auto wait = o.health_interval.count() > 0 && board ? std::min(o.poll, o.health_interval) : o.poll;
+        (void)(*q)->WaitNotify(wait);
         continue;
       }
       const store::Lease& l = **lease;
@@ -386,6 +413,7 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
         std::lock_guard<std::mutex> lock(last_work_mu);
         last_work = std::chrono::steady_clock::now();
       }
+      last_check = std::chrono::steady_clock::now();  // the job itself showed the board's health
       if (unhealthy) {
         // The board failed health checks after recovery: the job goes back to the queue for another
         // host, and this board is drained (takes no more jobs until the daemon restarts).

@@ -782,6 +782,77 @@ TEST_F(HilCli, DaemonApiSubmitsFollowsCancelsAndRefusesBadRequests) {
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << wstatus;
 }
 
+// The children of `parent` whose command name starts with `comm` (from /proc).
+std::vector<pid_t> ChildrenNamed(pid_t parent, const std::string& comm) {
+  std::vector<pid_t> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto open = text.find('('), close = text.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    int ppid = 0;
+    char state = 0;
+    if (std::sscanf(text.c_str() + close + 1, " %c %d", &state, &ppid) != 2) continue;
+    if (ppid == parent && text.compare(open + 1, comm.size(), comm) == 0) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+// A daemon checks its idle boards (--health-interval-ms): a board whose firmware hangs is recovered
+// when its driver can (QEMU: reset or restart) and drained when it cannot (a POSIX agent has no
+// recovery), so no claimed job waits on it; healthy idle boards are left alone.
+TEST_F(HilCli, DaemonChecksIdleBoardsRecoversOrDrainsThem) {
+  auto server = hil::store::testing::PgServer::Start();
+  ASSERT_TRUE(server) << server.error().message;
+  ASSERT_TRUE((*server)->CreateDatabase("health"));
+  const std::string uri = (*server)->Uri("health");
+  const auto farm = Write("host.yaml", "name: host\ninstances:\n  - {id: h-posix, kind: posix-host}\n  - {id: h-an386, kind: mps2-an386}\n");
+  const std::string log = (dir_ / "daemon.log").string();
+  Daemon daemon({"--db", uri, "--farm", farm, "--id", "h", "--health-interval-ms", "200"}, log);
+  const auto suite = Write("h.yaml", "name: h\nmodels:\n  - {generate: 'fc:16,units=4', seed: 3}\nboards: [posix-host, mps2-an386]\n"
+                                     "settings: {warmup: 0, iterations: 1}\n");
+  auto run = Hil("run " + suite + " --farm " + uri);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  auto read_log = [&] {
+    std::ifstream in(log);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // five intervals with both boards up and well
+  EXPECT_THAT(read_log(), Not(HasSubstr("idle health check"))) << read_log();
+  // Both firmwares hang (SIGSTOP): the process is there, nothing answers.
+  const auto agents = ChildrenNamed(daemon.pid(), "hil-agent-posi");
+  const auto qemus = ChildrenNamed(daemon.pid(), "qemu-system-arm");
+  ASSERT_EQ(agents.size(), 1u);
+  ASSERT_EQ(qemus.size(), 1u);
+  kill(agents[0], SIGSTOP);
+  kill(qemus[0], SIGSTOP);
+  std::string text;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    text = read_log();
+    if (text.find("board h-posix drained: idle health check") != std::string::npos &&
+        text.find("board h-an386: idle health check") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_THAT(text, HasSubstr("board h-posix drained: idle health check: "));
+  EXPECT_THAT(text, HasSubstr("cannot recover in place"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("board h-an386: idle health check: [^\n]*; recovered"));
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("idle health check") != std::string::npos) std::printf("[daemon] %s\n", line.c_str());
+  kill(agents[0], SIGKILL);
+  // The recovered emulator serves the next run; the drained board takes no job.
+  const auto again = Write("h2.yaml", "name: h2\nmodels:\n  - {generate: 'fc:16,units=4', seed: 3}\nboards: [mps2-an386]\n"
+                                      "settings: {warmup: 0, iterations: 1}\n");
+  auto second = Hil("run " + again + " --farm " + uri);
+  EXPECT_EQ(second.exit_code, 0) << second.output << read_log();
+  const int wstatus = daemon.Stop();
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << wstatus;
+}
+
 // Runs on a farm across hosts get the same budget and regression checks as local ones: the daemon
 // checks the budget with the job, the submitter compares the run with the last one on its branch.
 TEST_F(HilCli, FarmRunsCheckBudgetsAndRegressions) {

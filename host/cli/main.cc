@@ -406,6 +406,11 @@ int main(int argc, char** argv) {
   cmd_daemon->add_option("--lease-ms", daemon_lease_ms, "How long a claim lasts unless renewed")->capture_default_str()->check(CLI::Range(200, 3600000));
   cmd_daemon->add_option("--max-attempts", daemon.max_attempts, "Claims of a job before it is quarantined")->capture_default_str()->check(CLI::Range(1, 100));
   cmd_daemon->add_option("--exit-when-idle-ms", daemon_idle_exit_ms, "Stop after this long without work (0: never)")->capture_default_str();
+  int64_t daemon_health_ms = 60000;
+  cmd_daemon->add_option("--health-interval-ms", daemon_health_ms,
+                         "Check an idle board after this long; recover it, or drain it when that fails (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
   std::string api_token_file;
   cmd_daemon->add_option("--api-port", daemon.api_port, "Serve the HTTP API on this port (0: a free one; default: no API)");
   cmd_daemon->add_option("--api-bind", daemon.api_bind, "Address the API listens on")->capture_default_str();
@@ -506,6 +511,7 @@ int main(int argc, char** argv) {
         while (!daemon.api_token.empty() && std::isspace(static_cast<unsigned char>(daemon.api_token.back()))) daemon.api_token.pop_back();
       }
       daemon.exit_when_idle = std::chrono::milliseconds(daemon_idle_exit_ms);
+      daemon.health_interval = std::chrono::milliseconds(daemon_health_ms);
       daemon.progress = &std::cerr;
       // SIGINT/SIGTERM: finish the jobs in hand, then leave (a second signal leaves at once).
       static std::atomic<bool> stop{false};

@@ -71,6 +71,9 @@ struct DaemonOptions {
   int max_attempts = 3;   // claims of a job before it is quarantined
   std::chrono::milliseconds poll{2000};
   std::chrono::milliseconds exit_when_idle{0};
+  // A board that has been idle this long is checked (CheckAlive), recovered if it does not answer,
+  // and drained when that fails, so the queue's jobs go to healthy boards. 0: never while idle.
+  std::chrono::milliseconds health_interval{60000};
   std::chrono::milliseconds response_timeout{1000};
   std::chrono::milliseconds execute_timeout{60000};
   int link_attempts = 5;
