@@ -168,8 +168,11 @@ class MlperfDut : public ::testing::Test {
 TEST_F(MlperfDut, IdentifiesItselfAsTheRunnerExpects) {
   EXPECT_EQ(banner_, "m-timestamp-mode-performance\r\nm-init-done\r\nm-ready\r\n");
   EXPECT_EQ(Command("name%"), "m-name-dut-[tinyhil-posix]\r\nm-ready\r\n");
-  EXPECT_EQ(Command("profile%"), "m-profile-[ulp-mlperf]\r\nm-model-[kws01]\r\nm-ready\r\n");
+  EXPECT_EQ(Command("profile%"), "m-profile-[ULPMark for tinyML Firmware V0.0.1]\r\nm-model-[kws01]\r\nm-ready\r\n");
   EXPECT_THAT(Command("timestamp%"), ::testing::MatchesRegex("m-lap-us-[0-9]+\r\nm-ready\r\n"));
+  const std::string help = Command("help%");
+  for (const char* command : {"name", "profile", "timestamp", "db load N", "db HH", "db print", "infer N [W]", "results"})
+    EXPECT_THAT(help, HasSubstr(std::string("\r\n") + command)) << help;
 }
 
 TEST_F(MlperfDut, LoadsAnInputInHexAndInfersWithTheHostEnginesResults) {

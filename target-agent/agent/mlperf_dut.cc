@@ -164,8 +164,19 @@ void MlperfDut::Results() {
 void MlperfDut::Run(char* command) {
   while (*command == ' ') ++command;
   if (std::strcmp(command, "name") == 0) return Line("m-name-dut-[", config_.name, "]");
+  if (std::strcmp(command, "help") == 0) {
+    Line("TinyHIL agent, MLPerf Tiny DUT personality");
+    Line("name            the device's name");
+    Line("profile         firmware version and model id");
+    Line("timestamp       one timestamp");
+    Line("db load N       expect N input bytes");
+    Line("db HH..         input bytes in hex");
+    Line("db print        the input loaded so far, in hex");
+    Line("infer N [W]     W warmup runs, then N timed runs");
+    return Line("results         the last run's results");
+  }
   if (std::strcmp(command, "profile") == 0) {
-    Line("m-profile-[ulp-mlperf]");
+    Line("m-profile-[ULPMark for tinyML Firmware V0.0.1]");  // what the reference firmware says (EE_FW_VERSION)
     return Line("m-model-[", config_.model_id, "]");
   }
   if (std::strcmp(command, "timestamp") == 0) return Timestamp(true);

@@ -3,7 +3,9 @@
 // board. Commands end with '%'; every reply line ends with "\r\n" and every command's reply with
 // "m-ready":
 //   name%            m-name-dut-[<name>]
-//   profile%         m-profile-[ulp-mlperf]  m-model-[<model id>]
+//   help%            the commands, a line each
+//   profile%         m-profile-[ULPMark for tinyML Firmware V0.0.1]  m-model-[<model id>]
+//                    (the reference firmware's version string, which runners may expect)
 //   timestamp%       m-lap-us-<microseconds since start>
 //   db load <N>%     m-[Expecting <N> bytes]           (N must be the model's input 0 size)
 //   db <hex>%        bytes appended to the input buffer; m-load-done once N arrived
