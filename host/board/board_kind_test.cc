@@ -147,6 +147,30 @@ TEST_F(BoardKindTest, MissingFarmFileIsNotFound) {
   EXPECT_THAT(farm.error().message, HasSubstr("none.yaml"));
 }
 
+// Every farm file we ship loads against the kinds we ship (the default farm and the bench examples).
+TEST_F(BoardKindTest, EveryShippedFarmLoads) {
+  std::vector<Error> broken;
+  auto kinds = LoadBoardKinds(HIL_SOURCE_DIR "/boards", &broken);
+  ASSERT_TRUE(kinds) << kinds.error().message;
+  EXPECT_TRUE(broken.empty()) << broken.front().message;
+  int farms = 0;
+  for (const auto& e : std::filesystem::directory_iterator(HIL_SOURCE_DIR "/boards/farms")) {
+    if (e.path().extension() != ".yaml") continue;
+    auto farm = LoadFarm(e.path().string(), *kinds);
+    EXPECT_TRUE(farm) << farm.error().message;
+    ++farms;
+  }
+  EXPECT_GE(farms, 2);
+  // The MLPerf Tiny energy bench: the DUT behind an interface board, an LPM01A timing it.
+  auto bench = LoadFarm(HIL_SOURCE_DIR "/boards/farms/mlperf-energy-bench.yaml", *kinds);
+  ASSERT_TRUE(bench) << bench.error().message;
+  const BoardInstance& dut = bench->instances.at(0);
+  EXPECT_FALSE(dut.interface_port.empty());
+  EXPECT_EQ(dut.power_monitor.substr(0, 7), "lpm01a:");
+  EXPECT_EQ(kinds->at(dut.kind).mlperf_mode, "energy");
+  EXPECT_EQ(kinds->at(dut.kind).baud_rate, 9600);
+}
+
 TEST_F(BoardKindTest, FarmHubPortIsLocationColonPort) {
   const auto f = Write("farm.yaml",
                        "name: lab\n"
