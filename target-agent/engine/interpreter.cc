@@ -76,7 +76,8 @@ class Detail {
   }
 
  private:
-  Detail& Num(int64_t v) {
+  // Error text only: kept out of line so -O3 does not copy it into every caller (ParseTensor, Load).
+  __attribute__((noinline)) Detail& Num(int64_t v) {
     char tmp[24];
     int n = 0;
     const bool neg = v < 0;
@@ -182,6 +183,9 @@ struct EngineState {
     return t < 0 ? nullptr : Resolve(locs[t]);
   }
   uint8_t* Out(const OpRec& r, int i) const { return Resolve(locs[OutIndex(r, i)]); }
+  const int8_t* InS8(const OpRec& r, int i) const { return reinterpret_cast<const int8_t*>(In(r, i)); }
+  const int32_t* InI32(const OpRec& r, int i) const { return reinterpret_cast<const int32_t*>(In(r, i)); }
+  int8_t* OutS8(const OpRec& r, int i) const { return reinterpret_cast<int8_t*>(Out(r, i)); }
   template <typename T>
   const T* Params(const OpRec& r) const {
     return reinterpret_cast<const T*>(arena + r.params);
@@ -340,13 +344,18 @@ struct LoadCtx {
     }
     return static_cast<uint32_t>(off);
   }
+  // Copies operator `op`'s kernel parameters into the arena and records its scratch need.
   template <typename T>
-  Status Store(OpRec& rec, const T& params) {
+  Status Store(int op, const T& params, uint32_t scratch_bytes = 0) {
+    OpRec& rec = s->ops[op];
+    rec.scratch_bytes = scratch_bytes;
     rec.params = Alloc(sizeof(T));
     if (rec.params != kNoLoc) std::memcpy(s->arena + rec.params, &params, sizeof(T));
     return Status::kOk;
   }
 };
+
+constexpr char kNeedsInt8[] = "needs int8 quantized tensors";
 
 Status Fail(LoadCtx& c, int op, const char* what) {
   *c.err << OpcodeName(c.s->ops[op].opcode) << " at operator " << op << ": " << what;
@@ -357,8 +366,7 @@ Status Input(LoadCtx& c, int op, int i, TensorDesc* d) {
   const OpRec& r = c.s->ops[op];
   const int32_t t = c.s->InIndex(r, i);
   if (t < 0) return Fail(c, op, "missing input");
-  const Status st = ParseTensor(*c.s, t, d, *c.err);
-  return st;
+  return ParseTensor(*c.s, t, d, *c.err);
 }
 Status Output(LoadCtx& c, int op, int i, TensorDesc* d) {
   const OpRec& r = c.s->ops[op];
@@ -366,7 +374,7 @@ Status Output(LoadCtx& c, int op, int i, TensorDesc* d) {
   return ParseTensor(*c.s, c.s->OutIndex(r, i), d, *c.err);
 }
 
-// An int8 activation with per-tensor quantisation.
+// An int8 activation with per-tensor quantization.
 bool IsQuantInt8(const TensorDesc& d) {
   if (d.type != TensorType::kInt8 || d.n_scales < 1) return false;
   const float sc = d.scale();
@@ -375,12 +383,53 @@ bool IsQuantInt8(const TensorDesc& d) {
   return zp >= -128 && zp <= 127;
 }
 
+bool SameQuantization(const TensorDesc& a, const TensorDesc& b) {
+  return a.scale() == b.scale() && a.zero_point() == b.zero_point();
+}
+
+// Fetches input 0, input 1 when `in1` is not null, and output 0, stopping at the first that fails.
+Status Operands(LoadCtx& c, int op, TensorDesc* in0, TensorDesc* in1, TensorDesc* out) {
+  Status st = Input(c, op, 0, in0);
+  if (st == Status::kOk && in1 != nullptr) st = Input(c, op, 1, in1);
+  if (st == Status::kOk) st = Output(c, op, 0, out);
+  return st;
+}
+
+// Operands, then kNeedsInt8 unless input 0, output 0 and input 1 (when given and `in1_int8`; not
+// the constant axes or paddings of MEAN and PAD) are int8 with per-tensor quantization.
+Status Int8Operands(LoadCtx& c, int op, TensorDesc* in0, TensorDesc* in1, TensorDesc* out, bool in1_int8 = true) {
+  const Status st = Operands(c, op, in0, in1, out);
+  if (st != Status::kOk) return st;
+  if (!IsQuantInt8(*in0) || !IsQuantInt8(*out) || (in1 != nullptr && in1_int8 && !IsQuantInt8(*in1)))
+    return Fail(c, op, kNeedsInt8);
+  return Status::kOk;
+}
+
+// Input 0 and output 0 of an element-wise operator: int8 quantized and of one size, else kNeedsInt8.
+Status SameSizeInt8Operands(LoadCtx& c, int op, TensorDesc* in, TensorDesc* out) {
+  const Status st = Int8Operands(c, op, in, nullptr, out);
+  if (st != Status::kOk || in->count == out->count) return st;
+  return Fail(c, op, kNeedsInt8);
+}
+
+// The operator's options table (absent, or of union type `expected`).
 Status OptionsTable(LoadCtx& c, int op, uint8_t expected, fb::Table* opts, fb::Table* op_table) {
   bool bad = false;
   const uint8_t type = op_table->U8(kOpOptionsType, 0, &bad);
   *opts = op_table->SubTable(kOpOptions, &bad);
   if (bad) return Fail(c, op, "malformed options");
   if (opts->valid() && type != expected) return Fail(c, op, "options of the wrong type");
+  return Status::kOk;
+}
+
+// OptionsTable, and the fused activation at field `act_field` of it.
+Status ActivationOptions(LoadCtx& c, int op, fb::Table& op_table, uint8_t expected, int act_field, fb::Table* opts,
+                         int* act) {
+  const Status st = OptionsTable(c, op, expected, opts, &op_table);
+  if (st != Status::kOk) return st;
+  bool bad = false;
+  *act = opts->U8(act_field, 0, &bad);
+  if (bad) return Fail(c, op, "malformed options");
   return Status::kOk;
 }
 
@@ -432,21 +481,24 @@ bool Window(int padding, int32_t in, int32_t filter, int32_t stride, int32_t dil
   return true;
 }
 
-bool BiasOk(const EngineState& s, const TensorDesc& b, int32_t n) {
-  if (b.type != TensorType::kInt32 || static_cast<int32_t>(b.count) != n) return false;
-  if (b.is_const && (reinterpret_cast<uintptr_t>(s.blob.data + b.data_pos) & 3) != 0) return false;
-  return true;
+bool Is4d(const TensorDesc& t, int32_t batches, int32_t h, int32_t w, int32_t channels) {
+  return t.dims[0] == batches && t.dims[1] == h && t.dims[2] == w && t.dims[3] == channels;
+}
+
+// The optional bias (input 2): int32 of `n` elements, 4-byte aligned when constant (it is read in
+// place); else fails with `what`.
+Status OptionalBias(LoadCtx& c, int op, int32_t n, const char* what) {
+  if (c.s->InIndex(c.s->ops[op], 2) < 0) return Status::kOk;
+  TensorDesc b;
+  const Status st = Input(c, op, 2, &b);
+  if (st != Status::kOk) return st;
+  if (b.type != TensorType::kInt32 || static_cast<int32_t>(b.count) != n ||
+      (b.is_const && (reinterpret_cast<uintptr_t>(c.s->blob.data + b.data_pos) & 3) != 0))
+    return Fail(c, op, what);
+  return Status::kOk;
 }
 
 // ---- CONV_2D / DEPTHWISE_CONV_2D ----
-struct ConvOp {
-  Conv2dParams p;
-  // followed by int32 multiplier[out_c], int32 shift[out_c]
-};
-struct DepthwiseOp {
-  DepthwiseConv2dParams p;
-};
-
 Status PerChannel(LoadCtx& c, int op, const TensorDesc& in, const TensorDesc& filter, const TensorDesc& out,
                   int32_t channels, int channel_dim) {
   if (filter.n_scales != 1 && !(static_cast<int32_t>(filter.n_scales) == channels && filter.quant_dim == channel_dim)) {
@@ -472,32 +524,38 @@ Status PerChannel(LoadCtx& c, int op, const TensorDesc& in, const TensorDesc& fi
   return Status::kOk;
 }
 
-// Padding, strides, dilation and fused activation of a windowed operator's options table.
+// The options every windowed operator has. Padding, stride_w and stride_h are fields 0-2 of
+// Conv2DOptions, DepthwiseConv2DOptions and Pool2DOptions; the fused activation and a width/height
+// pair (the dilation of a convolution, the filter size of a pool) sit at fields that differ.
 struct WindowOptions {
   int padding = 0;
   int act = 0;
-  int32_t stride_h = 0, stride_w = 0, dilation_h = 1, dilation_w = 1;
+  int32_t stride_h = 0, stride_w = 0;
+  int32_t pair_h = 0, pair_w = 0;
 };
 
-// Reads the options of CONV_2D or DEPTHWISE_CONV_2D (padding, stride_w and stride_h are fields 0-2 in
-// both; the activation and dilation fields differ) and fetches the int8 input, filter and output,
-// all 4-D.
-Status WindowedOperands(LoadCtx& c, int op, fb::Table& opt_table, int options_type, int act_field, int dilation_field,
-                        WindowOptions* w, TensorDesc* in, TensorDesc* f, TensorDesc* out) {
+// The pair is at `pair_field` (width) and the next (height), `pair_default` where absent.
+Status ReadWindowOptions(LoadCtx& c, int op, fb::Table& op_table, uint8_t options_type, int act_field,
+                         int pair_field, int32_t pair_default, WindowOptions* w) {
   fb::Table o;
-  Status st = OptionsTable(c, op, options_type, &o, &opt_table);
+  const Status st = ActivationOptions(c, op, op_table, options_type, act_field, &o, &w->act);
   if (st != Status::kOk) return st;
   bool bad = false;
   w->padding = o.U8(0, 0, &bad);
   w->stride_w = o.I32(1, 0, &bad);
   w->stride_h = o.I32(2, 0, &bad);
-  w->act = o.U8(act_field, 0, &bad);
-  w->dilation_w = o.I32(dilation_field, 1, &bad);
-  w->dilation_h = o.I32(dilation_field + 1, 1, &bad);
+  w->pair_w = o.I32(pair_field, pair_default, &bad);
+  w->pair_h = o.I32(pair_field + 1, pair_default, &bad);
   if (bad) return Fail(c, op, "malformed options");
-  if ((st = Input(c, op, 0, in)) != Status::kOk || (st = Input(c, op, 1, f)) != Status::kOk ||
-      (st = Output(c, op, 0, out)) != Status::kOk)
-    return st;
+  return Status::kOk;
+}
+
+// Reads the options of CONV_2D or DEPTHWISE_CONV_2D (dilation_w and dilation_h at `dilation_field`
+// and the next) and fetches the int8 input, filter and output, all 4-D.
+Status WindowedOperands(LoadCtx& c, int op, fb::Table& opt_table, uint8_t options_type, int act_field,
+                        int dilation_field, WindowOptions* w, TensorDesc* in, TensorDesc* f, TensorDesc* out) {
+  Status st = ReadWindowOptions(c, op, opt_table, options_type, act_field, dilation_field, 1, w);
+  if (st != Status::kOk || (st = Operands(c, op, in, f, out)) != Status::kOk) return st;
   if (!IsQuantInt8(*in) || !IsQuantInt8(*out) || f->type != TensorType::kInt8 || f->n_scales < 1)
     return Fail(c, op, "needs int8 quantized input, filter and output");
   if (in->rank != 4 || f->rank != 4 || out->rank != 4) return Fail(c, op, "needs 4-D tensors");
@@ -556,66 +614,71 @@ uint32_t ScratchBytesOf(const P& p, KernelVariant v, const ScratchFns<P>& fns) {
   return static_cast<uint32_t>(PickVariant(v, fns.ref, fns.dsp, fns.mve)(p));
 }
 
+// ---- eval functions by kernel signature (one instance per kernel, as a hand-written wrapper) ----
+// The kernels that read one int8 input (and their scratch: null when the op has none).
+template <class P, Status (*Kernel)(const P&, const int8_t*, void*, int8_t*)>
+Status EvalUnary(const EngineState& s, const OpRec& r) {
+  return Kernel(*s.Params<P>(r), s.InS8(r, 0), s.Resolve(r.scratch), s.OutS8(r, 0));
+}
+// ADD and MUL.
+template <class P, Status (*Kernel)(const P&, const int8_t*, const int8_t*, void*, int8_t*)>
+Status EvalBinary(const EngineState& s, const OpRec& r) {
+  return Kernel(*s.Params<P>(r), s.InS8(r, 0), s.InS8(r, 1), s.Resolve(r.scratch), s.OutS8(r, 0));
+}
+// CONV_2D and DEPTHWISE_CONV_2D: the params are followed by int32 multiplier[out_c], int32 shift[out_c].
+template <class P, Status (*Kernel)(const P&, const QuantParams&, const int8_t*, const int8_t*, const int32_t*,
+                                    void*, int8_t*)>
+Status EvalPerChannel(const EngineState& s, const OpRec& r) {
+  const P* p = s.Params<P>(r);
+  const int32_t* m = reinterpret_cast<const int32_t*>(p + 1);
+  const QuantParams q{m, m + p->out_c};
+  return Kernel(*p, q, s.InS8(r, 0), s.InS8(r, 1), s.InI32(r, 2), s.Resolve(r.scratch), s.OutS8(r, 0));
+}
+template <Status (*Kernel)(const FullyConnectedParams&, const int8_t*, const int8_t*, const int32_t*, void*, int8_t*)>
+Status EvalFullyConnected(const EngineState& s, const OpRec& r) {
+  return Kernel(*s.Params<FullyConnectedParams>(r), s.InS8(r, 0), s.InS8(r, 1), s.InI32(r, 2), s.Resolve(r.scratch),
+                s.OutS8(r, 0));
+}
+
 // The part CONV_2D and DEPTHWISE_CONV_2D share once the kernel's params know their input, filter
 // and channel shapes: the output window from padding, strides and dilation, the output shape check,
 // the bias, the zero-point offsets, the fused activation, then the per-channel multipliers (filter
 // channel axis `channel_axis`). Stores the op's params and its scratch size.
-template <class Op, class P>
-Status FinishWindowed(LoadCtx& c, int op, OpRec& r, Op& k, const ScratchFns<P>& scratch, const WindowOptions& w,
+template <class P>
+Status FinishWindowed(LoadCtx& c, int op, P& p, const ScratchFns<P>& scratch, const WindowOptions& w,
                       const TensorDesc& in, const TensorDesc& f, const TensorDesc& out, int channel_axis) {
-  auto& p = k.p;
+  static_assert(sizeof(P) % 4 == 0, "the per-channel multipliers follow the params (EvalPerChannel)");
   p.stride_h = w.stride_h;
   p.stride_w = w.stride_w;
-  p.dilation_h = w.dilation_h;
-  p.dilation_w = w.dilation_w;
+  p.dilation_h = w.pair_h;
+  p.dilation_w = w.pair_w;
   if (!Window(w.padding, p.in_h, p.filter_h, p.stride_h, p.dilation_h, &p.out_h, &p.pad_h) ||
       !Window(w.padding, p.in_w, p.filter_w, p.stride_w, p.dilation_w, &p.out_w, &p.pad_w))
     return Fail(c, op, "bad padding, stride or dilation");
-  if (out.dims[0] != p.batches || out.dims[1] != p.out_h || out.dims[2] != p.out_w || out.dims[3] != p.out_c)
-    return Fail(c, op, "output shape does not match");
-  Status st;
-  if (r.n_in > 2 && c.s->InIndex(r, 2) >= 0) {
-    TensorDesc b;
-    if ((st = Input(c, op, 2, &b)) != Status::kOk) return st;
-    if (!BiasOk(*c.s, b, p.out_c)) return Fail(c, op, "bias must be int32 of out channels, 4-byte aligned");
-  }
+  if (!Is4d(out, p.batches, p.out_h, p.out_w, p.out_c)) return Fail(c, op, "output shape does not match");
+  Status st = OptionalBias(c, op, p.out_c, "bias must be int32 of out channels, 4-byte aligned");
+  if (st != Status::kOk) return st;
   p.input_offset = -in.zero_point();
   p.output_offset = out.zero_point();
   if ((st = ActivationRange(c, op, w.act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
-  c.Store(r, k);
-  r.scratch_bytes = ScratchBytesOf(p, c.s->variant, scratch);
+  c.Store(op, p, ScratchBytesOf(p, c.s->variant, scratch));
   return PerChannel(c, op, in, f, out, p.out_c, channel_axis);
 }
 
 Status PrepareConv(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
   WindowOptions w;
   TensorDesc in, f, out;
   // Conv2DOptions: padding 0, stride_w 1, stride_h 2, fused activation 3, dilation_w 4, dilation_h 5.
   Status st = WindowedOperands(c, op, opt_table, kOptConv, /*act_field=*/3, /*dilation_field=*/4, &w, &in, &f, &out);
   if (st != Status::kOk) return st;
-  ConvOp k{};
-  Conv2dParams& p = k.p;
+  Conv2dParams p{};
   p.batches = in.dims[0]; p.in_h = in.dims[1]; p.in_w = in.dims[2]; p.in_c = in.dims[3];
   p.out_c = f.dims[0]; p.filter_h = f.dims[1]; p.filter_w = f.dims[2]; p.filter_in_c = f.dims[3];
   if (p.in_c % p.filter_in_c != 0 || p.out_c % (p.in_c / p.filter_in_c) != 0) return Fail(c, op, "bad channel groups");
-  return FinishWindowed(c, op, r, k, kConvScratch, w, in, f, out, 0);
+  return FinishWindowed(c, op, p, kConvScratch, w, in, f, out, 0);
 }
-
-template <Status (*Kernel)(const Conv2dParams&, const QuantParams&, const int8_t*, const int8_t*, const int32_t*,
-                           void*, int8_t*)>
-Status EvalConvWith(const EngineState& s, const OpRec& r) {
-  const ConvOp* k = s.Params<ConvOp>(r);
-  const int32_t* m = reinterpret_cast<const int32_t*>(k + 1);
-  const QuantParams q{m, m + k->p.out_c};
-  return Kernel(k->p, q, reinterpret_cast<const int8_t*>(s.In(r, 0)), reinterpret_cast<const int8_t*>(s.In(r, 1)),
-                  reinterpret_cast<const int32_t*>(s.In(r, 2)), s.Resolve(r.scratch),
-                  reinterpret_cast<int8_t*>(s.Out(r, 0)));
-}
-Status EvalConv(const EngineState& s, const OpRec& r) { return EvalConvWith<Conv2dS8>(s, r); }
 
 Status PrepareDepthwise(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
   WindowOptions w;
   TensorDesc in, f, out;
   // DepthwiseConv2DOptions: padding 0, stride_w 1, stride_h 2, depth_multiplier 3 (derived from the
@@ -623,43 +686,27 @@ Status PrepareDepthwise(LoadCtx& c, int op, fb::Table& opt_table) {
   Status st = WindowedOperands(c, op, opt_table, kOptDepthwise, /*act_field=*/4, /*dilation_field=*/5, &w, &in, &f, &out);
   if (st != Status::kOk) return st;
   if (f.dims[0] != 1) return Fail(c, op, "needs 4-D tensors");
-  DepthwiseOp k{};
-  DepthwiseConv2dParams& p = k.p;
+  DepthwiseConv2dParams p{};
   p.batches = in.dims[0]; p.in_h = in.dims[1]; p.in_w = in.dims[2]; p.in_c = in.dims[3];
   p.filter_h = f.dims[1]; p.filter_w = f.dims[2]; p.out_c = f.dims[3];
   if (p.out_c % p.in_c != 0) return Fail(c, op, "output channels are not a multiple of input channels");
   p.depth_multiplier = p.out_c / p.in_c;
-  return FinishWindowed(c, op, r, k, kDepthwiseScratch, w, in, f, out, 3);
+  return FinishWindowed(c, op, p, kDepthwiseScratch, w, in, f, out, 3);
 }
-
-template <Status (*Kernel)(const DepthwiseConv2dParams&, const QuantParams&, const int8_t*, const int8_t*,
-                           const int32_t*, void*, int8_t*)>
-Status EvalDepthwiseWith(const EngineState& s, const OpRec& r) {
-  const DepthwiseOp* k = s.Params<DepthwiseOp>(r);
-  const int32_t* m = reinterpret_cast<const int32_t*>(k + 1);
-  const QuantParams q{m, m + k->p.out_c};
-  return Kernel(k->p, q, reinterpret_cast<const int8_t*>(s.In(r, 0)),
-                           reinterpret_cast<const int8_t*>(s.In(r, 1)), reinterpret_cast<const int32_t*>(s.In(r, 2)),
-                           s.Resolve(r.scratch), reinterpret_cast<int8_t*>(s.Out(r, 0)));
-}
-Status EvalDepthwise(const EngineState& s, const OpRec& r) { return EvalDepthwiseWith<DepthwiseConv2dS8>(s, r); }
 
 // ---- FULLY_CONNECTED ----
 Status PrepareFullyConnected(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
   fb::Table o;
-  Status st = OptionsTable(c, op, kOptFullyConnected, &o, &opt_table);
+  int act;
+  // FullyConnectedOptions: fused activation 0, weights_format 1.
+  Status st = ActivationOptions(c, op, opt_table, kOptFullyConnected, /*act_field=*/0, &o, &act);
   if (st != Status::kOk) return st;
   bool bad = false;
-  const int act = o.U8(0, 0, &bad);
   const int weights_format = o.U8(1, 0, &bad);
   if (bad) return Fail(c, op, "malformed options");
   if (weights_format != 0) return Fail(c, op, "shuffled weights are not supported");
-  TensorDesc in, f, out, b;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Input(c, op, 1, &f)) != Status::kOk ||
-      (st = Output(c, op, 0, &out)) != Status::kOk)
-    return st;
-  if (!IsQuantInt8(in) || !IsQuantInt8(out) || !IsQuantInt8(f)) return Fail(c, op, "needs int8 quantized tensors");
+  TensorDesc in, f, out;
+  if ((st = Int8Operands(c, op, &in, &f, &out)) != Status::kOk) return st;
   if (f.n_scales != 1) return Fail(c, op, "per-channel weights are not supported");
   if (f.rank != 2) return Fail(c, op, "weights must be 2-D");
   FullyConnectedParams p{};
@@ -669,10 +716,8 @@ Status PrepareFullyConnected(LoadCtx& c, int op, fb::Table& opt_table) {
   p.batches = static_cast<int32_t>(out.count / static_cast<uint32_t>(p.out_depth));
   if (static_cast<uint64_t>(p.batches) * static_cast<uint64_t>(p.accum_depth) != in.count)
     return Fail(c, op, "input size does not match weights");
-  if (r.n_in > 2 && c.s->InIndex(r, 2) >= 0) {
-    if ((st = Input(c, op, 2, &b)) != Status::kOk) return st;
-    if (!BiasOk(*c.s, b, p.out_depth)) return Fail(c, op, "bias must be int32 of out depth, 4-byte aligned");
-  }
+  if ((st = OptionalBias(c, op, p.out_depth, "bias must be int32 of out depth, 4-byte aligned")) != Status::kOk)
+    return st;
   p.input_offset = -in.zero_point();
   p.filter_offset = -f.zero_point();
   p.output_offset = out.zero_point();
@@ -683,58 +728,28 @@ Status PrepareFullyConnected(LoadCtx& c, int op, fb::Table& opt_table) {
   if (!QuantizeMultiplier(real, &p.multiplier, &shift)) return Fail(c, op, "invalid requantization scale");
   p.shift = shift;
   if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
-  r.scratch_bytes = ScratchBytesOf(p, c.s->variant, kFullyConnectedScratch);
-  return c.Store(r, p);
+  return c.Store(op, p, ScratchBytesOf(p, c.s->variant, kFullyConnectedScratch));
 }
-
-template <Status (*Kernel)(const FullyConnectedParams&, const int8_t*, const int8_t*, const int32_t*, void*, int8_t*)>
-Status EvalFullyConnectedWith(const EngineState& s, const OpRec& r) {
-  return Kernel(*s.Params<FullyConnectedParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)),
-                          reinterpret_cast<const int8_t*>(s.In(r, 1)), reinterpret_cast<const int32_t*>(s.In(r, 2)),
-                          s.Resolve(r.scratch), reinterpret_cast<int8_t*>(s.Out(r, 0)));
-}
-Status EvalFullyConnected(const EngineState& s, const OpRec& r) { return EvalFullyConnectedWith<FullyConnectedS8>(s, r); }
 
 // ---- AVERAGE_POOL_2D / MAX_POOL_2D ----
 Status PreparePool(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
-  fb::Table o;
-  Status st = OptionsTable(c, op, kOptPool, &o, &opt_table);
-  if (st != Status::kOk) return st;
-  bool bad = false;
-  const int padding = o.U8(0, 0, &bad);
-  const int32_t stride_w = o.I32(1, 0, &bad), stride_h = o.I32(2, 0, &bad);
-  const int32_t fw = o.I32(3, 0, &bad), fh = o.I32(4, 0, &bad);
-  const int act = o.U8(5, 0, &bad);
-  if (bad) return Fail(c, op, "malformed options");
+  WindowOptions w;
   TensorDesc in, out;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Output(c, op, 0, &out)) != Status::kOk) return st;
-  if (!IsQuantInt8(in) || !IsQuantInt8(out)) return Fail(c, op, "needs int8 quantized tensors");
-  if (in.scale() != out.scale() || in.zero_point() != out.zero_point())
-    return Fail(c, op, "input and output quantization differ");
+  // Pool2DOptions: padding 0, stride_w 1, stride_h 2, filter_width 3, filter_height 4, fused activation 5.
+  Status st = ReadWindowOptions(c, op, opt_table, kOptPool, /*act_field=*/5, /*pair_field=*/3, 0, &w);
+  if (st != Status::kOk || (st = Int8Operands(c, op, &in, nullptr, &out)) != Status::kOk) return st;
+  if (!SameQuantization(in, out)) return Fail(c, op, "input and output quantization differ");
   if (in.rank != 4 || out.rank != 4) return Fail(c, op, "needs 4-D tensors");
   PoolParams p{};
   p.batches = in.dims[0]; p.in_h = in.dims[1]; p.in_w = in.dims[2]; p.channels = in.dims[3];
-  p.filter_h = fh; p.filter_w = fw; p.stride_h = stride_h; p.stride_w = stride_w;
-  if (!Window(padding, p.in_h, fh, stride_h, 1, &p.out_h, &p.pad_h) ||
-      !Window(padding, p.in_w, fw, stride_w, 1, &p.out_w, &p.pad_w))
+  p.filter_h = w.pair_h; p.filter_w = w.pair_w; p.stride_h = w.stride_h; p.stride_w = w.stride_w;
+  if (!Window(w.padding, p.in_h, p.filter_h, p.stride_h, 1, &p.out_h, &p.pad_h) ||
+      !Window(w.padding, p.in_w, p.filter_w, p.stride_w, 1, &p.out_w, &p.pad_w))
     return Fail(c, op, "bad padding, stride or filter");
-  if (out.dims[0] != p.batches || out.dims[1] != p.out_h || out.dims[2] != p.out_w || out.dims[3] != p.channels)
-    return Fail(c, op, "output shape does not match");
-  if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
-  r.scratch_bytes = r.kind == Kind::kAvgPool ? ScratchBytesOf(p, c.s->variant, kAvgPoolScratch)
-                                             : static_cast<uint32_t>(MaxPool2dS8ScratchBytes(p));
-  return c.Store(r, p);
-}
-template <Status (*Kernel)(const PoolParams&, const int8_t*, void*, int8_t*)>
-Status EvalAvgPoolWith(const EngineState& s, const OpRec& r) {
-  return Kernel(*s.Params<PoolParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), s.Resolve(r.scratch),
-                reinterpret_cast<int8_t*>(s.Out(r, 0)));
-}
-Status EvalAvgPool(const EngineState& s, const OpRec& r) { return EvalAvgPoolWith<AveragePool2dS8>(s, r); }
-Status EvalMaxPool(const EngineState& s, const OpRec& r) {
-  return MaxPool2dS8(*s.Params<PoolParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), s.Resolve(r.scratch),
-                     reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  if (!Is4d(out, p.batches, p.out_h, p.out_w, p.channels)) return Fail(c, op, "output shape does not match");
+  if ((st = ActivationRange(c, op, w.act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
+  return c.Store(op, p, c.s->ops[op].kind == Kind::kAvgPool ? ScratchBytesOf(p, c.s->variant, kAvgPoolScratch)
+                                                            : static_cast<uint32_t>(MaxPool2dS8ScratchBytes(p)));
 }
 
 // ---- ADD / MUL (with broadcasting) ----
@@ -760,21 +775,23 @@ bool MakeBroadcast(const TensorDesc& a, const TensorDesc& b, const TensorDesc& o
   return true;
 }
 
-Status PrepareAdd(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
+// The fused activation (field 0 of AddOptions and MulOptions) and the two int8 inputs that broadcast
+// to the int8 output.
+Status BroadcastOperands(LoadCtx& c, int op, fb::Table& opt_table, uint8_t options_type, int* act, TensorDesc* a,
+                         TensorDesc* b, TensorDesc* out, Broadcast5* shape) {
   fb::Table o;
-  Status st = OptionsTable(c, op, kOptAdd, &o, &opt_table);
-  if (st != Status::kOk) return st;
-  bool bad = false;
-  const int act = o.U8(0, 0, &bad);
-  if (bad) return Fail(c, op, "malformed options");
+  Status st = ActivationOptions(c, op, opt_table, options_type, /*act_field=*/0, &o, act);
+  if (st != Status::kOk || (st = Int8Operands(c, op, a, b, out)) != Status::kOk) return st;
+  if (!MakeBroadcast(*a, *b, *out, shape)) return Fail(c, op, "shapes do not broadcast");
+  return Status::kOk;
+}
+
+Status PrepareAdd(LoadCtx& c, int op, fb::Table& opt_table) {
+  int act;
   TensorDesc a, b, out;
-  if ((st = Input(c, op, 0, &a)) != Status::kOk || (st = Input(c, op, 1, &b)) != Status::kOk ||
-      (st = Output(c, op, 0, &out)) != Status::kOk)
-    return st;
-  if (!IsQuantInt8(a) || !IsQuantInt8(b) || !IsQuantInt8(out)) return Fail(c, op, "needs int8 quantized tensors");
   AddParams p{};
-  if (!MakeBroadcast(a, b, out, &p.shape)) return Fail(c, op, "shapes do not broadcast");
+  Status st = BroadcastOperands(c, op, opt_table, kOptAdd, &act, &a, &b, &out, &p.shape);
+  if (st != Status::kOk) return st;
   p.left_shift = 20;
   const double twice_max = 2.0 * static_cast<double>(a.scale() > b.scale() ? a.scale() : b.scale());
   const double m1 = static_cast<double>(a.scale()) / twice_max;
@@ -789,31 +806,15 @@ Status PrepareAdd(LoadCtx& c, int op, fb::Table& opt_table) {
   p.input2_offset = -b.zero_point();
   p.output_offset = out.zero_point();
   if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
-  r.scratch_bytes = ScratchBytesOf(p, c.s->variant, kAddScratch);
-  return c.Store(r, p);
+  return c.Store(op, p, ScratchBytesOf(p, c.s->variant, kAddScratch));
 }
-template <Status (*Kernel)(const AddParams&, const int8_t*, const int8_t*, void*, int8_t*)>
-Status EvalAddWith(const EngineState& s, const OpRec& r) {
-  return Kernel(*s.Params<AddParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)),
-                reinterpret_cast<const int8_t*>(s.In(r, 1)), s.Resolve(r.scratch), reinterpret_cast<int8_t*>(s.Out(r, 0)));
-}
-Status EvalAdd(const EngineState& s, const OpRec& r) { return EvalAddWith<AddS8>(s, r); }
 
 Status PrepareMul(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
-  fb::Table o;
-  Status st = OptionsTable(c, op, kOptMul, &o, &opt_table);
-  if (st != Status::kOk) return st;
-  bool bad = false;
-  const int act = o.U8(0, 0, &bad);
-  if (bad) return Fail(c, op, "malformed options");
+  int act;
   TensorDesc a, b, out;
-  if ((st = Input(c, op, 0, &a)) != Status::kOk || (st = Input(c, op, 1, &b)) != Status::kOk ||
-      (st = Output(c, op, 0, &out)) != Status::kOk)
-    return st;
-  if (!IsQuantInt8(a) || !IsQuantInt8(b) || !IsQuantInt8(out)) return Fail(c, op, "needs int8 quantized tensors");
   MulParams p{};
-  if (!MakeBroadcast(a, b, out, &p.shape)) return Fail(c, op, "shapes do not broadcast");
+  Status st = BroadcastOperands(c, op, opt_table, kOptMul, &act, &a, &b, &out, &p.shape);
+  if (st != Status::kOk) return st;
   const double real = static_cast<double>(a.scale()) * static_cast<double>(b.scale()) / static_cast<double>(out.scale());
   int shift = 0;
   if (!QuantizeMultiplier(real, &p.output_multiplier, &shift)) return Fail(c, op, "invalid scales");
@@ -822,29 +823,20 @@ Status PrepareMul(LoadCtx& c, int op, fb::Table& opt_table) {
   p.input2_offset = -b.zero_point();
   p.output_offset = out.zero_point();
   if ((st = ActivationRange(c, op, act, out, &p.act_min, &p.act_max)) != Status::kOk) return st;
-  return c.Store(r, p);
-}
-Status EvalMul(const EngineState& s, const OpRec& r) {
-  return MulS8(*s.Params<MulParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)),
-               reinterpret_cast<const int8_t*>(s.In(r, 1)), s.Resolve(r.scratch), reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  return c.Store(op, p);
 }
 
 // ---- RESHAPE ----
 Status PrepareReshape(LoadCtx& c, int op, fb::Table&) {
   TensorDesc in, out;
-  Status st;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Output(c, op, 0, &out)) != Status::kOk) return st;
+  const Status st = Operands(c, op, &in, nullptr, &out);
+  if (st != Status::kOk) return st;
   if (in.type != out.type || in.bytes != out.bytes) return Fail(c, op, "input and output sizes differ");
-  return c.Store(c.s->ops[op], ReshapeParams{in.bytes});
-}
-Status EvalReshape(const EngineState& s, const OpRec& r) {
-  return ReshapeS8(*s.Params<ReshapeParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), nullptr,
-                   reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  return c.Store(op, ReshapeParams{in.bytes});
 }
 
 // ---- SOFTMAX ----
 Status PrepareSoftmax(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
   fb::Table o;
   Status st = OptionsTable(c, op, kOptSoftmax, &o, &opt_table);
   if (st != Status::kOk) return st;
@@ -852,8 +844,7 @@ Status PrepareSoftmax(LoadCtx& c, int op, fb::Table& opt_table) {
   const float beta = o.F32(0, 0.0f, &bad);
   if (bad) return Fail(c, op, "malformed options");
   TensorDesc in, out;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Output(c, op, 0, &out)) != Status::kOk) return st;
-  if (!IsQuantInt8(in) || !IsQuantInt8(out)) return Fail(c, op, "needs int8 quantized tensors");
+  if ((st = Int8Operands(c, op, &in, nullptr, &out)) != Status::kOk) return st;
   if (out.zero_point() != -128 || out.scale() != 1.0f / 256) return Fail(c, op, "output must have scale 1/256, zero point -128");
   if (in.count != out.count || in.rank < 1) return Fail(c, op, "input and output sizes differ");
   SoftmaxParams p{};
@@ -866,11 +857,7 @@ Status PrepareSoftmax(LoadCtx& c, int op, fb::Table& opt_table) {
   if (!QuantizeMultiplier(real, &p.input_multiplier, &shift) || shift < 0) return Fail(c, op, "beta x scale out of range");
   p.input_left_shift = shift;
   p.diff_min = -CalculateInputRadius(kScaledDiffIntegerBits, shift);
-  return c.Store(r, p);
-}
-Status EvalSoftmax(const EngineState& s, const OpRec& r) {
-  return SoftmaxS8(*s.Params<SoftmaxParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), s.Resolve(r.scratch),
-                   reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  return c.Store(op, p);
 }
 
 // ---- QUANTIZE / DEQUANTIZE ----
@@ -880,8 +867,8 @@ struct QuantizeOp {
 };
 Status PrepareQuantize(LoadCtx& c, int op, fb::Table&) {
   TensorDesc in, out;
-  Status st;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Output(c, op, 0, &out)) != Status::kOk) return st;
+  const Status st = Operands(c, op, &in, nullptr, &out);
+  if (st != Status::kOk) return st;
   if (!IsQuantInt8(out) || in.count != out.count) return Fail(c, op, "needs an int8 quantized output of the input's size");
   QuantizeOp k{};
   QuantizeParams& p = k.p;
@@ -900,40 +887,36 @@ Status PrepareQuantize(LoadCtx& c, int op, fb::Table&) {
   } else {
     return Fail(c, op, "input must be float32 or int8");
   }
-  return c.Store(c.s->ops[op], k);
+  return c.Store(op, k);
 }
 Status EvalQuantize(const EngineState& s, const OpRec& r) {
   const QuantizeOp& k = *s.Params<QuantizeOp>(r);
-  const QuantizeParams& p = k.p;
-  if (k.from_float != 0) {
-    return QuantizeF32ToS8(p, reinterpret_cast<const float*>(s.In(r, 0)), nullptr, reinterpret_cast<int8_t*>(s.Out(r, 0)));
-  }
-  return RequantizeS8(p, reinterpret_cast<const int8_t*>(s.In(r, 0)), nullptr, reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  if (k.from_float != 0)
+    return QuantizeF32ToS8(k.p, reinterpret_cast<const float*>(s.In(r, 0)), nullptr, s.OutS8(r, 0));
+  return RequantizeS8(k.p, s.InS8(r, 0), nullptr, s.OutS8(r, 0));
 }
 
 Status PrepareDequantize(LoadCtx& c, int op, fb::Table&) {
   TensorDesc in, out;
-  Status st;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Output(c, op, 0, &out)) != Status::kOk) return st;
+  const Status st = Operands(c, op, &in, nullptr, &out);
+  if (st != Status::kOk) return st;
   if (!IsQuantInt8(in) || out.type != TensorType::kFloat32 || in.count != out.count)
     return Fail(c, op, "needs int8 input and float32 output of one size");
-  DequantizeParams p{static_cast<int32_t>(in.count), in.zero_point(), in.scale()};
-  return c.Store(c.s->ops[op], p);
+  return c.Store(op, DequantizeParams{static_cast<int32_t>(in.count), in.zero_point(), in.scale()});
 }
 Status EvalDequantize(const EngineState& s, const OpRec& r) {
-  return DequantizeS8(*s.Params<DequantizeParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), nullptr,
-                      reinterpret_cast<float*>(s.Out(r, 0)));
+  return DequantizeS8(*s.Params<DequantizeParams>(r), s.InS8(r, 0), nullptr, reinterpret_cast<float*>(s.Out(r, 0)));
 }
 
 // ---- LOGISTIC / TANH ----
-Status PrepareSigmoid(LoadCtx& c, int op, bool tanh) {
+Status PrepareSigmoid(LoadCtx& c, int op, fb::Table&) {
   TensorDesc in, out;
-  Status st;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Output(c, op, 0, &out)) != Status::kOk) return st;
-  if (!IsQuantInt8(in) || !IsQuantInt8(out) || in.count != out.count) return Fail(c, op, "needs int8 quantized tensors");
+  const Status st = SameSizeInt8Operands(c, op, &in, &out);
+  if (st != Status::kOk) return st;
   // As TFLite Micro: LOGISTIC needs output zero point -128; the kernels write Q0.8 / Q0.7 whatever the
   // output scale says.
-  if (!tanh && out.zero_point() != -128) return Fail(c, op, "output zero point must be -128");
+  if (c.s->ops[op].kind == Kind::kLogistic && out.zero_point() != -128)
+    return Fail(c, op, "output zero point must be -128");
   SigmoidParams p{};
   p.count = static_cast<int32_t>(in.count);
   p.input_zero_point = in.zero_point();
@@ -946,25 +929,14 @@ Status PrepareSigmoid(LoadCtx& c, int op, bool tanh) {
   p.input_multiplier = qr >= 2147483648.0 ? INT32_MIN : static_cast<int32_t>(qr);
   p.input_left_shift = shift;
   p.input_range_radius = CalculateInputRadius(kInputIntegerBits, shift);
-  return c.Store(c.s->ops[op], p);
-}
-Status PrepareLogistic(LoadCtx& c, int op, fb::Table&) { return PrepareSigmoid(c, op, false); }
-Status PrepareTanh(LoadCtx& c, int op, fb::Table&) { return PrepareSigmoid(c, op, true); }
-Status EvalLogistic(const EngineState& s, const OpRec& r) {
-  return LogisticS8(*s.Params<SigmoidParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), nullptr,
-                    reinterpret_cast<int8_t*>(s.Out(r, 0)));
-}
-Status EvalTanh(const EngineState& s, const OpRec& r) {
-  return TanhS8(*s.Params<SigmoidParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), nullptr,
-                reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  return c.Store(op, p);
 }
 
 // ---- RELU / RELU6 ----
-Status PrepareReluCommon(LoadCtx& c, int op, bool relu6) {
+Status PrepareRelu(LoadCtx& c, int op, fb::Table&) {
   TensorDesc in, out;
-  Status st;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Output(c, op, 0, &out)) != Status::kOk) return st;
-  if (!IsQuantInt8(in) || !IsQuantInt8(out) || in.count != out.count) return Fail(c, op, "needs int8 quantized tensors");
+  const Status st = SameSizeInt8Operands(c, op, &in, &out);
+  if (st != Status::kOk) return st;
   ReluParams p{};
   p.count = static_cast<int32_t>(in.count);
   auto q = [](float x, float scale, int32_t zp) {
@@ -972,7 +944,7 @@ Status PrepareReluCommon(LoadCtx& c, int op, bool relu6) {
     if (r > 1e6f) r = 1e6f;
     return static_cast<int32_t>(r) + zp;
   };
-  if (relu6) {
+  if (c.s->ops[op].kind == Kind::kRelu6) {
     // TFLite Micro's RELU6 clamps in the input's quantisation without rescaling.
     p.act_min = in.zero_point();
     p.act_max = Clamp(q(6.0f, in.scale(), in.zero_point()), -128, 127);
@@ -988,17 +960,7 @@ Status PrepareReluCommon(LoadCtx& c, int op, bool relu6) {
     p.act_min = z > -128 ? z : -128;
     p.act_max = 127;
   }
-  return c.Store(c.s->ops[op], p);
-}
-Status PrepareRelu(LoadCtx& c, int op, fb::Table&) { return PrepareReluCommon(c, op, false); }
-Status PrepareRelu6(LoadCtx& c, int op, fb::Table&) { return PrepareReluCommon(c, op, true); }
-Status EvalRelu(const EngineState& s, const OpRec& r) {
-  return ReluS8(*s.Params<ReluParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), nullptr,
-                reinterpret_cast<int8_t*>(s.Out(r, 0)));
-}
-Status EvalRelu6(const EngineState& s, const OpRec& r) {
-  return Relu6S8(*s.Params<ReluParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), nullptr,
-                 reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  return c.Store(op, p);
 }
 
 // ---- CONCATENATION ----
@@ -1008,13 +970,14 @@ struct ConcatOp {
   int32_t axis_sizes[kMaxOpInputs];
 };
 Status PrepareConcat(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
+  const OpRec& r = c.s->ops[op];
   fb::Table o;
-  Status st = OptionsTable(c, op, kOptConcatenation, &o, &opt_table);
+  int act;
+  // ConcatenationOptions: axis 0, fused activation 1.
+  Status st = ActivationOptions(c, op, opt_table, kOptConcatenation, /*act_field=*/1, &o, &act);
   if (st != Status::kOk) return st;
   bool bad = false;
   int32_t axis = o.I32(0, 0, &bad);
-  const int act = o.U8(1, 0, &bad);
   if (bad) return Fail(c, op, "malformed options");
   if (act != 0) {
     *c.err << "CONCATENATION at operator " << op << ": fused activation is not supported";
@@ -1022,7 +985,7 @@ Status PrepareConcat(LoadCtx& c, int op, fb::Table& opt_table) {
   }
   TensorDesc out;
   if ((st = Output(c, op, 0, &out)) != Status::kOk) return st;
-  if (!IsQuantInt8(out)) return Fail(c, op, "needs int8 quantized tensors");
+  if (!IsQuantInt8(out)) return Fail(c, op, kNeedsInt8);
   if (axis < 0) axis += out.rank;
   if (axis < 0 || axis >= out.rank) return Fail(c, op, "axis out of range");
   if (r.n_in < 1 || r.n_in > kMaxOpInputs) return Fail(c, op, "too many inputs");
@@ -1037,7 +1000,7 @@ Status PrepareConcat(LoadCtx& c, int op, fb::Table& opt_table) {
   for (int i = 0; i < r.n_in; ++i) {
     TensorDesc in;
     if ((st = Input(c, op, i, &in)) != Status::kOk) return st;
-    if (!IsQuantInt8(in) || in.rank != out.rank || in.scale() != out.scale() || in.zero_point() != out.zero_point())
+    if (!IsQuantInt8(in) || in.rank != out.rank || !SameQuantization(in, out))
       return Fail(c, op, "inputs must be int8 with the output's quantization");
     for (int d = 0; d < out.rank; ++d)
       if (d != axis && in.dims[d] != out.dims[d]) return Fail(c, op, "input shapes do not match");
@@ -1045,26 +1008,22 @@ Status PrepareConcat(LoadCtx& c, int op, fb::Table& opt_table) {
     sum += in.dims[axis];
   }
   if (sum != k.p.out_axis) return Fail(c, op, "axis sizes do not add up");
-  return c.Store(r, k);
+  return c.Store(op, k);
 }
 Status EvalConcat(const EngineState& s, const OpRec& r) {
   const ConcatOp& k = *s.Params<ConcatOp>(r);
   const int8_t* inputs[kMaxOpInputs];
-  for (int i = 0; i < k.count; ++i) inputs[i] = reinterpret_cast<const int8_t*>(s.In(r, i));
-  return ConcatenationS8(k.p, k.count, inputs, k.axis_sizes, nullptr, reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  for (int i = 0; i < k.count; ++i) inputs[i] = s.InS8(r, i);
+  return ConcatenationS8(k.p, k.count, inputs, k.axis_sizes, nullptr, s.OutS8(r, 0));
 }
 
 // ---- MEAN ----
 Status PrepareMean(LoadCtx& c, int op, fb::Table& opt_table) {
-  OpRec& r = c.s->ops[op];
   fb::Table o;
   Status st = OptionsTable(c, op, kOptReducer, &o, &opt_table);
-  if (st != Status::kOk) return st;
   TensorDesc in, axes, out;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Input(c, op, 1, &axes)) != Status::kOk ||
-      (st = Output(c, op, 0, &out)) != Status::kOk)
+  if (st != Status::kOk || (st = Int8Operands(c, op, &in, &axes, &out, /*in1_int8=*/false)) != Status::kOk)
     return st;
-  if (!IsQuantInt8(in) || !IsQuantInt8(out)) return Fail(c, op, "needs int8 quantized tensors");
   if (axes.type != TensorType::kInt32 || !axes.is_const || axes.count > 8) return Fail(c, op, "axes must be constant int32");
   MeanParams p{};
   for (int i = 0; i < 5; ++i) p.in_dims[i] = 1;
@@ -1080,29 +1039,21 @@ Status PrepareMean(LoadCtx& c, int op, fb::Table& opt_table) {
     if (!p.reduce[i]) out_count *= static_cast<uint32_t>(p.in_dims[i]);
   if (out_count != out.count) return Fail(c, op, "output size does not match");
   p.output_zero_point = out.zero_point();
-  p.same_quantization = in.zero_point() == out.zero_point() && in.scale() == out.scale();
+  p.same_quantization = SameQuantization(in, out);
   p.scale = in.scale() / out.scale();
   p.bias = static_cast<float>(-in.zero_point()) * p.scale;
   if (!std::isfinite(p.scale) || !std::isfinite(p.bias) || std::fabs(p.scale) > 1e6f)
     return Fail(c, op, "scales out of the supported range");
-  r.scratch_bytes = static_cast<uint32_t>(MeanS8ScratchBytes(p));
-  return c.Store(r, p);
-}
-Status EvalMean(const EngineState& s, const OpRec& r) {
-  return MeanS8(*s.Params<MeanParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), s.Resolve(r.scratch),
-                reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  return c.Store(op, p, static_cast<uint32_t>(MeanS8ScratchBytes(p)));
 }
 
 // ---- PAD ----
 Status PreparePad(LoadCtx& c, int op, fb::Table&) {
-  OpRec& r = c.s->ops[op];
   TensorDesc in, pads, out;
-  Status st;
-  if ((st = Input(c, op, 0, &in)) != Status::kOk || (st = Input(c, op, 1, &pads)) != Status::kOk ||
-      (st = Output(c, op, 0, &out)) != Status::kOk)
-    return st;
-  if (!IsQuantInt8(in) || !IsQuantInt8(out) || in.rank != out.rank) return Fail(c, op, "needs int8 quantized tensors");
-  if (in.scale() != out.scale() || in.zero_point() != out.zero_point()) return Fail(c, op, "quantization differs");
+  const Status st = Int8Operands(c, op, &in, &pads, &out, /*in1_int8=*/false);
+  if (st != Status::kOk) return st;
+  if (in.rank != out.rank) return Fail(c, op, kNeedsInt8);
+  if (!SameQuantization(in, out)) return Fail(c, op, "quantization differs");
   if (pads.type != TensorType::kInt32 || !pads.is_const || pads.count != static_cast<uint32_t>(2 * in.rank))
     return Fail(c, op, "paddings must be constant int32 [rank, 2]");
   PadParams p{};
@@ -1117,11 +1068,7 @@ Status PreparePad(LoadCtx& c, int op, fb::Table&) {
       return Fail(c, op, "paddings do not match the output shape");
   }
   p.pad_value = out.zero_point();
-  return c.Store(r, p);
-}
-Status EvalPad(const EngineState& s, const OpRec& r) {
-  return PadS8(*s.Params<PadParams>(r), reinterpret_cast<const int8_t*>(s.In(r, 0)), nullptr,
-               reinterpret_cast<int8_t*>(s.Out(r, 0)));
+  return c.Store(op, p);
 }
 
 // ---- the op table: one line per operator ----
@@ -1135,29 +1082,32 @@ struct OpEntry {
   EvalFn eval_mve = nullptr;
   EvalFn For(KernelVariant v) const { return PickVariant(v, eval, eval_dsp, eval_mve); }
 };
+// (Template arguments inside HIL_IF_* are parenthesised: their commas would split the macro argument.)
 const OpEntry kOps[] = {
-    {kConv2d, Kind::kConv, PrepareConv, EvalConv, HIL_IF_DSP(EvalConvWith<Conv2dS8Dsp>),
-     HIL_IF_MVE(EvalConvWith<Conv2dS8Mve>)},
-    {kDepthwiseConv2d, Kind::kDepthwise, PrepareDepthwise, EvalDepthwise,
-     HIL_IF_DSP(EvalDepthwiseWith<DepthwiseConv2dS8Dsp>), HIL_IF_MVE(EvalDepthwiseWith<DepthwiseConv2dS8Mve>)},
-    {kFullyConnected, Kind::kFullyConnected, PrepareFullyConnected, EvalFullyConnected,
-     HIL_IF_DSP(EvalFullyConnectedWith<FullyConnectedS8Dsp>), HIL_IF_MVE(EvalFullyConnectedWith<FullyConnectedS8Mve>)},
-    {kAveragePool2d, Kind::kAvgPool, PreparePool, EvalAvgPool, HIL_IF_DSP(EvalAvgPoolWith<AveragePool2dS8Dsp>),
-     HIL_IF_MVE(EvalAvgPoolWith<AveragePool2dS8Mve>)},
-    {kMaxPool2d, Kind::kMaxPool, PreparePool, EvalMaxPool},
-    {kAdd, Kind::kAdd, PrepareAdd, EvalAdd, HIL_IF_DSP(EvalAddWith<AddS8Dsp>), HIL_IF_MVE(EvalAddWith<AddS8Mve>)},
-    {kMul, Kind::kMul, PrepareMul, EvalMul},
-    {kReshape, Kind::kReshape, PrepareReshape, EvalReshape},
-    {kSoftmax, Kind::kSoftmax, PrepareSoftmax, EvalSoftmax},
+    {kConv2d, Kind::kConv, PrepareConv, EvalPerChannel<Conv2dParams, Conv2dS8>,
+     HIL_IF_DSP((EvalPerChannel<Conv2dParams, Conv2dS8Dsp>)), HIL_IF_MVE((EvalPerChannel<Conv2dParams, Conv2dS8Mve>))},
+    {kDepthwiseConv2d, Kind::kDepthwise, PrepareDepthwise, EvalPerChannel<DepthwiseConv2dParams, DepthwiseConv2dS8>,
+     HIL_IF_DSP((EvalPerChannel<DepthwiseConv2dParams, DepthwiseConv2dS8Dsp>)),
+     HIL_IF_MVE((EvalPerChannel<DepthwiseConv2dParams, DepthwiseConv2dS8Mve>))},
+    {kFullyConnected, Kind::kFullyConnected, PrepareFullyConnected, EvalFullyConnected<FullyConnectedS8>,
+     HIL_IF_DSP(EvalFullyConnected<FullyConnectedS8Dsp>), HIL_IF_MVE(EvalFullyConnected<FullyConnectedS8Mve>)},
+    {kAveragePool2d, Kind::kAvgPool, PreparePool, EvalUnary<PoolParams, AveragePool2dS8>,
+     HIL_IF_DSP((EvalUnary<PoolParams, AveragePool2dS8Dsp>)), HIL_IF_MVE((EvalUnary<PoolParams, AveragePool2dS8Mve>))},
+    {kMaxPool2d, Kind::kMaxPool, PreparePool, EvalUnary<PoolParams, MaxPool2dS8>},
+    {kAdd, Kind::kAdd, PrepareAdd, EvalBinary<AddParams, AddS8>, HIL_IF_DSP((EvalBinary<AddParams, AddS8Dsp>)),
+     HIL_IF_MVE((EvalBinary<AddParams, AddS8Mve>))},
+    {kMul, Kind::kMul, PrepareMul, EvalBinary<MulParams, MulS8>},
+    {kReshape, Kind::kReshape, PrepareReshape, EvalUnary<ReshapeParams, ReshapeS8>},
+    {kSoftmax, Kind::kSoftmax, PrepareSoftmax, EvalUnary<SoftmaxParams, SoftmaxS8>},
     {kQuantize, Kind::kQuantize, PrepareQuantize, EvalQuantize},
     {kDequantize, Kind::kDequantize, PrepareDequantize, EvalDequantize},
-    {kLogistic, Kind::kLogistic, PrepareLogistic, EvalLogistic},
-    {kTanh, Kind::kTanh, PrepareTanh, EvalTanh},
+    {kLogistic, Kind::kLogistic, PrepareSigmoid, EvalUnary<SigmoidParams, LogisticS8>},
+    {kTanh, Kind::kTanh, PrepareSigmoid, EvalUnary<SigmoidParams, TanhS8>},
     {kConcatenation, Kind::kConcat, PrepareConcat, EvalConcat},
-    {kMean, Kind::kMean, PrepareMean, EvalMean},
-    {kPad, Kind::kPad, PreparePad, EvalPad},
-    {kRelu, Kind::kRelu, PrepareRelu, EvalRelu},
-    {kRelu6, Kind::kRelu6, PrepareRelu6, EvalRelu6},
+    {kMean, Kind::kMean, PrepareMean, EvalUnary<MeanParams, MeanS8>},
+    {kPad, Kind::kPad, PreparePad, EvalUnary<PadParams, PadS8>},
+    {kRelu, Kind::kRelu, PrepareRelu, EvalUnary<ReluParams, ReluS8>},
+    {kRelu6, Kind::kRelu6, PrepareRelu, EvalUnary<ReluParams, Relu6S8>},
 };
 const OpEntry* FindOp(uint16_t opcode) {
   for (const OpEntry& e : kOps)
