@@ -1,12 +1,14 @@
 // Ppk2Monitor against FakePpk2 on a pty: the exact command bytes, calibration, the energy of a
-// known trace with the GPIO on a logic-port bit, and the faults as clear errors within deadlines.
+// known trace with the GPIO on a logic-port bit, and the faults of its own (metadata, garbage
+// samples) as clear errors. The faults both instruments share (silence, stall, vanished port,
+// window left open, missing port, settings out of range) are in power_monitor_contract_test.cc.
 #include "hil/power/ppk2_monitor.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "hil/power/energy.h"
 #include "hil/power/testing/fake_ppk2.h"
+#include "testing/instrument_bench.h"
 
 namespace hil::power {
 namespace {
@@ -14,6 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::ExpectWindowEnergies;
 using testing::FakePpk2;
 using testing::Ppk2Word;
 
@@ -42,8 +45,10 @@ FakePpk2::Trace KnownTrace() {
 
 CaptureConfig Config() { return CaptureConfig{.voltage_v = 3.0, .sample_rate_hz = 100000, .gpio_channel = 0}; }
 
-Result<std::unique_ptr<Ppk2Monitor>> OpenFast(const FakePpk2& fake) {
-  return Ppk2Monitor::Open(fake.slave_path(), {.source_meter = true, .stall_timeout = 300ms});
+using Bench = testing::Bench<FakePpk2, Ppk2Monitor>;
+// The emulator playing `trace`, and the monitor on it with a 300 ms stall timeout.
+Bench Start(FakePpk2::Trace trace, FakePpk2::Faults faults = {}) {
+  return Bench::Start(std::move(trace), faults, {.source_meter = true, .stall_timeout = 300ms});
 }
 
 TEST(Ppk2Monitor, RegulatorBytesEncodeMillivolts) {
@@ -95,20 +100,14 @@ TEST(Ppk2Monitor, ParsesMetadataAndNamesWhatIsMissing) {
 }
 
 TEST(Ppk2Monitor, SendsTheCommandBytesAndMeasuresTheKnownTrace) {
-  auto fake = FakePpk2::Start(KnownTrace());
-  ASSERT_TRUE(fake) << fake.error().message;
-  auto m = OpenFast(**fake);
-  ASSERT_TRUE(m) << m.error().message;
-  EXPECT_EQ((*m)->Describe(), "ppk2:tty:" + (*fake)->slave_path() + "@115200");
-  auto cfg = (*m)->Configure(Config(), Deadline::After(2s));
-  ASSERT_TRUE(cfg) << cfg.error().message;
-  ASSERT_TRUE((*m)->Arm(Deadline::After(2s)));
-  ASSERT_TRUE((*fake)->WaitPlayed(5s));
-  auto c = (*m)->Collect(Deadline::After(2s));
+  auto b = Start(KnownTrace());
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b.monitor->Describe(), "ppk2:tty:" + b.fake->slave_path() + "@115200");
+  auto c = b.PlayAndCollect(Config());
   ASSERT_TRUE(c) << c.error().message;
   // GetMetadata; SetPowerMode source meter; RegulatorSet 3000 mV; DeviceRunningSet on;
   // AverageStart; AverageStop.
-  EXPECT_THAT((*fake)->commands(),
+  EXPECT_THAT(b.fake->commands(),
               ElementsAre(Bytes{0x19}, Bytes{0x11, 2}, Bytes{0x0D, 11, 184}, Bytes{0x0C, 1}, Bytes{0x06}, Bytes{0x07}));
 
   EXPECT_EQ(c->source, "energy:ppk2");
@@ -118,85 +117,31 @@ TEST(Ppk2Monitor, SendsTheCommandBytesAndMeasuresTheKnownTrace) {
   EXPECT_DOUBLE_EQ(c->samples[0].current_ua, 50.0);
   EXPECT_DOUBLE_EQ(c->samples[100].current_ua, 1000.0);
   EXPECT_DOUBLE_EQ(c->samples[450].current_ua, 2000.0);
-  ASSERT_EQ(c->windows.size(), 2u);
-  EXPECT_EQ(c->windows[0].start_ns, 1000 * kUs);
-  EXPECT_EQ(c->windows[0].end_ns, 4000 * kUs);
-  EXPECT_EQ(c->windows[1].start_ns, 4500 * kUs);
-  EXPECT_EQ(c->windows[1].end_ns, 6500 * kUs);
-
   // Window 1: 1000 uA x 3 V x 3 ms = 9 uJ over 3 inferences = 3 uJ each.
   // Window 2: 2000 uA x 3 V x 2 ms = 12 uJ over 4 inferences = 3 uJ each. Overall 21 / 7 = 3 uJ.
-  c->windows[0].inferences = 3;
-  c->windows[1].inferences = 4;
-  auto e = IntegrateWindows(*c, c->windows);
-  ASSERT_TRUE(e) << e.error().message;
-  EXPECT_DOUBLE_EQ((*e)[0].energy_uj, 9.0);
-  EXPECT_DOUBLE_EQ((*e)[0].energy_per_inference_uj, 3.0);
-  EXPECT_DOUBLE_EQ((*e)[1].energy_uj, 12.0);
-  EXPECT_DOUBLE_EQ((*e)[1].energy_per_inference_uj, 3.0);
-  EXPECT_DOUBLE_EQ(*EnergyPerInferenceUj(*c, c->windows), 3.0);
+  ExpectWindowEnergies(*c, {{1000 * kUs, 4000 * kUs, 3, 9.0}, {4500 * kUs, 6500 * kUs, 4, 12.0}});
 }
 
 TEST(Ppk2Monitor, TheGpioChannelIsSelectable) {
   // D3 is high on every other sample of window 2: its falling edges at samples 452, 454, ... 650 pair
   // up into 50 windows of two samples.
-  auto fake = FakePpk2::Start(KnownTrace());
-  ASSERT_TRUE(fake);
-  auto m = OpenFast(**fake);
-  ASSERT_TRUE(m);
+  auto b = Start(KnownTrace());
+  ASSERT_TRUE(b);
   auto cfg = Config();
   cfg.gpio_channel = 3;
-  ASSERT_TRUE((*m)->Configure(cfg, Deadline::After(2s)));
-  ASSERT_TRUE((*m)->Arm(Deadline::After(2s)));
-  ASSERT_TRUE((*fake)->WaitPlayed(5s));
-  auto c = (*m)->Collect(Deadline::After(2s));
+  auto c = b.PlayAndCollect(cfg);
   ASSERT_TRUE(c) << c.error().message;
   ASSERT_EQ(c->windows.size(), 50u);
   EXPECT_EQ(c->windows[0].start_ns, 4520 * kUs);
   EXPECT_EQ(c->windows[0].end_ns, 4540 * kUs);
 }
 
-TEST(Ppk2Monitor, RefusesSettingsItCannotTake) {
-  auto fake = FakePpk2::Start(KnownTrace());
-  ASSERT_TRUE(fake);
-  auto m = OpenFast(**fake);
-  ASSERT_TRUE(m);
-  auto r = (*m)->Configure({.voltage_v = 5.5, .sample_rate_hz = 100000}, Deadline::After(1s));
-  ASSERT_FALSE(r);
-  EXPECT_THAT(r.error().message, HasSubstr("0.8..5 V"));
-  r = (*m)->Configure({.voltage_v = 3.0, .sample_rate_hz = 1000}, Deadline::After(1s));
-  ASSERT_FALSE(r);
-  EXPECT_THAT(r.error().message, HasSubstr("100000 Hz only"));
-  r = (*m)->Configure({.voltage_v = 3.0, .sample_rate_hz = 100000, .gpio_channel = 8}, Deadline::After(1s));
-  ASSERT_FALSE(r);
-  EXPECT_THAT(r.error().message, HasSubstr("D0..D7"));
-  EXPECT_TRUE((*fake)->commands().empty());
-}
-
-TEST(Ppk2Monitor, NoMetadataIsATimeoutNamingThePort) {
-  FakePpk2::Faults f;
-  f.mute = true;
-  auto fake = FakePpk2::Start(KnownTrace(), f);
-  ASSERT_TRUE(fake);
-  auto m = OpenFast(**fake);
-  ASSERT_TRUE(m);
-  const auto t0 = std::chrono::steady_clock::now();
-  auto r = (*m)->Configure(Config(), Deadline::After(300ms));
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, Status::kTimeout);
-  EXPECT_THAT(r.error().message, HasSubstr("ppk2 on tty:" + (*fake)->slave_path()));
-  EXPECT_THAT(r.error().message, HasSubstr("no metadata ending in 'END'"));
-}
-
 TEST(Ppk2Monitor, MalformedMetadataIsABadFrame) {
   auto t = KnownTrace();
   t.metadata = "R0: 1\nGS0: x\nEND\n";
-  auto fake = FakePpk2::Start(t);
-  ASSERT_TRUE(fake);
-  auto m = OpenFast(**fake);
-  ASSERT_TRUE(m);
-  auto r = (*m)->Configure(Config(), Deadline::After(1s));
+  auto b = Start(t);
+  ASSERT_TRUE(b);
+  auto r = b.monitor->Configure(Config(), Deadline::After(1s));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Status::kBadFrame);
   EXPECT_THAT(r.error().message, HasSubstr("GS0 is not a number"));
@@ -205,72 +150,12 @@ TEST(Ppk2Monitor, MalformedMetadataIsABadFrame) {
 TEST(Ppk2Monitor, GarbageSamplesAreABadFrameNamingTheSample) {
   auto t = KnownTrace();
   t.words[123] = 0xDEADBEEF;  // range field 7
-  auto fake = FakePpk2::Start(t);
-  ASSERT_TRUE(fake);
-  auto m = OpenFast(**fake);
-  ASSERT_TRUE(m);
-  ASSERT_TRUE((*m)->Configure(Config(), Deadline::After(2s)));
-  ASSERT_TRUE((*m)->Arm(Deadline::After(2s)));
-  ASSERT_TRUE((*fake)->WaitPlayed(5s));
-  auto c = (*m)->Collect(Deadline::After(2s));
+  auto b = Start(t);
+  ASSERT_TRUE(b);
+  auto c = b.PlayAndCollect(Config());
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, Status::kBadFrame);
   EXPECT_THAT(c.error().message, HasSubstr("sample 123: sample 0xdeadbeef: measurement range 6"));
-}
-
-TEST(Ppk2Monitor, StreamStoppingMidCaptureIsATimeoutNamingDeviceAndPort) {
-  FakePpk2::Faults f;
-  f.stall_after_samples = 250;
-  auto fake = FakePpk2::Start(KnownTrace(), f);
-  ASSERT_TRUE(fake);
-  auto m = OpenFast(**fake);
-  ASSERT_TRUE(m);
-  ASSERT_TRUE((*m)->Configure(Config(), Deadline::After(2s)));
-  ASSERT_TRUE((*m)->Arm(Deadline::After(2s)));
-  ASSERT_TRUE((*fake)->WaitPlayed(5s));
-  std::this_thread::sleep_for(500ms);
-  const auto t0 = std::chrono::steady_clock::now();
-  auto c = (*m)->Collect(Deadline::After(2s));
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
-  ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, Status::kTimeout);
-  EXPECT_THAT(c.error().message, HasSubstr("ppk2 on tty:" + (*fake)->slave_path()));
-  EXPECT_THAT(c.error().message, HasSubstr("no data for 300 ms while capturing (after 250 samples)"));
-}
-
-TEST(Ppk2Monitor, APortThatVanishesIsABadStateNamingThePort) {
-  FakePpk2::Faults f;
-  f.close_after_samples = 200;
-  auto fake = FakePpk2::Start(KnownTrace(), f);
-  ASSERT_TRUE(fake);
-  auto m = OpenFast(**fake);
-  ASSERT_TRUE(m);
-  ASSERT_TRUE((*m)->Configure(Config(), Deadline::After(2s)));
-  ASSERT_TRUE((*m)->Arm(Deadline::After(2s)));
-  ASSERT_TRUE((*fake)->WaitPlayed(5s));
-  const auto t0 = std::chrono::steady_clock::now();
-  auto c = (*m)->Collect(Deadline::After(2s));
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
-  ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, Status::kBadState) << c.error().message;
-  EXPECT_THAT(c.error().message, HasSubstr("ppk2 on tty:" + (*fake)->slave_path()));  EXPECT_THAT(c.error().message, HasSubstr("the port went away during capture"));
-}
-
-TEST(Ppk2Monitor, AWindowOpenAtTheEndIsAnError) {
-  auto t = KnownTrace();
-  t.words.resize(300);  // ends inside window 1: no closing mark
-  t.idle_word = Ppk2Word(1000, 0, 0x01);
-  auto fake = FakePpk2::Start(t);
-  ASSERT_TRUE(fake);
-  auto m = OpenFast(**fake);
-  ASSERT_TRUE(m);
-  ASSERT_TRUE((*m)->Configure(Config(), Deadline::After(2s)));
-  ASSERT_TRUE((*m)->Arm(Deadline::After(2s)));
-  ASSERT_TRUE((*fake)->WaitPlayed(5s));
-  auto c = (*m)->Collect(Deadline::After(2s));
-  ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, Status::kBadState);
-  EXPECT_THAT(c.error().message, HasSubstr("(D0) window opened at 1000000 ns never closed"));
 }
 
 }  // namespace

@@ -28,9 +28,74 @@ Result<void> GpioFifo::Open(const std::string& path) {
 
 long GpioFifo::Read(char* buffer, size_t size) { return fd_ < 0 ? -1 : static_cast<long>(read(fd_, buffer, size)); }
 
+void LiveStream::Start() {
+  DrainGpio();
+  streaming_ = true;
+  in_window_ = false;
+  paced_from_ = std::chrono::steady_clock::now();
+  paced_ = 0;
+  Append(gpio_.high());
+}
+
+void LiveStream::Stop() {
+  if (!streaming_) return;
+  DrainGpio();
+  Append(gpio_.high());
+  streaming_ = false;
+}
+
+size_t LiveStream::Produce() {
+  size_t added = DrainGpio();
+  if (!streaming_) return added;
+  const auto elapsed_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - paced_from_).count();
+  if (paced_ < static_cast<uint64_t>(elapsed_us) * static_cast<uint64_t>(options_.samples_per_ms) / 1000) {
+    ++paced_;
+    added += Append(gpio_.high());
+  }
+  return added;
+}
+
+LiveStream::Stats LiveStream::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+size_t LiveStream::DrainGpio() {
+  size_t added = 0;
+  gpio_.Drain([&] {
+    if (!streaming_) return;
+    if (options_.shows_level && !last_high_) added += Append(true);  // the pin went high again since
+    if (append_fall_) append_fall_();
+    in_window_ = !in_window_;
+    if (in_window_) {
+      std::lock_guard lock(mu_);
+      ++stats_.windows;
+    }
+    added += Append(false);
+  });
+  if (options_.shows_level && streaming_ && gpio_.high() && !last_high_) added += Append(true);
+  return added;
+}
+
+size_t LiveStream::Append(bool high) {
+  last_high_ = high;
+  append_sample_(in_window_, high);
+  std::lock_guard lock(mu_);
+  ++stats_.samples;
+  if (in_window_) ++stats_.window_samples;
+  return 1;
+}
+
 FakeDevice::~FakeDevice() = default;
 
-void FakeDevice::Start() { thread_ = std::thread([this] { Loop(); }); }
+Result<void> FakeDevice::Start() {
+  if (live_) {
+    if (auto r = live_->Open(); !r) return r;
+  }
+  thread_ = std::thread([this] { Loop(); });
+  return {};
+}
 
 void FakeDevice::Stop() {
   stop_ = true;
@@ -102,7 +167,8 @@ void FakeDevice::Loop() {
       MarkPlayed();
       return;
     }
-    if (samples_written_ >= trace_size() || (stalled_ && out_.empty())) MarkPlayed();
+    // A live stream has no end to play.
+    if ((!live_ && samples_written_ >= trace_size()) || (stalled_ && out_.empty())) MarkPlayed();
   }
 }
 

@@ -4,44 +4,28 @@
 
 namespace hil::power::testing {
 
+FakeLpm01a::FakeLpm01a(PtyPair pty, Trace trace, Faults faults)
+    : FakeDevice(std::move(pty), faults), trace_(std::move(trace)), faults_(std::move(faults)) {
+  if (!trace_.live) return;
+  // The event's time is that of the value after it: each edge gets one at its new state.
+  EnableLive({.gpio_fifo = trace_.live->gpio_fifo, .samples_per_ms = trace_.live->values_per_ms},
+             [this](bool in_window, bool) {
+               out_ += (in_window ? trace_.live->window_value : trace_.live->idle_value) + "\r\n";
+             },
+             [this] { out_ += "event " + std::to_string(++event_count_) + " fal\r\n"; });
+}
+
 Result<std::unique_ptr<FakeLpm01a>> FakeLpm01a::Start(Trace trace, Faults faults) {
   auto pty = PtyPair::Open();
   if (!pty) return std::unexpected(pty.error());
   std::unique_ptr<FakeLpm01a> fake(new FakeLpm01a(std::move(*pty), std::move(trace), std::move(faults)));
-  if (fake->trace_.live) {
-    if (auto r = fake->gpio_.Open(fake->trace_.live->gpio_fifo); !r) return std::unexpected(r.error());
-  }
-  fake->FakeDevice::Start();
+  if (auto r = fake->FakeDevice::Start(); !r) return std::unexpected(r.error());
   return fake;
 }
 
 FakeLpm01a::LiveStats FakeLpm01a::live_stats() const {
-  std::lock_guard lock(mu_);
-  return live_stats_;
-}
-
-size_t FakeLpm01a::EmitLiveValue() {
-  out_ += (in_window_ ? trace_.live->window_value : trace_.live->idle_value) + "\r\n";
-  std::lock_guard lock(mu_);
-  ++live_stats_.values;
-  if (in_window_) ++live_stats_.window_values;
-  return 1;
-}
-
-size_t FakeLpm01a::DrainGpio() {
-  size_t added = 0;
-  gpio_.Drain([&] {
-    if (!streaming_) return;
-    // The event's time is that of the value after it: each edge gets one at its new state.
-    out_ += "event " + std::to_string(++event_count_) + " fal\r\n";
-    in_window_ = !in_window_;
-    if (in_window_) {
-      std::lock_guard lock(mu_);
-      ++live_stats_.windows;
-    }
-    added += EmitLiveValue();
-  });
-  return added;
+  const auto s = live() ? live()->stats() : LiveStream::Stats{};
+  return {.values = s.samples, .window_values = s.window_samples, .windows = s.windows};
 }
 
 std::vector<std::string> FakeLpm01a::commands() const {
@@ -66,12 +50,8 @@ void FakeLpm01a::OnInput(std::string_view bytes) {
       continue;
     }
     if (command == "stop") {
-      // Whatever of the trace is left goes out first, as the instrument's buffer would. Live: the
-      // marks the agent made before the host asked to stop are in the FIFO by now.
-      if (streaming_ && trace_.live) {
-        DrainGpio();
-        EmitLiveValue();
-      }
+      // Whatever of the trace is left goes out first, as the instrument's buffer would.
+      if (live()) live()->Stop();
       if (streaming_) EmitUpTo(trace_.values.size());
       streaming_ = false;
       out_ += "PowerShield > ack stop\r\n";
@@ -80,15 +60,10 @@ void FakeLpm01a::OnInput(std::string_view bytes) {
     }
     out_ += "PowerShield > ack " + command + "\r\n";
     if (command == "start") {
-      if (trace_.live) DrainGpio();  // marks from before the start are not part of the capture
       streaming_ = true;
       next_ = 0;
-      last_idle_ = paced_from_ = std::chrono::steady_clock::now();
-      paced_ = 0;
-      if (trace_.live) {
-        in_window_ = false;
-        EmitLiveValue();
-      }
+      last_idle_ = std::chrono::steady_clock::now();
+      if (live()) live()->Start();
     }
   }
 }
@@ -109,17 +84,7 @@ void FakeLpm01a::EmitUpTo(size_t end) {
 }
 
 size_t FakeLpm01a::Produce() {
-  if (trace_.live) {
-    size_t added = DrainGpio();
-    if (!streaming_) return added;
-    const auto elapsed_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - paced_from_).count();
-    if (paced_ < static_cast<uint64_t>(elapsed_us) * static_cast<uint64_t>(trace_.live->values_per_ms) / 1000) {
-      ++paced_;
-      added += EmitLiveValue();
-    }
-    return added;
-  }
+  if (live()) return live()->Produce();
   if (!streaming_) return 0;
   if (next_ < trace_.values.size()) {
     EmitUpTo(next_ + 1);

@@ -1,12 +1,5 @@
 #include "hil/power/testing/fake_ppk2.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 namespace hil::power::testing {
 namespace {
 
@@ -34,52 +27,25 @@ std::string FakePpk2::SimpleMetadata() {
          "HW: 9173\nmode: 2\nIA: 56\nEND\n";
 }
 
+FakePpk2::FakePpk2(PtyPair pty, Trace trace, Faults faults) : FakeDevice(std::move(pty), faults), trace_(std::move(trace)) {
+  if (!trace_.live) return;
+  EnableLive({.gpio_fifo = trace_.live->gpio_fifo, .samples_per_ms = trace_.live->samples_per_ms, .shows_level = true},
+             [this](bool in_window, bool high) {
+               const Live& spec = *trace_.live;
+               Append(Ppk2Word(in_window ? spec.window_adc : spec.idle_adc, 0,
+                               high ? static_cast<uint8_t>(1u << spec.gpio_bit) : 0));
+             });
+}
+
 Result<std::unique_ptr<FakePpk2>> FakePpk2::Start(Trace trace, Faults faults) {
   auto pty = PtyPair::Open();
   if (!pty) return std::unexpected(pty.error());
   std::unique_ptr<FakePpk2> fake(new FakePpk2(std::move(*pty), std::move(trace), faults));
-  if (fake->trace_.live) {
-    if (auto r = fake->gpio_.Open(fake->trace_.live->gpio_fifo); !r) return std::unexpected(r.error());
-  }
-  fake->FakeDevice::Start();
+  if (auto r = fake->FakeDevice::Start(); !r) return std::unexpected(r.error());
   return fake;
 }
 
-FakePpk2::LiveStats FakePpk2::live_stats() const {
-  std::lock_guard lock(mu_);
-  return live_stats_;
-}
-
-size_t FakePpk2::DrainGpio() {
-  if (!gpio_.is_open()) return 0;
-  size_t added = 0;
-  // Every level the pin took gets a sample of its own, so a pulse shorter than the pace still shows
-  // as a falling edge, and two pulses in a row as two.
-  gpio_.Drain([&] {
-    if (!streaming_) return;  // the capture starts outside any window
-    if (!last_high_) added += AppendLiveAt(true);  // the pin went high again since the last sample
-    in_window_ = !in_window_;
-    if (in_window_) {
-      std::lock_guard lock(mu_);
-      ++live_stats_.windows;
-    }
-    added += AppendLiveAt(false);
-  });
-  if (streaming_ && gpio_.high() && !last_high_) added += AppendLiveAt(true);
-  return added;
-}
-
-size_t FakePpk2::AppendLive() { return AppendLiveAt(gpio_.high()); }
-
-size_t FakePpk2::AppendLiveAt(bool high) {
-  const Live& live = *trace_.live;
-  last_high_ = high;
-  Append(Ppk2Word(in_window_ ? live.window_adc : live.idle_adc, 0, high ? static_cast<uint8_t>(1u << live.gpio_bit) : 0));
-  std::lock_guard lock(mu_);
-  ++live_stats_.samples;
-  if (in_window_) ++live_stats_.window_samples;
-  return 1;
-}
+FakePpk2::LiveStats FakePpk2::live_stats() const { return live() ? live()->stats() : LiveStats{}; }
 
 std::vector<std::vector<uint8_t>> FakePpk2::commands() const {
   std::lock_guard lock(mu_);
@@ -101,23 +67,14 @@ void FakePpk2::OnInput(std::string_view bytes) {
     switch (opcode) {
       case 0x19: out_ += trace_.metadata; break;
       case 0x06:
-        DrainGpio();  // edges from before the start are not part of the capture
         streaming_ = true;
         next_ = 0;
-        last_idle_ = paced_from_ = std::chrono::steady_clock::now();
-        paced_samples_ = 0;
-        if (trace_.live) {
-          in_window_ = false;
-          AppendLive();  // the instrument samples from the moment it starts
-        }
+        last_idle_ = std::chrono::steady_clock::now();
+        if (live()) live()->Start();
         break;
       case 0x07:
-        // Samples already taken still go out, then nothing. Live: the edges the agent wrote before
-        // the host asked to stop are in the FIFO by now.
-        if (streaming_ && trace_.live) {
-          DrainGpio();
-          AppendLive();
-        }
+        // Samples already taken still go out, then nothing.
+        if (live()) live()->Stop();
         while (streaming_ && next_ < trace_.words.size()) Append(trace_.words[next_++]);
         streaming_ = false;
         break;
@@ -133,17 +90,7 @@ void FakePpk2::Append(uint32_t w) {
 }
 
 size_t FakePpk2::Produce() {
-  if (trace_.live) {
-    size_t added = DrainGpio();
-    if (!streaming_) return added;
-    const auto due = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - paced_from_).count()) *
-                     static_cast<uint64_t>(trace_.live->samples_per_ms) / 1000;
-    if (paced_samples_ < due) {
-      ++paced_samples_;
-      added += AppendLive();
-    }
-    return added;
-  }
+  if (live()) return live()->Produce();
   if (!streaming_) return 0;
   if (next_ < trace_.words.size()) {
     Append(trace_.words[next_++]);

@@ -3,10 +3,11 @@
 // timestamp GPIO and periodic "TimeStamp:" lines, then the last value as an idle tail until
 // "stop", which it answers with "Acquisition completed".
 //
-// Live mode (Trace::live): the D7 events follow a board's timestamp GPIO as the POSIX agent writes it
-// to a FIFO (GpioFifo): each falling edge becomes an "event <n> fal" line followed by a value, and
-// the current is one value from a window's opening edge to its closing edge and another outside.
-// Values go out at a steady pace; live_stats() says how many fell inside windows.
+// Live mode (Trace::live; LiveStream in fake_device.h): the D7 events follow a board's timestamp
+// GPIO as the POSIX agent writes it to a FIFO: each falling edge becomes an "event <n> fal" line
+// followed by a value, window_value from a window's opening edge to its closing edge and idle_value
+// outside, values_per_ms of them a millisecond of wall time. live_stats() says how many fell inside
+// windows.
 #pragma once
 
 #include <memory>
@@ -56,14 +57,11 @@ class FakeLpm01a final : public FakeDevice {
   LiveStats live_stats() const;
 
  private:
-  FakeLpm01a(PtyPair pty, Trace trace, Faults faults)
-      : FakeDevice(std::move(pty), faults), trace_(std::move(trace)), faults_(std::move(faults)) {}
+  FakeLpm01a(PtyPair pty, Trace trace, Faults faults);
   void OnInput(std::string_view bytes) override;
   size_t Produce() override;
-  size_t trace_size() const override { return trace_.live ? SIZE_MAX : trace_.values.size(); }
+  size_t trace_size() const override { return trace_.values.size(); }
   void EmitUpTo(size_t end);
-  size_t DrainGpio();
-  size_t EmitLiveValue();
 
   Trace trace_;
   Faults faults_;
@@ -74,11 +72,6 @@ class FakeLpm01a final : public FakeDevice {
   size_t next_ = 0;
   int event_count_ = 0;
   std::chrono::steady_clock::time_point last_idle_;
-  GpioFifo gpio_;
-  bool in_window_ = false;
-  std::chrono::steady_clock::time_point paced_from_;
-  uint64_t paced_ = 0;
-  LiveStats live_stats_;
 };
 
 }  // namespace hil::power::testing

@@ -2,13 +2,13 @@
 // binary commands, and between AverageStart and AverageStop streams a known trace of 4-byte
 // little-endian sample words, then an idle word until AverageStop.
 //
-// Live mode (Trace::live): instead of a fixed trace, the logic port follows a board's timestamp GPIO
-// as the POSIX agent writes it to a FIFO (its levels: '0' low, '1' high; the pin idles high and each
-// mark is a low pulse; hil-agent-posix --timestamp-gpio). Each falling edge opens or closes a window,
-// and the current is one value inside windows and another outside. Samples go out at a steady pace
-// (not 100 kHz of wall time: the monitor's clock is the sample count), and every level change yields
-// at least one sample of that level, so no pulse is too short to be seen. live_stats() says what was
-// played, from which the exact energy of every window follows.
+// Live mode (Trace::live; LiveStream in fake_device.h): instead of a fixed trace, logic-port bit
+// gpio_bit follows a board's timestamp GPIO as the POSIX agent writes it to a FIFO (the pin idles
+// high and each mark is a low pulse; hil-agent-posix --timestamp-gpio). Each falling edge opens or
+// closes a window; the current is window_adc inside windows and idle_adc outside (range 0), at
+// samples_per_ms samples a millisecond of wall time (not 100 kHz: the monitor's clock is the sample
+// count). Every level change yields at least one sample of that level, so no pulse is too short to
+// be seen. live_stats() says what was played, from which the exact energy of every window follows.
 #pragma once
 
 #include <cstdint>
@@ -43,11 +43,7 @@ class FakePpk2 final : public FakeDevice {
     std::optional<Live> live;
   };
   // What live mode streamed while capturing (between AverageStart and AverageStop).
-  struct LiveStats {
-    uint64_t samples = 0;         // every sample streamed
-    uint64_t window_samples = 0;  // samples inside a window (from a window's opening edge on)
-    uint64_t windows = 0;         // windows opened while streaming
-  };
+  using LiveStats = LiveStream::Stats;
   using Faults = DeviceFaults;
 
   // Metadata text for calibration where range 0 reads 1 uA per ADC count and range 1 10 uA per
@@ -64,15 +60,11 @@ class FakePpk2 final : public FakeDevice {
   LiveStats live_stats() const;
 
  private:
-  FakePpk2(PtyPair pty, Trace trace, Faults faults) : FakeDevice(std::move(pty), faults), trace_(std::move(trace)) {}
+  FakePpk2(PtyPair pty, Trace trace, Faults faults);
   void OnInput(std::string_view bytes) override;
   size_t Produce() override;
-  size_t trace_size() const override { return trace_.live ? SIZE_MAX : trace_.words.size(); }
+  size_t trace_size() const override { return trace_.words.size(); }
   void Append(uint32_t word);
-  // Live mode: applies the edges waiting in the FIFO; while streaming each edge adds one sample.
-  size_t DrainGpio();
-  size_t AppendLive();
-  size_t AppendLiveAt(bool high);
 
   Trace trace_;
   std::string in_;
@@ -81,12 +73,6 @@ class FakePpk2 final : public FakeDevice {
   bool streaming_ = false;
   size_t next_ = 0;
   std::chrono::steady_clock::time_point last_idle_;
-  GpioFifo gpio_;
-  bool in_window_ = false;
-  bool last_high_ = true;  // the level of the last sample streamed
-  std::chrono::steady_clock::time_point paced_from_;
-  uint64_t paced_samples_ = 0;
-  LiveStats live_stats_;
 };
 
 }  // namespace hil::power::testing
