@@ -1053,8 +1053,8 @@ TEST_F(HilCli, MlperfTinyFirmwareUnderQemuAgainstOurAgentOnTheSameChip) {
 }
 
 // MLPerf Tiny's energy setup, emulated end to end: energy-mode DUT firmware (no m-lap-us; th_timestamp
-// pulses the GPIO) reached through an interface board (EEMBC IO manager emulator, `dut` passthrough)
-// and powered by an LPM01A whose D7 events follow the DUT's pulses. The latency is the monitor's
+// pulses the GPIO) reached through an interface board (EEMBC IO manager emulator, `dut` passthrough,
+// the DUT's side paced at 9600 baud) and powered by an LPM01A whose D7 events follow the DUT's pulses. The latency is the monitor's
 // window per infer over its runs; energy per inference = V x I x (window values x 1 ms) / inferences.
 TEST_F(HilCli, MlperfTinyEnergyModeThroughAnInterfaceBoardAndAnLpm01a) {
   using hil::power::testing::FakeIoManager;
@@ -1065,6 +1065,7 @@ TEST_F(HilCli, MlperfTinyEnergyModeThroughAnInterfaceBoardAndAnLpm01a) {
   ASSERT_TRUE(monitor) << monitor.error().message;
   hil::power::testing::IoManagerOptions io_options;
   io_options.dut_path = (dir_ / "dut-uart").string();
+  io_options.pace_dut = true;  // the DUT's UART at 9600 baud, as in MLPerf Tiny's energy setup
   auto io = FakeIoManager::Start(io_options);
   ASSERT_TRUE(io) << io.error().message;
   const auto suite = Write("energy.yaml", "name: energy\nmodels:\n  - {generate: kws, seed: 1}\ninputs: {random: {seed: 4, count: 2}}\n"
