@@ -18,13 +18,13 @@ Status DepthwiseConv2dS8(const DepthwiseConv2dParams& p, const QuantParams& q, c
                          const int8_t* filter, const int32_t* bias, void* scratch, int8_t* output);
 
 // Cortex-M DSP-extension variant (depthwise_conv2d_s8_dsp.cc), defined only when __ARM_FEATURE_DSP:
-// the same contract and byte-identical outputs; no scratch. Depth multipliers other than 1 go to
-// DepthwiseConv2dS8.
+// the same contract and byte-identical outputs, every depth multiplier; no scratch.
 size_t DepthwiseConv2dS8DspScratchBytes(const DepthwiseConv2dParams& p);
 Status DepthwiseConv2dS8Dsp(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
                             const int8_t* filter, const int32_t* bias, void* scratch, int8_t* output);
 
-// Helium/MVE variant (depthwise_conv2d_s8_mve.cc), defined only when __ARM_FEATURE_MVE; no scratch.
+// Helium/MVE variant (depthwise_conv2d_s8_mve.cc), defined only when __ARM_FEATURE_MVE: the same
+// contract and byte-identical outputs, every depth multiplier; no scratch.
 size_t DepthwiseConv2dS8MveScratchBytes(const DepthwiseConv2dParams& p);
 Status DepthwiseConv2dS8Mve(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
                             const int8_t* filter, const int32_t* bias, void* scratch, int8_t* output);

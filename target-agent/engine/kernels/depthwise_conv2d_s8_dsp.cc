@@ -1,7 +1,9 @@
-// DEPTHWISE_CONV_2D with the Cortex-M DSP extension, for depth multiplier 1: four channels at a time
+// DEPTHWISE_CONV_2D with the Cortex-M DSP extension. Depth multiplier 1: four channels at a time
 // held in registers across the window, SXTB16/SXTAB16 to widen (offset added) and SMLABB/SMLATT to
-// accumulate. Requantisation: the portable kernel's results (MultiplyByQuantizedMultiplierFast).
-// Other depth multipliers take the portable kernel.
+// accumulate. Other depth multipliers: four consecutive output channels at a time (their filter bytes
+// are one word), each lane's input value loaded by byte (one load per input channel the four share)
+// and multiplied with SMLABB/SMLATB. Requantization: the portable kernel's results
+// (MultiplyByQuantizedMultiplierFast).
 #include "kernels/depthwise_conv2d_s8.h"
 
 #if defined(__ARM_FEATURE_DSP)
@@ -19,13 +21,122 @@ inline int8_t Requantize(const DepthwiseConv2dParams& p, const QuantParams& q, c
   v = WrapAdd(v, p.output_offset);
   return static_cast<int8_t>(Clamp(v, p.act_min, p.act_max));
 }
+
+// How the four output channels of a block share input channels: kAny (any multiplier, one load per
+// lane), kPairs (multiplier 2: lanes 0-1 and 2-3 share one), kQuads (a multiple of 4: all four share one).
+enum class Lanes { kAny, kPairs, kQuads };
+
+// The window sums of output channels [oc, oc + 4) of one pixel. `in` points at channel 0 of the
+// window's first (fy0, fx0) input pixel, `f` at the filter's (fy0, fx0) tap; both advance by tap.
+template <Lanes kLanes>
+inline void MultiplierBlock(const DepthwiseConv2dParams& p, const int8_t* in, const int8_t* f, int32_t oc,
+                            int32_t taps_h, int32_t taps_w, uint32_t acc[4]) {
+  const int32_t dm = p.depth_multiplier;
+  const int32_t i0 = oc / dm, i1 = (oc + 1) / dm, i2 = (oc + 2) / dm, i3 = (oc + 3) / dm;
+  const int32_t off = p.input_offset;
+  const size_t in_step_x = static_cast<size_t>(p.dilation_w) * p.in_c;
+  const size_t in_step_y = static_cast<size_t>(p.dilation_h) * p.in_w * p.in_c;
+  const size_t f_step_x = static_cast<size_t>(p.out_c);
+  const size_t f_step_y = static_cast<size_t>(p.filter_w) * p.out_c;
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  f += oc;
+  for (int32_t fy = 0; fy < taps_h; ++fy, in += in_step_y, f += f_step_y) {
+    const int8_t* x = in;
+    const int8_t* w = f;
+    for (int32_t fx = 0; fx < taps_w; ++fx, x += in_step_x, w += f_step_x) {
+      const int32_t wf = dsp::Load32(w);
+      const int32_t f02 = __sxtb16(wf);
+      const int32_t f13 = dsp::Sxtb16Ror8(wf);
+      if constexpr (kLanes == Lanes::kQuads) {
+        const int32_t x0 = x[i0] + off;
+        a0 = __smlabb(f02, x0, a0);
+        a2 = __smlatb(f02, x0, a2);
+        a1 = __smlabb(f13, x0, a1);
+        a3 = __smlatb(f13, x0, a3);
+      } else if constexpr (kLanes == Lanes::kPairs) {
+        const int32_t x0 = x[i0] + off, x2 = x[i2] + off;
+        a0 = __smlabb(f02, x0, a0);
+        a2 = __smlatb(f02, x2, a2);
+        a1 = __smlabb(f13, x0, a1);
+        a3 = __smlatb(f13, x2, a3);
+      } else {
+        const int32_t x0 = x[i0] + off, x1 = x[i1] + off, x2 = x[i2] + off, x3 = x[i3] + off;
+        a0 = __smlabb(f02, x0, a0);
+        a2 = __smlatb(f02, x2, a2);
+        a1 = __smlabb(f13, x1, a1);
+        a3 = __smlatb(f13, x3, a3);
+      }
+    }
+  }
+  acc[0] = static_cast<uint32_t>(a0);
+  acc[1] = static_cast<uint32_t>(a1);
+  acc[2] = static_cast<uint32_t>(a2);
+  acc[3] = static_cast<uint32_t>(a3);
+}
+
+// Depth multipliers other than 1 (output channel c * dm + m reads input channel c).
+template <Lanes kLanes>
+Status DepthwiseMultiplierDsp(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
+                              const int8_t* filter, const int32_t* bias, int8_t* output) {
+  const int32_t dm = p.depth_multiplier;
+  const size_t row_bytes = static_cast<size_t>(p.in_w) * p.in_c;
+  for (int32_t b = 0; b < p.batches; ++b) {
+    const int8_t* input_b = input + static_cast<size_t>(b) * p.in_h * row_bytes;
+    for (int32_t oy = 0; oy < p.out_h; ++oy) {
+      const int32_t in_y0 = oy * p.stride_h - p.pad_h;
+      int32_t fy0 = 0, fy1 = p.filter_h;  // taps inside the input: [fy0, fy1)
+      while (fy0 < fy1 && in_y0 + p.dilation_h * fy0 < 0) ++fy0;
+      while (fy1 > fy0 && in_y0 + p.dilation_h * (fy1 - 1) >= p.in_h) --fy1;
+      for (int32_t ox = 0; ox < p.out_w; ++ox) {
+        const int32_t in_x0 = ox * p.stride_w - p.pad_w;
+        int32_t fx0 = 0, fx1 = p.filter_w;
+        while (fx0 < fx1 && in_x0 + p.dilation_w * fx0 < 0) ++fx0;
+        while (fx1 > fx0 && in_x0 + p.dilation_w * (fx1 - 1) >= p.in_w) --fx1;
+        int8_t* out = output + ((static_cast<size_t>(b) * p.out_h + oy) * p.out_w + ox) * p.out_c;
+        const int32_t taps_h = fy1 - fy0, taps_w = fx1 - fx0;
+        // With no tap inside the input the sums are zero and nothing is read.
+        const int8_t* in = taps_h > 0 && taps_w > 0
+                               ? input_b + static_cast<size_t>(in_y0 + p.dilation_h * fy0) * row_bytes +
+                                     static_cast<size_t>(in_x0 + p.dilation_w * fx0) * p.in_c
+                               : input_b;
+        const int8_t* f = filter + (static_cast<size_t>(fy0) * p.filter_w + fx0) * p.out_c;
+        int32_t oc = 0;
+        for (; oc + 4 <= p.out_c; oc += 4) {
+          uint32_t acc[4];
+          MultiplierBlock<kLanes>(p, in, f, oc, taps_h, taps_w, acc);
+          out[oc] = Requantize(p, q, bias, oc, acc[0]);
+          out[oc + 1] = Requantize(p, q, bias, oc + 1, acc[1]);
+          out[oc + 2] = Requantize(p, q, bias, oc + 2, acc[2]);
+          out[oc + 3] = Requantize(p, q, bias, oc + 3, acc[3]);
+        }
+        for (; oc < p.out_c; ++oc) {
+          const int32_t ic = oc / dm;
+          uint32_t acc = 0;
+          for (int32_t fy = 0; fy < taps_h; ++fy) {
+            const int8_t* x = in + static_cast<size_t>(p.dilation_h) * fy * row_bytes + ic;
+            const int8_t* w = f + static_cast<size_t>(fy) * p.filter_w * p.out_c + oc;
+            for (int32_t fx = 0; fx < taps_w; ++fx) {
+              acc += static_cast<uint32_t>(*w * (*x + p.input_offset));
+              x += static_cast<size_t>(p.dilation_w) * p.in_c;
+              w += p.out_c;
+            }
+          }
+          out[oc] = Requantize(p, q, bias, oc, acc);
+        }
+      }
+    }
+  }
+  return Status::kOk;
+}
 }  // namespace
 
 size_t DepthwiseConv2dS8DspScratchBytes(const DepthwiseConv2dParams&) { return 0; }
 
 Status DepthwiseConv2dS8Dsp(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
-                            const int8_t* filter, const int32_t* bias, void* scratch, int8_t* output) {
-  if (p.depth_multiplier != 1) return DepthwiseConv2dS8(p, q, input, filter, bias, scratch, output);
+                            const int8_t* filter, const int32_t* bias, void*, int8_t* output) {
+  if (p.depth_multiplier == 2) return DepthwiseMultiplierDsp<Lanes::kPairs>(p, q, input, filter, bias, output);
+  if (p.depth_multiplier % 4 == 0) return DepthwiseMultiplierDsp<Lanes::kQuads>(p, q, input, filter, bias, output);
+  if (p.depth_multiplier != 1) return DepthwiseMultiplierDsp<Lanes::kAny>(p, q, input, filter, bias, output);
   const int32_t channels = p.in_c;
   const int32_t off2 = dsp::PairOf(p.input_offset);
   const size_t row_bytes = static_cast<size_t>(p.in_w) * channels;
