@@ -470,21 +470,32 @@ TEST_F(MlperfDutIc, TakesUint8PixelsAndSubtracts128) {
   EXPECT_EQ(inf->results, *link::ParseMlperfResults(Expected(tensor)));  // the int8 tensor's results
 }
 
+// QEMU running MLPerf DUT firmware `elf` on `machine` (-icount shift=0), its UART on a pty.
+struct QemuDut {
+  board::Subprocess qemu;
+  std::unique_ptr<link::Link> link;
+};
+
+void StartQemuDut(const char* machine, const char* elf, QemuDut& out) {
+  ASSERT_TRUE(std::filesystem::exists(elf)) << elf << " was not built: it is in HIL_MLPERF_FIRMWARE's default list";
+  board::QemuBoardOptions o;
+  o.machine = machine;
+  o.firmware = elf;
+  auto pty = board::LaunchQemu(out.qemu, o);
+  ASSERT_TRUE(pty) << pty.error().message;
+  auto link = link::OpenTty(*pty, 115200);
+  ASSERT_TRUE(link) << link.error().message;
+  out.link = std::move(*link);
+}
+
 // MLPerf Tiny DUT firmware under QEMU (mps2-an386, kws compiled in): the same model and input run
 // through the MLPerf personality and through ours report the same figures: outputs to the 3 printed
 // decimals, and time per inference: m-lap-us x 1000 (one instruction per ns under -icount) against
 // our instruction count, within 0.1% (the MLPerf loop also copies the input in each timed run).
 TEST(MlperfDutFirmware, ReportsTheSameFiguresAsOurProtocolOnAnEmulatedBoard) {
-  board::Subprocess qemu;
-  ASSERT_TRUE(qemu.Start({"qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "pty", "-kernel",
-                          HIL_MLPERF_ELF, "-icount", "shift=0,sleep=off"},
-                         "qemu-system-arm", true));
-  auto line = qemu.WaitForLine([](const std::string& l) { return l.find("/dev/pts/") != std::string::npos; }, Deadline::After(10s));
-  ASSERT_TRUE(line) << line.error().message;
-  const std::string pty = line->substr(line->find("/dev/pts/"), line->find_first_of(" )", line->find("/dev/pts/")) - line->find("/dev/pts/"));
-  auto link = link::OpenTty(pty, 115200);
-  ASSERT_TRUE(link) << link.error().message;
-  link::MlperfSession dut(**link, "dut an386", 60s);
+  QemuDut q;
+  ASSERT_NO_FATAL_FAILURE(StartQemuDut("mps2-an386", HIL_MLPERF_ELF, q));
+  link::MlperfSession dut(*q.link, "dut an386", 60s);
   auto name = dut.Name();
   ASSERT_TRUE(name) << name.error().message;
   EXPECT_EQ(*name, "tinyhil");
@@ -522,35 +533,10 @@ TEST(MlperfDutFirmware, ReportsTheSameFiguresAsOurProtocolOnAnEmulatedBoard) {
   static std::vector<uint8_t> arena(1 << 20);
   agent::engine::Interpreter e;
   ASSERT_EQ(e.Load(model->data(), model->size(), arena.data(), arena.size()), Status::kOk);
-  const auto q = e.output(0);
+  const auto qo = e.output(0);
   ASSERT_EQ(out->size(), inf->results.size());
   for (size_t i = 0; i < out->size(); ++i)
-    EXPECT_NEAR(inf->results[i], (static_cast<int8_t>((*out)[i]) - q.zero_point) * static_cast<double>(q.scale), 0.0005 + 1e-9) << i;
-}
-
-}  // namespace
-}  // namespace hil
-
-namespace hil {
-namespace {
-
-// QEMU running MLPerf DUT firmware `elf` on `machine`, its UART on a pty.
-struct QemuDut {
-  board::Subprocess qemu;
-  std::unique_ptr<link::Link> link;
-};
-
-void StartQemuDut(const char* machine, const char* elf, QemuDut& out) {
-  ASSERT_TRUE(std::filesystem::exists(elf)) << elf << " was not built: it is in HIL_MLPERF_FIRMWARE's default list";
-  ASSERT_TRUE(out.qemu.Start({"qemu-system-arm", "-M", machine, "-nographic", "-monitor", "none", "-serial", "pty", "-kernel", elf,
-                              "-icount", "shift=0,sleep=off"},
-                             "qemu-system-arm", true));
-  auto line = out.qemu.WaitForLine([](const std::string& l) { return l.find("/dev/pts/") != std::string::npos; }, Deadline::After(10s));
-  ASSERT_TRUE(line) << line.error().message;
-  const size_t at = line->find("/dev/pts/");
-  auto link = link::OpenTty(line->substr(at, line->find_first_of(" )", at) - at), 115200);
-  ASSERT_TRUE(link) << link.error().message;
-  out.link = std::move(*link);
+    EXPECT_NEAR(inf->results[i], (static_cast<int8_t>((*out)[i]) - qo.zero_point) * static_cast<double>(qo.scale), 0.0005 + 1e-9) << i;
 }
 
 // The energy-mode build of the same firmware (HIL_MLPERF_FIRMWARE entry mps2-an386:kws:energy): it

@@ -63,29 +63,36 @@ Result<std::unique_ptr<QemuBoard>> QemuBoard::Start(const QemuBoardOptions& opti
   return board;
 }
 
+Result<std::string> LaunchQemu(Subprocess& qemu, const QemuBoardOptions& options, const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {options.qemu, "-M", options.machine, "-nographic", "-monitor", "none"};
+  for (int i = 0; i < options.uart_index; ++i) argv.insert(argv.end(), {"-serial", "null"});
+  argv.insert(argv.end(), {"-serial", "pty", "-kernel", options.firmware});
+  if (options.icount_shift >= 0) {
+    // sleep=off: virtual time runs as fast as the host allows instead of tracking the wall clock.
+    argv.insert(argv.end(), {"-icount", "shift=" + std::to_string(options.icount_shift) + ",sleep=off"});
+  }
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  if (auto s = qemu.Start(argv, "qemu-system-arm", /*die_with_parent=*/true); !s) return std::unexpected(s.error());
+  // "char device redirected to /dev/pts/3 (label serial0)"
+  static const std::regex kPty(R"(redirected to (/dev/pts/\d+))");
+  auto line = qemu.WaitForLine([](const std::string& l) { return std::regex_search(l, kPty); }, Deadline::After(options.start_timeout));
+  if (!line) return std::unexpected(line.error());
+  std::smatch m;
+  std::regex_search(*line, m, kPty);
+  return m[1].str();
+}
+
 Result<void> QemuBoard::Launch() {
   const std::string who = "board " + options_.instance_id;
   qmp_path_ = UniqueTempPath(options_.instance_id, ".qmp");
-  std::vector<std::string> argv = {options_.qemu, "-M", options_.machine, "-nographic", "-monitor", "none"};
-  for (int i = 0; i < options_.uart_index; ++i) argv.insert(argv.end(), {"-serial", "null"});
-  argv.insert(argv.end(), {"-serial", "pty", "-kernel", options_.firmware, "-qmp", "unix:" + qmp_path_ + ",server=on,wait=off"});
-  if (options_.icount_shift >= 0) {
-    // sleep=off: virtual time runs as fast as the host allows instead of tracking the wall clock.
-    argv.insert(argv.end(), {"-icount", "shift=" + std::to_string(options_.icount_shift) + ",sleep=off"});
-  }
+  std::vector<std::string> extra = {"-qmp", "unix:" + qmp_path_ + ",server=on,wait=off"};
   if (options_.link == "rtt") {
     gdb_port_ = FreeTcpPort();
-    argv.insert(argv.end(), {"-gdb", "tcp:127.0.0.1:" + std::to_string(gdb_port_)});
+    extra.insert(extra.end(), {"-gdb", "tcp:127.0.0.1:" + std::to_string(gdb_port_)});
   }
-  if (auto s = qemu_.Start(argv, "qemu-system-arm", /*die_with_parent=*/true); !s) return Wrap(s.error(), who);
-  // "char device redirected to /dev/pts/3 (label serial0)"
-  static const std::regex kPty(R"(redirected to (/dev/pts/\d+))");
-  auto line = qemu_.WaitForLine([](const std::string& l) { return std::regex_search(l, kPty); },
-                                Deadline::After(options_.start_timeout));
-  if (!line) return Wrap(line.error(), who);
-  std::smatch m;
-  std::regex_search(*line, m, kPty);
-  pty_ = m[1];
+  auto pty = LaunchQemu(qemu_, options_, extra);
+  if (!pty) return Wrap(pty.error(), who);
+  pty_ = *pty;
   return {};
 }
 

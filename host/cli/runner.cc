@@ -10,7 +10,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -1033,20 +1032,16 @@ class internal::Runner::Impl {
         return Fail(Status::kBadArgument, "board " + inst.id + ": kind " + kind.name + "'s MLPerf Tiny firmware holds model " +
                                               (holds.empty() ? "(unnamed: qemu.mlperf_model)" : "'" + holds + "'") + ", not " + spec.name +
                                               (wanted.empty() ? "" : " ('" + wanted + "')"));
-      if (kind.qemu.contains("icount_shift")) icount_shift = std::atoi(kind.qemu.at("icount_shift").c_str());
-      std::vector<std::string> argv = {"qemu-system-arm", "-M", kind.qemu.at("machine"), "-nographic", "-monitor", "none"};
-      const int uart_index = kind.qemu.contains("uart_index") ? std::atoi(kind.qemu.at("uart_index").c_str()) : 0;
-      for (int i = 0; i < uart_index; ++i) argv.insert(argv.end(), {"-serial", "null"});
-      argv.insert(argv.end(), {"-serial", "pty", "-kernel", AgentPath(kind)});
-      if (icount_shift >= 0) argv.insert(argv.end(), {"-icount", "shift=" + std::to_string(icount_shift) + ",sleep=off"});
-      if (auto s = agent.Start(argv, "qemu-system-arm", true); !s) return Wrap(s.error(), "board " + inst.id);
-      static const std::regex kPty(R"(redirected to (/dev/pts/\d+))");
-      auto line = agent.WaitForLine([](const std::string& l) { return std::regex_search(l, kPty); },
-                                    Deadline::After(options_.execute_timeout));
-      if (!line) return Wrap(line.error(), "board " + inst.id);
-      std::smatch m;
-      std::regex_search(*line, m, kPty);
-      tty = m[1];
+      board::QemuBoardOptions q;
+      q.machine = kind.qemu.at("machine");
+      q.firmware = AgentPath(kind);
+      q.icount_shift = kind.qemu.contains("icount_shift") ? std::atoi(kind.qemu.at("icount_shift").c_str()) : -1;
+      q.uart_index = kind.qemu.contains("uart_index") ? std::atoi(kind.qemu.at("uart_index").c_str()) : 0;
+      q.start_timeout = options_.execute_timeout;
+      icount_shift = q.icount_shift;
+      auto pty = board::LaunchQemu(agent, q);
+      if (!pty) return Wrap(pty.error(), "board " + inst.id);
+      tty = *pty;
     }
     const bool via_interface = !inst.interface_port.empty();
     if (via_interface) tty = inst.interface_port;  // the DUT's UART is wired to the interface board

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hil/board/board.h"
 #include "hil/board/subprocess.h"
@@ -34,6 +35,13 @@ struct QemuBoardOptions {
   // Wraps the link before the session uses it (tests inject faults this way).
   std::function<std::unique_ptr<link::Link>(std::unique_ptr<link::Link>)> wrap_link;
 };
+
+// Starts `options.qemu` on options.machine with options.firmware, the console UART
+// (options.uart_index; the ones before it to null) on a pty, under -icount when options.icount_shift
+// >= 0, plus `extra` arguments, with die_with_parent. Returns the pty's path once QEMU prints it
+// (by options.start_timeout). QemuBoard starts its emulator this way; so does the runner for MLPerf
+// Tiny DUT firmware, which speaks no protocol of ours. Errors: Subprocess's, kTimeout.
+Result<std::string> LaunchQemu(Subprocess& qemu, const QemuBoardOptions& options, const std::vector<std::string>& extra = {});
 
 class QemuBoard final : public Board {
  public:
