@@ -34,14 +34,12 @@ Status DepthwiseMultiplierMve(const DepthwiseConv2dParams& p, const QuantParams&
     const int8_t* input_b = input + static_cast<size_t>(b) * p.in_h * row_bytes;
     for (int32_t oy = 0; oy < p.out_h; ++oy) {
       const int32_t in_y0 = oy * p.stride_h - p.pad_h;
-      int32_t fy0 = 0, fy1 = p.filter_h;
-      while (fy0 < fy1 && in_y0 + p.dilation_h * fy0 < 0) ++fy0;
-      while (fy1 > fy0 && in_y0 + p.dilation_h * (fy1 - 1) >= p.in_h) --fy1;
+      int32_t fy0, fy1;
+      TapsInside(in_y0, p.dilation_h, p.filter_h, p.in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < p.out_w; ++ox) {
         const int32_t in_x0 = ox * p.stride_w - p.pad_w;
-        int32_t fx0 = 0, fx1 = p.filter_w;
-        while (fx0 < fx1 && in_x0 + p.dilation_w * fx0 < 0) ++fx0;
-        while (fx1 > fx0 && in_x0 + p.dilation_w * (fx1 - 1) >= p.in_w) --fx1;
+        int32_t fx0, fx1;
+        TapsInside(in_x0, p.dilation_w, p.filter_w, p.in_w, &fx0, &fx1);
         const int32_t taps_h = fy1 - fy0, taps_w = fx1 - fx0;
         // With no tap inside the input the sums are zero and nothing is read.
         const int8_t* in = taps_h > 0 && taps_w > 0
@@ -94,14 +92,12 @@ Status DepthwiseConv2dS8Mve(const DepthwiseConv2dParams& p, const QuantParams& q
     const int8_t* input_b = input + static_cast<size_t>(b) * p.in_h * row_bytes;
     for (int32_t oy = 0; oy < p.out_h; ++oy) {
       const int32_t in_y0 = oy * p.stride_h - p.pad_h;
-      int32_t fy0 = 0, fy1 = p.filter_h;
-      while (fy0 < fy1 && in_y0 + p.dilation_h * fy0 < 0) ++fy0;
-      while (fy1 > fy0 && in_y0 + p.dilation_h * (fy1 - 1) >= p.in_h) --fy1;
+      int32_t fy0, fy1;
+      TapsInside(in_y0, p.dilation_h, p.filter_h, p.in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < p.out_w; ++ox) {
         const int32_t in_x0 = ox * p.stride_w - p.pad_w;
-        int32_t fx0 = 0, fx1 = p.filter_w;
-        while (fx0 < fx1 && in_x0 + p.dilation_w * fx0 < 0) ++fx0;
-        while (fx1 > fx0 && in_x0 + p.dilation_w * (fx1 - 1) >= p.in_w) --fx1;
+        int32_t fx0, fx1;
+        TapsInside(in_x0, p.dilation_w, p.filter_w, p.in_w, &fx0, &fx1);
         int8_t* out = output + ((static_cast<size_t>(b) * p.out_h + oy) * p.out_w + ox) * channels;
         for (int32_t c = 0; c < channels; c += 4) {
           const mve_pred16_t pred = vctp32q(static_cast<uint32_t>(channels - c));
