@@ -53,6 +53,37 @@ std::string ExpectedResults(const std::vector<uint8_t>& model, const std::vector
   return s + "]";
 }
 
+// The ad model on the host engine: an int8 input tensor as MLPerf Tiny's runner sends it (float32
+// features), and the anomaly score ad01 firmware prints for it (the mean squared error between those
+// features and output 0 dequantized).
+class HostAnomalyScorer {
+ public:
+  explicit HostAnomalyScorer(const std::vector<uint8_t>& model) : arena_(1 << 20) {
+    EXPECT_EQ(e_.Load(model.data(), model.size(), arena_.data(), arena_.size()), Status::kOk);
+  }
+  std::vector<uint8_t> Wire(const std::vector<uint8_t>& tensor) {
+    const auto qi = e_.input(0);
+    return link::MlperfWireInput(link::MlperfInputFormat::kFloat32, tensor, qi.scale, qi.zero_point);
+  }
+  double Score(const std::vector<uint8_t>& tensor) {
+    const auto qi = e_.input(0);
+    std::copy(tensor.begin(), tensor.end(), qi.data);
+    EXPECT_EQ(e_.Invoke(nullptr), Status::kOk);
+    const auto out = e_.output(0);
+    double sum = 0;
+    for (size_t i = 0; i < tensor.size(); ++i) {
+      const double x = static_cast<float>(static_cast<int8_t>(tensor[i]) - qi.zero_point) * qi.scale;
+      const double y = (static_cast<int8_t>(out.data[i]) - out.zero_point) * static_cast<double>(out.scale);
+      sum += (x - y) * (x - y);
+    }
+    return sum / static_cast<double>(tensor.size());
+  }
+
+ private:
+  std::vector<uint8_t> arena_;
+  agent::engine::Interpreter e_;
+};
+
 std::string Hex(const std::vector<uint8_t>& bytes) {
   std::string hex;
   for (uint8_t b : bytes) {
@@ -424,12 +455,9 @@ class MlperfDutAd : public MlperfDut {
 };
 
 TEST_F(MlperfDutAd, TakesFloatFeaturesAndPrintsTheAnomalyScore) {
-  static std::vector<uint8_t> arena(1 << 20);
-  agent::engine::Interpreter e;
-  ASSERT_EQ(e.Load(model_.data(), model_.size(), arena.data(), arena.size()), Status::kOk);
-  const auto qi = e.input(0);
+  HostAnomalyScorer host(model_);
   const auto tensor = RandomBytes(640, 41);
-  const auto wire = link::MlperfWireInput(link::MlperfInputFormat::kFloat32, tensor, qi.scale, qi.zero_point);
+  const auto wire = host.Wire(tensor);
   ASSERT_EQ(wire.size(), 2560u);
   EXPECT_EQ(Command("db load 640%"), "e-[db load: the model's input takes 2560]\r\nm-ready\r\n");
   link::MlperfSession dut(*link_, "dut ad");
@@ -439,16 +467,8 @@ TEST_F(MlperfDutAd, TakesFloatFeaturesAndPrintsTheAnomalyScore) {
   ASSERT_TRUE(inf) << inf.error().message;
   ASSERT_EQ(inf->results.size(), 1u);
   // The same score from the host engine on the int8 tensor the DUT quantized the floats back into.
-  std::copy(tensor.begin(), tensor.end(), e.input(0).data);
-  ASSERT_EQ(e.Invoke(nullptr), Status::kOk);
-  const auto out = e.output(0);
-  double sum = 0;
-  for (size_t i = 0; i < 640; ++i) {
-    const double x = static_cast<float>(static_cast<int8_t>(tensor[i]) - qi.zero_point) * qi.scale;
-    const double y = (static_cast<int8_t>(out.data[i]) - out.zero_point) * static_cast<double>(out.scale);
-    sum += (x - y) * (x - y);
-  }
-  EXPECT_NEAR(inf->results[0], sum / 640, 0.0005 + 1e-5 * std::max(1.0, sum / 640));
+  const double score = host.Score(tensor);
+  EXPECT_NEAR(inf->results[0], score, 0.0005 + 1e-5 * std::max(1.0, score));
   EXPECT_GT(inf->results[0], 0.0);
 }
 
@@ -573,28 +593,17 @@ TEST(MlperfDutFirmware, AnomalyDetectionFirmwareOnCortexM33) {
   EXPECT_EQ(*dut.ModelId(), "ad01");
   auto model = model::GenerateModel("ad", 1);
   ASSERT_TRUE(model);
-  static std::vector<uint8_t> arena(1 << 20);
-  agent::engine::Interpreter e;
-  ASSERT_EQ(e.Load(model->data(), model->size(), arena.data(), arena.size()), Status::kOk);
-  const auto qi = e.input(0);
+  HostAnomalyScorer host(*model);
   const auto tensor = RandomBytes(640, 32);
-  ASSERT_TRUE(dut.LoadInput(link::MlperfWireInput(link::MlperfInputFormat::kFloat32, tensor, qi.scale, qi.zero_point)));
+  ASSERT_TRUE(dut.LoadInput(host.Wire(tensor)));
   auto inf = dut.Infer(2, 1);
   ASSERT_TRUE(inf) << inf.error().message;
   ASSERT_TRUE(inf->lap_us.has_value());
   EXPECT_GT(*inf->lap_us, 0u);
   // One value, the anomaly score, as the host engine's reconstruction gives it.
-  std::copy(tensor.begin(), tensor.end(), e.input(0).data);
-  ASSERT_EQ(e.Invoke(nullptr), Status::kOk);
-  const auto out = e.output(0);
-  double sum = 0;
-  for (size_t i = 0; i < 640; ++i) {
-    const double x = static_cast<float>(static_cast<int8_t>(tensor[i]) - qi.zero_point) * qi.scale;
-    const double y = (static_cast<int8_t>(out.data[i]) - out.zero_point) * static_cast<double>(out.scale);
-    sum += (x - y) * (x - y);
-  }
+  const double score = host.Score(tensor);
   ASSERT_EQ(inf->results.size(), 1u);
-  EXPECT_NEAR(inf->results[0], sum / 640, 0.0005 + 1e-5 * std::max(1.0, sum / 640));
+  EXPECT_NEAR(inf->results[0], score, 0.0005 + 1e-5 * std::max(1.0, score));
   std::printf("[mlperf] ad on mps2-an505: %.0f instructions per inference (m-lap-us x 1000)\n", inf->us_per_inference() * 1000.0);
 }
 
