@@ -957,6 +957,16 @@ class internal::Runner::Impl {
     return result.status;
   }
 
+  // checks.auc: whether labelled input `input` is anomalous (label 1) or normal (0); any other label
+  // is refused, naming the sample.
+  Result<bool> Anomalous(int input) const {
+    const int label = suite_.inputs.labels[input];
+    if (label != 0 && label != 1)
+      return Fail(Status::kBadArgument, fmt::format("checks.auc: input {} ({}) has label {}; expected 0 (normal) or 1 (anomalous)",
+                                                    input, suite_.inputs.files[input], label));
+    return label == 1;
+  }
+
   // checks.auc: the ROC AUC of the anomaly scores against the labels (1 anomalous) must reach `min`.
   static Result<void> AucVerdict(store::JobResult& result, const std::vector<double>& scores, const std::vector<bool>& anomalous,
                                  double min) {
@@ -1129,10 +1139,8 @@ class internal::Runner::Impl {
       };
       const bool score_only = format == link::MlperfInputFormat::kFloat32;  // ad01 prints its score
       if (suite_.checks.min_auc) {
-        const int label = suite_.inputs.labels[input];
-        if (label != 0 && label != 1)
-          return Fail(Status::kBadArgument, fmt::format("checks.auc: input {} ({}) has label {}; expected 0 (normal) or 1 (anomalous)",
-                                                        input, suite_.inputs.files[input], label));
+        auto is_anomalous = Anomalous(input);
+        if (!is_anomalous) return std::unexpected(is_anomalous.error());
         if (!score_only && printed.size() != tensor.size())
           return Fail(Status::kBadArgument, fmt::format("checks.auc: model {} on {} prints {} results for an input of {} values: "
                                                         "neither an anomaly score (ad01) nor a reconstruction",
@@ -1140,7 +1148,7 @@ class internal::Runner::Impl {
         if (score_only && printed.size() != 1)
           return Fail(Status::kBadFrame, fmt::format("board {}: ad01 printed {} results, expected one anomaly score", inst.id, printed.size()));
         anomaly_scores.push_back(score_only ? printed[0] : mse([&](size_t k) { return printed[k]; }));
-        anomalous.push_back(label == 1);
+        anomalous.push_back(*is_anomalous);
       }
       if (suite_.checks.min_top1 && printed.size() > 1) {
         const size_t best = static_cast<size_t>(std::max_element(printed.begin(), printed.end()) - printed.begin());
@@ -1252,10 +1260,8 @@ class internal::Runner::Impl {
       if (suite_.checks.min_auc) {
         // An autoencoder's anomaly score: the mean squared error of its reconstruction (output 0)
         // of input 0, both dequantized.
-        const int label = suite_.inputs.labels[input];
-        if (label != 0 && label != 1)
-          return Fail(Status::kBadArgument, fmt::format("checks.auc: input {} ({}) has label {}; expected 0 (normal) or 1 (anomalous)",
-                                                        input, suite_.inputs.files[input], label));
+        auto is_anomalous = Anomalous(input);
+        if (!is_anomalous) return std::unexpected(is_anomalous.error());
         if (outputs.empty() || outputs[0].size() != tensors[0].size())
           return Fail(Status::kBadArgument, fmt::format("checks.auc: model {} is not an autoencoder: output 0 has {} bytes, input 0 {}",
                                                         spec.name, outputs.empty() ? 0 : outputs[0].size(), tensors[0].size()));
@@ -1267,7 +1273,7 @@ class internal::Runner::Impl {
           sum += (x - y) * (x - y);
         }
         anomaly_scores.push_back(sum / static_cast<double>(tensors[0].size()));
-        anomalous.push_back(label == 1);
+        anomalous.push_back(*is_anomalous);
       }
       if (suite_.checks.min_top1 && !outputs.empty() && !outputs[0].empty()) {
         // Top-1: the class with the highest int8 score (the first of equals) against the label.
