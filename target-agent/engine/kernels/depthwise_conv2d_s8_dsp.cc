@@ -74,9 +74,11 @@ inline void MultiplierBlock(const DepthwiseConv2dParams& p, const int8_t* in, co
   acc[3] = static_cast<uint32_t>(a3);
 }
 
-// Depth multipliers other than 1 (output channel c * dm + m reads input channel c).
+// Depth multipliers other than 1 (output channel c * dm + m reads input channel c). Out of line: inlined
+// into DepthwiseConv2dS8Dsp it cost the depth-multiplier-1 loop 0.5% more instructions (register
+// pressure), which suites/kernels.yaml's regression check caught.
 template <Lanes kLanes>
-Status DepthwiseMultiplierDsp(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
+__attribute__((noinline)) Status DepthwiseMultiplierDsp(const DepthwiseConv2dParams& p, const QuantParams& q, const int8_t* input,
                               const int8_t* filter, const int32_t* bias, int8_t* output) {
   const int32_t dm = p.depth_multiplier;
   const size_t row_bytes = static_cast<size_t>(p.in_w) * p.in_c;
