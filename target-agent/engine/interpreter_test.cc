@@ -138,7 +138,7 @@ struct Observed {
   std::vector<int> ops;
   std::vector<size_t> bytes;
 };
-void Observe(void* ctx, int op, const TensorView& v) {
+void Observe(void* ctx, int op, int /*output_index*/, const TensorView& v) {
   auto* o = static_cast<Observed*>(ctx);
   o->ops.push_back(op);
   o->bytes.push_back(v.bytes);

@@ -34,7 +34,8 @@ struct Capture {
   std::vector<std::string> notes;
 };
 
-void Observe(void* context, int op_index, const TensorView& out) {
+void Observe(void* context, int op_index, int output_index, const TensorView& out) {
+  if (output_index != 0) return;
   auto* cap = static_cast<Capture*>(context);
   if (op_index < 0 || op_index >= static_cast<int>(cap->ref->size())) return;
   const RefOp& r = (*cap->ref)[op_index];

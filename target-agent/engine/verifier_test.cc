@@ -222,7 +222,7 @@ TEST(VerifierTest, DataflowChecks) {
 
 TEST(VerifierTest, ModelLevelChecks) {
   ModelSpec s = testing::TinyFullyConnected();
-  s.inputs = {0, 0, 0, 0, 0};
+  s.inputs = {0, 0, 0, 0, 0, 0, 0, 0, 0};  // more than kMaxIo
   EXPECT_EQ(LoadBytes(BuildModel(s)), Status::kTooLarge);
   s = testing::TinyFullyConnected();
   s.inputs = {};

@@ -55,6 +55,18 @@ inline int32_t MultiplyByQuantizedMultiplierFast(int32_t x, int32_t multiplier, 
   return RoundingDivideByPOT(high, right);
 }
 
+// MultiplyByQuantizedMultiplier for an int64 accumulator (the 16x8 kernels: int16 activations, int64
+// bias): TFLite reduces the multiplier to 15 bits first ((multiplier + 2^15) >> 16, at most 0x7FFF)
+// and rounds half up, (x * m + 2^(14 - shift)) >> (15 - shift), keeping the low 32 bits. Valid for
+// -31 <= shift <= 7 (prepare functions refuse other shifts); the products wrap rather than overflow.
+inline int32_t MultiplyByQuantizedMultiplier64(int64_t x, int32_t multiplier, int shift) {
+  const int64_t reduced = multiplier < 0x7FFF0000 ? (static_cast<int64_t>(multiplier) + (1 << 15)) >> 16 : 0x7FFF;
+  const int total_shift = 15 - shift;
+  const uint64_t product = static_cast<uint64_t>(x) * static_cast<uint64_t>(reduced);
+  const int64_t rounded = static_cast<int64_t>(product + (UINT64_C(1) << (total_shift - 1)));
+  return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(rounded >> total_shift)));
+}
+
 inline int32_t MultiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, int32_t multiplier, int left_shift) {
   return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, multiplier), -left_shift);
 }

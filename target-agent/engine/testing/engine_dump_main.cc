@@ -48,14 +48,13 @@ bool WriteFile(const std::string& path, const uint8_t* data, size_t bytes) {
 struct DumpContext {
   const Interpreter* interp;
   std::string dir;
-  // Output tensor id of each operator: the public API does not expose it, the reference names its
-  // files after it, so it is read from the model (OperatorOutputTensors below).
-  std::vector<int> output_tensor;
   std::vector<bool> seen;
   bool failed = false;
 };
 
-void Observe(void* context, int op_index, const TensorView& out) {
+// Every output of every operator: opNNN_<OP>_t<tensor>.bin, the tensor being the output's index in
+// the model (an operator with several outputs writes several files).
+void Observe(void* context, int op_index, int /*output_index*/, const TensorView& out) {
   auto* ctx = static_cast<DumpContext*>(context);
   if (op_index < 0 || op_index >= static_cast<int>(ctx->seen.size())) {
     std::fprintf(stderr, "hil-engine-dump: observer got operator index %d\n", op_index);
@@ -65,68 +64,11 @@ void Observe(void* context, int op_index, const TensorView& out) {
   ctx->seen[op_index] = true;
   char name[512];
   std::snprintf(name, sizeof name, "%s/op%03d_%s_t%d.bin", ctx->dir.c_str(), op_index,
-                OpcodeName(ctx->interp->opcode(op_index)), ctx->output_tensor[op_index]);
+                OpcodeName(ctx->interp->opcode(op_index)), static_cast<int>(out.tensor));
   if (out.data == nullptr || !WriteFile(name, out.data, out.bytes)) {
     std::fprintf(stderr, "hil-engine-dump: cannot write %s: %s\n", name, std::strerror(errno));
     ctx->failed = true;
   }
-}
-
-// Bounds-checked reads of the few flatbuffer fields needed: Model.subgraphs[0].operators[i].outputs[0].
-class Fb {
- public:
-  Fb(const uint8_t* p, size_t n) : p_(p), n_(n) {}
-  bool U32(size_t at, uint32_t* v) const {
-    if (at > n_ || n_ - at < 4) return false;
-    std::memcpy(v, p_ + at, 4);
-    return true;
-  }
-  // Absolute position of the table referenced by field `id` of the table at `table`, 0 if absent.
-  bool Field(size_t table, int id, size_t* pos) const {
-    uint32_t soff;
-    if (!U32(table, &soff)) return false;
-    const int64_t vt = static_cast<int64_t>(table) - static_cast<int32_t>(soff);
-    if (vt < 0 || static_cast<size_t>(vt) + 4 > n_) return false;
-    uint16_t vt_size;
-    std::memcpy(&vt_size, p_ + vt, 2);
-    const size_t slot = 4 + 2 * static_cast<size_t>(id);
-    if (slot + 2 > vt_size || static_cast<size_t>(vt) + slot + 2 > n_) {
-      *pos = 0;
-      return true;
-    }
-    uint16_t off;
-    std::memcpy(&off, p_ + vt + slot, 2);
-    *pos = off == 0 ? 0 : table + off;
-    return true;
-  }
-  bool Deref(size_t at, size_t* target) const {
-    uint32_t rel;
-    if (!U32(at, &rel)) return false;
-    *target = at + rel;
-    return *target < n_;
-  }
-
- private:
-  const uint8_t* p_;
-  size_t n_;
-};
-
-bool OperatorOutputTensors(const uint8_t* model, size_t bytes, std::vector<int>* out) {
-  Fb fb(model, bytes);
-  size_t root, f, subgraphs, sg, ops;
-  uint32_t count;
-  if (!fb.Deref(0, &root) || !fb.Field(root, 2, &f) || f == 0 || !fb.Deref(f, &subgraphs)) return false;
-  if (!fb.U32(subgraphs, &count) || count < 1 || !fb.Deref(subgraphs + 4, &sg)) return false;
-  if (!fb.Field(sg, 3, &f) || f == 0 || !fb.Deref(f, &ops) || !fb.U32(ops, &count)) return false;
-  for (uint32_t i = 0; i < count; ++i) {
-    size_t op, outs;
-    uint32_t n, t;
-    if (!fb.Deref(ops + 4 + 4 * static_cast<size_t>(i), &op) || !fb.Field(op, 2, &f) || f == 0 ||
-        !fb.Deref(f, &outs) || !fb.U32(outs, &n) || n < 1 || !fb.U32(outs + 4, &t))
-      return false;
-    out->push_back(static_cast<int32_t>(t));
-  }
-  return true;
 }
 
 int Run(const std::string& model_path, const std::string& input_path, const std::string& dir) {
@@ -159,12 +101,6 @@ int Run(const std::string& model_path, const std::string& input_path, const std:
                  interp->ErrorDetail());
     return 1;
   }
-  std::vector<int> output_tensor;
-  if (!OperatorOutputTensors(blob.data, blob.bytes, &output_tensor) ||
-      static_cast<int>(output_tensor.size()) != interp->operator_count()) {
-    std::fprintf(stderr, "hil-engine-dump: %s: cannot read the operators' output tensors\n", model_path.c_str());
-    return 1;
-  }
 
   size_t need = 0;
   for (int i = 0; i < interp->input_count(); ++i) need += interp->input(i).bytes;
@@ -180,7 +116,7 @@ int Run(const std::string& model_path, const std::string& input_path, const std:
     pos += in.bytes;
   }
 
-  DumpContext ctx{interp.get(), dir, std::move(output_tensor), std::vector<bool>(interp->operator_count(), false)};
+  DumpContext ctx{interp.get(), dir, std::vector<bool>(interp->operator_count(), false)};
   interp->SetOpObserver(Observe, &ctx);
   const Status run = interp->Invoke(nullptr);
   interp->SetOpObserver(nullptr, nullptr);

@@ -129,12 +129,23 @@ std::vector<uint8_t> Serialize(const FbNodeP& root, bool identifier) {
 std::vector<uint8_t> BytesOf(const std::vector<int8_t>& v) {
   return std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(v.data()), reinterpret_cast<const uint8_t*>(v.data()) + v.size());
 }
-std::vector<uint8_t> BytesOf(const std::vector<int32_t>& v) {
-  std::vector<uint8_t> b(v.size() * 4);
-  for (size_t i = 0; i < v.size(); ++i)
-    for (int k = 0; k < 4; ++k) b[i * 4 + k] = static_cast<uint8_t>(static_cast<uint32_t>(v[i]) >> (8 * k));
+namespace {
+template <typename T, typename U>
+std::vector<uint8_t> LittleEndian(const std::vector<T>& v) {
+  std::vector<uint8_t> b(v.size() * sizeof(T));
+  for (size_t i = 0; i < v.size(); ++i) {
+    U bits;
+    std::memcpy(&bits, &v[i], sizeof bits);
+    for (size_t k = 0; k < sizeof(T); ++k) b[i * sizeof(T) + k] = static_cast<uint8_t>(bits >> (8 * k));
+  }
   return b;
 }
+}  // namespace
+
+std::vector<uint8_t> BytesOf(const std::vector<int32_t>& v) { return LittleEndian<int32_t, uint32_t>(v); }
+std::vector<uint8_t> BytesOf(const std::vector<int16_t>& v) { return LittleEndian<int16_t, uint16_t>(v); }
+std::vector<uint8_t> BytesOf(const std::vector<int64_t>& v) { return LittleEndian<int64_t, uint64_t>(v); }
+std::vector<uint8_t> BytesOf(const std::vector<float>& v) { return LittleEndian<float, uint32_t>(v); }
 
 std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
   // Operator codes: one per distinct builtin code, in first-use order.
@@ -181,6 +192,7 @@ std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
       AddScalar(q, 6, 4, static_cast<uint32_t>(ts.quant_dim));
       AddChild(t, 4, q);
     }
+    if (ts.variable) AddScalar(t, 5, 1, 1);
     tensors.push_back(t);
   }
   FbNodeP sg = Table();

@@ -42,11 +42,12 @@ std::vector<uint8_t> Serialize(const FbNodeP& root, bool identifier = true);
 // ---- TFLite models ----
 struct TensorSpec {
   std::vector<int32_t> shape;
-  int type = 9;  // TensorType: 9 int8, 2 int32, 0 float32
+  int type = 9;  // TensorType: 9 int8, 7 int16, 2 int32, 4 int64, 6 bool, 0 float32
   uint32_t buffer = 0;
   std::vector<float> scales;      // empty: no quantization
   std::vector<int64_t> zero_points;
   int32_t quant_dim = 0;
+  bool variable = false;          // is_variable (state of SVDF, LSTM)
 };
 struct OpSpec {
   int32_t builtin_code = 0;
@@ -68,6 +69,9 @@ std::vector<uint8_t> BuildModel(const ModelSpec& spec);
 // Little-endian bytes of values, for constant buffers.
 std::vector<uint8_t> BytesOf(const std::vector<int8_t>& v);
 std::vector<uint8_t> BytesOf(const std::vector<int32_t>& v);
+std::vector<uint8_t> BytesOf(const std::vector<int16_t>& v);
+std::vector<uint8_t> BytesOf(const std::vector<int64_t>& v);
+std::vector<uint8_t> BytesOf(const std::vector<float>& v);
 
 // Ready-made tiny valid models (int8).
 // FULLY_CONNECTED: input [1,4] (scale 0.5, zp -1), weights [3,4] (scale 0.25), bias [3], output [1,3]

@@ -13,11 +13,11 @@
 namespace hil::agent::engine {
 
 inline constexpr uint32_t kEngineVersion = 1;   // bump when kernel arithmetic or planning changes
-inline constexpr int kMaxIo = 4;                // most model inputs/outputs supported
+inline constexpr int kMaxIo = 8;                // most model inputs/outputs supported
 inline constexpr int kMaxOperators = 256;
 inline constexpr int kMaxDims = 5;
 
-enum class TensorType : uint8_t { kFloat32 = 0, kInt32 = 2, kUint8 = 3, kInt64 = 4, kInt16 = 7, kInt8 = 9 };
+enum class TensorType : uint8_t { kFloat32 = 0, kInt32 = 2, kUint8 = 3, kInt64 = 4, kBool = 6, kInt16 = 7, kInt8 = 9 };
 
 // A view of one model input or output. `data` points into the arena; valid until the next Load/Reset.
 struct TensorView {
@@ -27,6 +27,7 @@ struct TensorView {
   size_t bytes = 0;
   float scale = 0.0f;
   int32_t zero_point = 0;
+  int32_t tensor = -1;  // the tensor's index in the model's subgraph
   uint8_t* data = nullptr;
 };
 
@@ -74,6 +75,20 @@ class Interpreter {
   // activations after it; arena_used() includes the few bytes skipped to 8-align the arena.
   Status Load(const uint8_t* model, size_t model_bytes, uint8_t* arena, size_t arena_bytes);
 
+  // Load that does not stop at the first operator the engine cannot run: `report` is called once
+  // per such operator (its index, builtin code, the status kUnsupportedOperator or kModelInvalid,
+  // and one sentence, valid during the call), then the first such status is returned and nothing
+  // is loaded. Errors of the model as a whole (a malformed table, a tensor) end it as Load does.
+  // With every operator supported it is Load. For `hil inspect` and planning on the host.
+  using OpIssueFn = void (*)(void* context, int op_index, uint16_t opcode, Status status, const char* detail);
+  Status Survey(const uint8_t* model, size_t model_bytes, uint8_t* arena, size_t arena_bytes, OpIssueFn report,
+                void* context);
+
+  // Sets every variable tensor (the state of LSTM, SVDF, ...) to its initial value, as Load does:
+  // int8 tensors to their zero point, others to 0. Outputs of stateful models depend on every
+  // earlier Invoke until this is called.
+  void ResetVariables();
+
   // Drops the loaded model.
   void Reset();
 
@@ -104,10 +119,11 @@ class Interpreter {
   KernelVariant kernel_variant() const { return variant_; }       // as requested (may be kAuto)
   KernelVariant kernel_variant_in_effect() const;                  // kAuto resolved
 
-  // Debug hook (tests, `hil inspect`): when set, called after every operator, outside the measured
-  // cycle window, with the operator's index and a view of its first output. The view's data points
-  // into the arena and is valid only during the call (the planner reuses memory). Null clears it.
-  using OpObserver = void (*)(void* context, int op_index, const TensorView& output);
+  // Debug hook (tests, `hil infer --dump-dir`): when set, called after every operator, outside the
+  // measured cycle window, once per output of the operator, with the operator's index, the output's
+  // position and a view of it. The view's data points into the arena and is valid only during the
+  // call (the planner reuses memory). Null clears it.
+  using OpObserver = void (*)(void* context, int op_index, int output_index, const TensorView& output);
   void SetOpObserver(OpObserver observer, void* context);
 
   // One sentence about the last failure of Load or Invoke ("unsupported operator GATHER (36) at
@@ -116,8 +132,15 @@ class Interpreter {
 
  private:
   struct State;
-  // Storage for the engine's parsed model and plan; sized by the implementation.
-  alignas(8) unsigned char storage_[8192];
+  Status LoadImpl(const uint8_t* model, size_t model_bytes, uint8_t* arena, size_t arena_bytes, OpIssueFn report,
+                  void* context);
+
+ public:
+  // Bytes of storage for the engine's parsed model and plan (a record per operator holds a pointer).
+  static constexpr size_t kStateBytes = 1024 + kMaxOperators * (24 + sizeof(void*)) + kMaxIo * 2 * 64;
+
+ private:
+  alignas(8) unsigned char storage_[kStateBytes];
   char error_[160] = {};
   bool state_ready_ = false;  // storage_ holds a constructed State
   KernelVariant variant_ = KernelVariant::kRef;
