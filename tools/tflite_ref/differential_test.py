@@ -45,22 +45,34 @@ SPECS = [
 
 
 def input_bytes(model, rng, k):
-    """Input k, every input tensor concatenated: k % 3 == 0 uniform over all int8 values, 1 near the tensor's zero
-    point (normal, sigma 12: small real values, unsaturated activations), 2 only the extremes -128 and 127."""
+    """Input k, every input tensor concatenated: k % 3 == 0 uniform over all values of the type, 1 near the
+    tensor's zero point (normal, sigma 12 for int8, 3000 for int16: small real values, unsaturated activations),
+    2 only the type's extremes. float32 inputs: real values around the range the tensor's consumer expects
+    (normal, sigma 4; k % 3 == 2 adds values far out of range)."""
     parts = []
     for t in model.inputs:
         tt = model.tensors[t]
         n = int(np.prod(tt.shape))
-        if tt.type != 9:
-            raise tflite_ref.ModelError("input tensor %d is %s; only int8 inputs are generated"
-                                        % (t, tflite_ref.TYPE_NAME[tt.type]))
-        if k % 3 == 0:
-            v = rng.integers(-128, 128, size=n)
-        elif k % 3 == 1:
-            v = np.clip(np.rint(rng.normal(tt.zero_point, 12.0, size=n)), -128, 127)
+        if tt.type in (9, 7):   # int8, int16
+            info = np.iinfo(np.int8 if tt.type == 9 else np.int16)
+            sigma = 12.0 if tt.type == 9 else 3000.0
+            if k % 3 == 0:
+                v = rng.integers(info.min, info.max + 1, size=n)
+            elif k % 3 == 1:
+                v = np.clip(np.rint(rng.normal(tt.zero_point, sigma, size=n)), info.min, info.max)
+            else:
+                v = np.where(rng.integers(0, 2, size=n) == 1, info.max, info.min)
+            parts.append(v.astype(np.int8 if tt.type == 9 else "<i2").tobytes())
+        elif tt.type == 0:      # float32
+            v = rng.normal(0.0, 4.0, size=n)
+            if k % 3 == 2:
+                v = v * 1000.0
+            parts.append(v.astype("<f4").tobytes())
+        elif tt.type == 2:      # int32 (indices, shapes): small non-negative values
+            parts.append(rng.integers(0, 4, size=n).astype("<i4").tobytes())
         else:
-            v = np.where(rng.integers(0, 2, size=n) == 1, 127, -128)
-        parts.append(v.astype(np.int8).tobytes())
+            raise tflite_ref.ModelError("input tensor %d is %s; no inputs are generated for that type"
+                                        % (t, tflite_ref.TYPE_NAME.get(tt.type, tt.type)))
     return b"".join(parts)
 
 
@@ -113,14 +125,30 @@ def compare(label, model, raw, engine_dump, work):
                 first = "operator %d %s (tensor %d): %d bytes, reference %d" % (op.index, op.name, t, len(got),
                                                                                 len(want))
             else:
-                i = next(k for k in range(len(got)) if got[k] != want[k])
-                g = np.frombuffer(got, dtype=np.int8)[i] if out.dtype == np.int8 else got[i]
-                w = np.frombuffer(want, dtype=np.int8)[i] if out.dtype == np.int8 else want[i]
-                first = ("operator %d %s (tensor %d, shape %s): first differing byte %d: engine %d, reference %d "
-                         "(%d of %d bytes differ)" % (op.index, op.name, t, "x".join(map(str, out.shape)), i, g, w,
-                                                      sum(1 for k in range(len(got)) if got[k] != want[k]),
-                                                      len(got)))
+                dt = out.dtype.newbyteorder("<")
+                g_arr, w_arr = np.frombuffer(got, dtype=dt), np.frombuffer(want, dtype=dt)
+                i = int(np.flatnonzero(g_arr != w_arr)[0]) if len(g_arr) else 0
+                first = ("operator %d %s (tensor %d, %s %s): first differing element %d: engine %s, reference %s "
+                         "(%d of %d elements differ)" % (op.index, op.name, t, out.dtype, "x".join(map(str, out.shape)),
+                                                         i, g_arr[i], w_arr[i], int(np.sum(g_arr != w_arr)),
+                                                         len(g_arr)))
     return matched, len(results), first
+
+
+def all_op_cases(seed):
+    """The single-operator cases of tflite_writer.op_cases() and of every cases_<family>.py beside this file (each
+    with op_cases(seed) -> [(label, model bytes)])."""
+    import glob
+    import importlib
+    cases = list(tflite_writer.op_cases(seed=seed))
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in sorted(glob.glob(os.path.join(here, "cases_*.py"))):
+        cases += importlib.import_module(os.path.basename(path)[:-3]).op_cases(seed=seed)
+    labels = [c[0] for c in cases]
+    dup = sorted({x for x in labels if labels.count(x) > 1})
+    if dup:
+        raise RuntimeError("case labels used twice: " + ", ".join(dup))
+    return cases
 
 
 def main(argv):
@@ -166,7 +194,7 @@ def main(argv):
             print("differential_test: FAIL: hil-modelgen %s: %s" % (name, proc.stderr.strip()))
             return 1
         cases.append((label, path))
-    for label, blob in tflite_writer.op_cases(seed=1):
+    for label, blob in all_op_cases(seed=1):
         path = os.path.join(models_dir, "op_" + "".join(c if c.isalnum() else "_" for c in label) + ".tflite")
         with open(path, "wb") as f:
             f.write(blob)

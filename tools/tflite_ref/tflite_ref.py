@@ -27,6 +27,10 @@ import os
 import struct
 import sys
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import schema_ids  # noqa: E402
+
 try:
     import numpy as np
 except ImportError:  # the tests must fail loudly, never skip
@@ -131,11 +135,9 @@ def _check(buf, pos, size, what):
 
 
 # TFLite schema enums
-TYPE_NP = {0: np.float32, 2: np.int32, 3: np.uint8, 4: np.int64, 7: np.int16, 9: np.int8}
-TYPE_NAME = {0: "float32", 2: "int32", 3: "uint8", 4: "int64", 7: "int16", 9: "int8"}
-OP_NAMES = {0: "ADD", 1: "AVERAGE_POOL_2D", 2: "CONCATENATION", 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D",
-            6: "DEQUANTIZE", 9: "FULLY_CONNECTED", 14: "LOGISTIC", 17: "MAX_POOL_2D", 18: "MUL", 19: "RELU",
-            21: "RELU6", 22: "RESHAPE", 25: "SOFTMAX", 28: "TANH", 34: "PAD", 40: "MEAN", 114: "QUANTIZE"}
+TYPE_NP = {0: np.float32, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16, 9: np.int8}
+TYPE_NAME = {0: "float32", 2: "int32", 3: "uint8", 4: "int64", 6: "bool", 7: "int16", 9: "int8"}
+OP_NAMES = schema_ids.OP_NAMES
 UNVALIDATED_OPS = {"MAX_POOL_2D", "MUL", "QUANTIZE", "DEQUANTIZE", "LOGISTIC", "TANH", "CONCATENATION",
                    "PAD", "RELU", "RELU6"}
 PAD_SAME, PAD_VALID = 0, 1
@@ -159,14 +161,15 @@ class Model:
             raise ModelError("model is %d bytes, too short" % len(buf))
         root = Table(buf, struct.unpack_from("<I", buf, 0)[0])
         self.version = root.scalar(0, "I")
-        codes = []
+        codes, codes_custom = [], []
         for oc in root.tables(1):       # OperatorCode
             dep = oc.scalar(0, "b")      # deprecated_builtin_code
             code = oc.scalar(3, "i")     # builtin_code
             codes.append(max(dep, code))
+            codes_custom.append(oc.string(1))
         subgraphs = root.tables(2)
-        if len(subgraphs) != 1:
-            raise ModelError("model has %d subgraphs; one is supported" % len(subgraphs))
+        if not subgraphs:
+            raise ModelError("model has no subgraph")   # the first one runs; others are control-flow bodies
         buffers = []
         for b in root.tables(4):        # Buffer: data(0) or offset(1)/size(2) for large models
             data = b.bytes(0)
@@ -188,6 +191,7 @@ class Model:
             if bi >= len(buffers):
                 raise ModelError("tensor %d names buffer %d of %d" % (i, bi, len(buffers)))
             x.name = t.string(3) or ""
+            x.is_variable = bool(t.scalar(5, "B"))
             q = t.table(4)
             x.scales = (q.vector(2, "f") if q else None) or []
             x.zero_points = (q.vector(3, "q") if q else None) or []
@@ -216,6 +220,7 @@ class Model:
                 raise ModelError("operator %d names opcode %d of %d" % (k, ci, len(codes)))
             op.code = codes[ci]
             op.name = OP_NAMES.get(op.code, "BUILTIN_%d" % op.code)
+            op.custom = codes_custom[ci]
             op.inputs = o.vector(1, "i") or []
             op.outputs = o.vector(2, "i") or []
             for t in op.inputs + op.outputs:
@@ -776,6 +781,26 @@ KERNELS = {
 }
 
 
+
+
+def _load_family_kernels():
+    """Kernels of the operator families in ref_<family>.py beside this file: each module's register(ref) gets this
+    module (its primitives) and returns {OPERATOR_NAME: kernel(model, op, values)}. A kernel returns the output
+    array, or a list of arrays for an operator with several outputs."""
+    import glob
+    import importlib
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in sorted(glob.glob(os.path.join(here, "ref_*.py"))):
+        mod = importlib.import_module(os.path.basename(path)[:-3])
+        for name, fn in mod.register(sys.modules[__name__]).items():
+            if name in KERNELS:
+                raise RuntimeError("%s: operator %s is registered twice" % (path, name))
+            KERNELS[name] = fn
+
+
+_load_family_kernels()
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Running a model
 # ----------------------------------------------------------------------------------------------------------
@@ -786,9 +811,22 @@ def load(path):
         return Model(f.read())
 
 
-def run(model, input_bytes_list):
-    """Runs every operator in order; returns [(op, output tensor id, output array)] and the values map."""
-    values = {}
+def initial_state(model):
+    """Variable tensors at their initial value, as TFLite Micro sets them at allocation: int8 to the zero point,
+    other types to zero. Kernels update them in `values` (SVDF, LSTM state)."""
+    state = {}
+    for t in model.tensors:
+        if t.is_variable:
+            fill = t.zero_point if t.type == 9 else 0
+            state[t.index] = np.full(t.shape, fill, dtype=TYPE_NP[t.type])
+    return state
+
+
+def run(model, input_bytes_list, state=None):
+    """Runs every operator in order; returns [(op, output tensor id, output array)] (one entry per output of
+    every operator) and the values map. `state` (from initial_state, updated in place) carries variable tensors
+    from one run to the next; None starts from the initial state."""
+    values = initial_state(model) if state is None else state
     if len(input_bytes_list) != len(model.inputs):
         raise ModelError("model has %d inputs, %d given" % (len(model.inputs), len(input_bytes_list)))
     for t, raw in zip(model.inputs, input_bytes_list):
@@ -803,14 +841,20 @@ def run(model, input_bytes_list):
         k = KERNELS.get(op.name)
         if k is None:
             raise ModelError("op %d: operator %s is not implemented" % (op.index, op.name))
-        out = k(model, op, values)
-        to = model.tensors[op.outputs[0]]
-        if int(np.prod(out.shape)) != int(np.prod(to.shape)):
-            raise ModelError("op %d %s: computed %s, tensor %d is %s" % (op.index, op.name, out.shape,
-                                                                         to.index, to.shape))
-        out = np.ascontiguousarray(out.reshape(to.shape).astype(TYPE_NP[to.type]))
-        values[op.outputs[0]] = out
-        results.append((op, op.outputs[0], out))
+        outs = k(model, op, values)
+        if not isinstance(outs, (list, tuple)):
+            outs = [outs]
+        if len(outs) != len(op.outputs):
+            raise ModelError("op %d %s: computed %d outputs, the model has %d" % (op.index, op.name, len(outs),
+                                                                                 len(op.outputs)))
+        for t, out in zip(op.outputs, outs):
+            to = model.tensors[t]
+            if int(np.prod(out.shape)) != int(np.prod(to.shape)):
+                raise ModelError("op %d %s: computed %s, tensor %d is %s" % (op.index, op.name, out.shape,
+                                                                             to.index, to.shape))
+            out = np.ascontiguousarray(out.reshape(to.shape).astype(TYPE_NP[to.type]))
+            values[t] = out
+            results.append((op, t, out))
     return results, values
 
 

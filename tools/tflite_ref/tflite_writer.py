@@ -7,18 +7,20 @@ compare the engine and tflite_ref.py on them with varied quantization parameters
 Layout: a front-to-back FlatBuffer (every uoffset points forward, vtables precede their tables), constant
 buffer contents 16-byte aligned, file identifier TFL3, schema version 3, buffer 0 empty.
 """
+import os
 import struct
+import sys
 
 import numpy as np
 
-OPCODES = {"ADD": 0, "AVERAGE_POOL_2D": 1, "CONCATENATION": 2, "CONV_2D": 3, "DEPTHWISE_CONV_2D": 4,
-           "DEQUANTIZE": 6, "FULLY_CONNECTED": 9, "LOGISTIC": 14, "MAX_POOL_2D": 17, "MUL": 18, "RELU": 19,
-           "RELU6": 21, "RESHAPE": 22, "SOFTMAX": 25, "TANH": 28, "PAD": 34, "MEAN": 40, "QUANTIZE": 114}
-# BuiltinOptions union type ids
-OPTIONS_TYPE = {"Conv2DOptions": 1, "DepthwiseConv2DOptions": 2, "ConcatenationOptions": 10, "Pool2DOptions": 5,
-                "FullyConnectedOptions": 8, "SoftmaxOptions": 9, "AddOptions": 11, "ReshapeOptions": 17,
-                "MulOptions": 21, "PadOptions": 22, "DequantizeOptions": 38, "QuantizeOptions": 43}
-TYPES = {np.dtype(np.float32): 0, np.dtype(np.int32): 2, np.dtype(np.int8): 9}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import schema_ids  # noqa: E402
+
+OPCODES = schema_ids.OP_CODES
+# BuiltinOptions union type ids, by options table name ("Conv2DOptions")
+OPTIONS_TYPE = schema_ids.OPTIONS_TAG
+TYPES = {np.dtype(np.float32): 0, np.dtype(np.int32): 2, np.dtype(np.uint8): 3, np.dtype(np.int64): 4,
+         np.dtype(np.bool_): 6, np.dtype(np.int16): 7, np.dtype(np.int8): 9}
 
 
 # Object tree: Tbl(fields) with fields = [(id, kind, value)], kind one of the struct formats ("b", "i", "f",
@@ -119,7 +121,8 @@ class _Writer:
 
 
 def build_model(tensors, ops, inputs, outputs):
-    """tensors: dicts with shape, dtype, scale(s), zero_point(s), quant_dim, data (np array or None), name.
+    """tensors: dicts with shape, dtype, scale(s), zero_point(s), quant_dim, data (np array or None), name,
+    variable (True for state tensors).
     ops: dicts with op (name), inputs, outputs, options_type (name or None), options (list of fields)."""
     op_names = sorted({o["op"] for o in ops}, key=lambda n: OPCODES[n])
     buffers = [Tbl()]
@@ -134,7 +137,8 @@ def build_model(tensors, ops, inputs, outputs):
             q = Tbl((2, "vec:f", list(map(float, t["scales"]))), (3, "vec:q", list(map(int, t["zero_points"]))),
                     (6, "i", int(t.get("quant_dim", 0))))
         t_tables.append(Tbl((0, "vec:i", list(t["shape"])), (1, "b", TYPES[np.dtype(t["dtype"])]), (2, "I", bi),
-                            (3, "str", t.get("name", "t%d" % i)), (4, "tbl", q)))
+                            (3, "str", t.get("name", "t%d" % i)), (4, "tbl", q),
+                            (5, "B", 1 if t.get("variable") else None)))
     op_tables = []
     for o in ops:
         ot = o.get("options_type")
