@@ -182,10 +182,8 @@ Status Interpreter::LoadImpl(const uint8_t* model, size_t model_bytes, uint8_t* 
     return report == nullptr;  // true: stop here
   };
   // Operators: opcode, tensor index lists, support.
-  const OpRegistration* regs[kMaxOperators];
   for (int i = 0; i < s->n_ops; ++i) {
     OpRec& r = s->ops[i];
-    regs[i] = nullptr;
     const fb::Table ot = fb::Table::TableElem(&s->blob, sg_ops, static_cast<uint32_t>(i));
     if (!ot.valid()) {
       err << "operator " << i << ": bad table";
@@ -242,8 +240,7 @@ Status Interpreter::LoadImpl(const uint8_t* model, size_t model_bytes, uint8_t* 
         return Status::kModelInvalid;
       }
     }
-    regs[i] = FindRegistration(r.opcode);
-    if (regs[i] == nullptr) {
+    if (FindRegistration(r.opcode) == nullptr) {
       err << "unsupported operator " << OpcodeName(r.opcode);
       if (r.opcode == kCustom) {  // add its name (printable characters only, bounded)
         bool bad_name = false;
@@ -277,9 +274,12 @@ Status Interpreter::LoadImpl(const uint8_t* model, size_t model_bytes, uint8_t* 
   const uint32_t locs_off = c.Alloc(static_cast<size_t>(s->n_tensors) * 4);
   s->locs = locs_off == kNoLoc ? nullptr : reinterpret_cast<uint32_t*>(s->arena + locs_off);
   for (int i = 0; i < s->n_ops; ++i) {
-    if (regs[i] == nullptr) continue;
+    // Looked up again rather than kept: a table of kMaxOperators pointers would cost the target 1 KiB
+    // of stack.
+    const OpRegistration* reg = FindRegistration(s->ops[i].opcode);
+    if (reg == nullptr) continue;
     fb::Table ot = fb::Table::TableElem(&s->blob, sg_ops, static_cast<uint32_t>(i));
-    const Status st = regs[i]->prepare(c, i, ot);
+    const Status st = reg->prepare(c, i, ot);
     if (st != Status::kOk && issue(i, st)) return st;
   }
   if (first_issue != Status::kOk) {

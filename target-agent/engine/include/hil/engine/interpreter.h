@@ -137,7 +137,7 @@ class Interpreter {
 
  public:
   // Bytes of storage for the engine's parsed model and plan (a record per operator holds a pointer).
-  static constexpr size_t kStateBytes = 1024 + kMaxOperators * (24 + sizeof(void*)) + kMaxIo * 2 * 64;
+  static constexpr size_t kStateBytes = 256 + kMaxOperators * (24 + sizeof(void*)) + 2 * kMaxIo * sizeof(TensorView);
 
  private:
   alignas(8) unsigned char storage_[kStateBytes];
