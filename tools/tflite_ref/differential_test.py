@@ -79,7 +79,36 @@ def input_bytes(model, rng, k):
 PLAUSIBILITY = {}   # operator -> largest LSB distance of the reference from float math
 
 
-def compare(label, model, raw, engine_dump, work):
+TFLM_COMPARED = {"files": 0, "refused": 0}
+
+
+def compare_with_tflm(model, in_path, out_dir, tflm_dump, work):
+    """TensorFlow Lite Micro's own reference kernels (hil-tflm-dump, built from a checkout) on the same input:
+    every operator output it writes and the final output must equal the engine's. Returns a mismatch text or
+    None."""
+    tflm_dir = os.path.join(work, "tflm")
+    shutil.rmtree(tflm_dir, ignore_errors=True)
+    proc = subprocess.run([tflm_dump, model.path, in_path, tflm_dir], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return "TFLite Micro refuses the model (hil-tflm-dump exit %d): %s" % (proc.returncode, proc.stderr.strip()[-400:])
+    names = sorted(f for f in os.listdir(tflm_dir) if f.endswith(".bin") and f != "input.bin")
+    for name in names:
+        with open(os.path.join(tflm_dir, name), "rb") as f:
+            want = f.read()
+        try:
+            with open(os.path.join(out_dir, name), "rb") as f:
+                got = f.read()
+        except OSError:
+            return "the engine wrote no %s (TFLite Micro did)" % name
+        if got != want:
+            diff = next((i for i in range(min(len(got), len(want))) if got[i] != want[i]), min(len(got), len(want)))
+            return "%s differs from TFLite Micro's: %d bytes vs %d, first differing byte %d" % (name, len(got), len(want),
+                                                                                             diff)
+        TFLM_COMPARED["files"] += 1
+    return None
+
+
+def compare(label, model, raw, engine_dump, work, tflm_dump=""):
     """Returns (ops matched, ops total, first mismatch text or None)."""
     in_path = os.path.join(work, "input.bin")
     out_dir = os.path.join(work, "engine")
@@ -89,6 +118,17 @@ def compare(label, model, raw, engine_dump, work):
     proc = subprocess.run([engine_dump, model.path, in_path, out_dir], capture_output=True, text=True)
     if proc.returncode != 0:
         return 0, len(model.ops), "hil-engine-dump failed (exit %d): %s" % (proc.returncode, proc.stderr.strip())
+    if tflm_dump:
+        bad = compare_with_tflm(model, in_path, out_dir, tflm_dump, work)
+        # Cases labelled "beyond-tflm" exercise what the engine runs and TFLite Micro refuses (int16 where
+        # TFLM stops at int8, rank 5, ...): TFLM must refuse them, and the numpy reference judges them.
+        if "beyond-tflm" in label:
+            if bad is None or not bad.startswith("TFLite Micro refuses"):
+                return 0, len(model.ops), ("a beyond-tflm case that TFLite Micro runs: label it as an ordinary case"
+                                           if bad is None else bad)
+            TFLM_COMPARED["refused"] += 1
+        elif bad is not None:
+            return 0, len(model.ops), bad
     parts, pos = [], 0
     for t in model.inputs:
         tt = model.tensors[t]
@@ -155,6 +195,7 @@ def main(argv):
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine-dump", required=True)
     ap.add_argument("--modelgen", required=True)
+    ap.add_argument("--tflm-dump", default="", help="hil-tflm-dump: TensorFlow Lite Micro must agree with the engine too")
     ap.add_argument("--shared-dir", default="")
     ap.add_argument("--work-dir", default="")
     ap.add_argument("--inputs", type=int, default=3, help="random inputs per model")
@@ -220,7 +261,7 @@ def main(argv):
         for k in range(args.inputs):
             rng = np.random.default_rng([args.seed, k])
             raw = input_bytes(model, rng, k)
-            matched, total, first = compare(label, model, raw, args.engine_dump, case_work)
+            matched, total, first = compare(label, model, raw, args.engine_dump, case_work, args.tflm_dump)
             ok_ops = min(ok_ops, matched)
             if first is not None and bad is None:
                 bad = "model %s, input %d (numpy default_rng([%d, %d]), kept as %s/input.bin): %s" % (
@@ -234,6 +275,11 @@ def main(argv):
             failures.append(bad)
     print("== reference vs float math, largest error in LSB (unvalidated kernels): " +
           ", ".join("%s %d" % kv for kv in sorted(PLAUSIBILITY.items())))
+    if args.tflm_dump:
+        print("== TensorFlow Lite Micro (%s) agreed on %d operator outputs; refused the %d runs of beyond-tflm cases, "
+              "as it should" % (args.tflm_dump, TFLM_COMPARED["files"], TFLM_COMPARED["refused"]))
+    else:
+        print("== no --tflm-dump: the engine is not compared with TensorFlow Lite Micro here")
     print("== %d models in %.1f s" % (len(cases), time.time() - start))
     if failures:
         print("differential_test: FAIL: %d model(s) differ; first: %s" % (len(failures), failures[0]))
