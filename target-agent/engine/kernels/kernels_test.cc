@@ -14,7 +14,7 @@
 #include "kernels/average_pool2d_s8.h"
 #include "kernels/average_pool2d_s8_fast.h"
 #include "kernels/broadcast_rows.h"
-#include "kernels/concatenation_s8.h"
+#include "kernels/concatenation.h"
 #include "kernels/conv2d_s8.h"
 #include "kernels/depthwise_conv2d_s8.h"
 #include "kernels/dequantize_s8.h"
@@ -22,13 +22,13 @@
 #include "kernels/quantize_s8.h"
 #include "kernels/relu6_s8.h"
 #include "kernels/relu_s8.h"
-#include "kernels/reshape_s8.h"
+#include "kernels/copy.h"
 #include "kernels/tanh_s8.h"
 #include "kernels/fully_connected_s8.h"
 #include "kernels/max_pool2d_s8.h"
 #include "kernels/mean_s8.h"
 #include "kernels/mul_s8.h"
-#include "kernels/pad_s8.h"
+#include "kernels/pad.h"
 #include "kernels/quant.h"
 #include "kernels/softmax_s8.h"
 
@@ -280,7 +280,7 @@ TEST(KernelTest, ElementwiseOps) {
   EXPECT_FLOAT_EQ(deq[0], -10.0f);
   EXPECT_FLOAT_EQ(deq[3], 45.0f);
   int8_t copy[4] = {};
-  ASSERT_EQ(ReshapeS8(ReshapeParams{4}, in, nullptr, copy), Status::kOk);
+  ASSERT_EQ(CopyBytes(CopyParams{4}, in, nullptr, copy), Status::kOk);
   EXPECT_EQ(std::vector<int8_t>(copy, copy + 4), std::vector<int8_t>(in, in + 4));
   // Logistic and tanh of 0 (zero point input) and saturation outside the radius.
   SigmoidParams sp{4, 0, 100, 1 << 30, 0};
@@ -313,19 +313,19 @@ TEST(KernelTest, ExtremeRequantizationWrapsWithoutUndefinedBehaviour) {
 }
 
 TEST(KernelTest, PadConcatMean) {
-  PadParams pad{{1, 1, 1, 1, 2}, {0, 0, 0, 0, 1}, {0, 0, 0, 0, 2}, -7};
-  const int8_t in[2] = {4, 5};
+  ConstantPadParams pad{{1, 1, 1, 1, 2}, {0, 0, 0, 0, 1}, {0, 0, 0, 0, 2}, 1};
+  const int8_t in[2] = {4, 5}, border = -7;
   int8_t out[5];
-  ASSERT_EQ(PadS8(pad, in, nullptr, out), Status::kOk);
+  ASSERT_EQ(ConstantPad(pad, in, &border, out), Status::kOk);
   EXPECT_EQ(std::vector<int8_t>(out, out + 5), (std::vector<int8_t>{-7, 4, 5, -7, -7}));
 
-  const int8_t a[4] = {1, 2, 3, 4}, b[2] = {9, 8};
-  const int8_t* ins[2] = {a, b};
-  const int32_t sizes[2] = {2, 1};
-  ConcatenationParams cp{2, 1, 3};  // [2,2] ++ [2,1] along axis 1
-  int8_t cat[6];
-  ASSERT_EQ(ConcatenationS8(cp, 2, ins, sizes, nullptr, cat), Status::kOk);
-  EXPECT_EQ(std::vector<int8_t>(cat, cat + 6), (std::vector<int8_t>{1, 2, 9, 3, 4, 8}));
+  const uint8_t a[4] = {1, 2, 3, 4}, b[2] = {9, 8};
+  const uint8_t* ins[2] = {a, b};
+  const uint32_t sizes[2] = {2, 1};
+  ConcatParams cp{2, 1, 0};  // [2,2] ++ [2,1] along axis 1, 1-byte elements
+  uint8_t cat[6];
+  ASSERT_EQ(Concat(cp, 2, ins, sizes, cat), Status::kOk);
+  EXPECT_EQ(std::vector<uint8_t>(cat, cat + 6), (std::vector<uint8_t>{1, 2, 9, 3, 4, 8}));
 
   // Mean over H, W of 2x2x2, same quantisation: truncating integer division.
   MeanParams mp{{1, 1, 2, 2, 2}, {0, 0, 1, 1, 0}, 1, 0, 1.0f, 0.0f};
