@@ -58,12 +58,13 @@ Result<ElfInfo> ReadElf(const std::string& path) {
     const uint32_t str_off = b.U32(str_at + 16), str_size = b.U32(str_at + 20);
     if (size_t(str_off) + str_size > data.size() || size_t(sym_off) + sym_size > data.size()) return bad("symbol table out of bounds");
     for (uint32_t s = 0; s + entsize <= sym_size; s += entsize) {
-      const uint32_t name = b.U32(sym_off + s), value = b.U32(sym_off + s + 4);
+      const uint32_t name = b.U32(sym_off + s), value = b.U32(sym_off + s + 4), size = b.U32(sym_off + s + 8);
       const uint16_t section = b.U16(sym_off + s + 14);
       if (name == 0 || name >= str_size || section == 0) continue;
       const char* start = reinterpret_cast<const char*>(data.data() + str_off + name);
       const size_t len = strnlen(start, str_size - name);
       info.symbols.emplace(std::string(start, len), value);
+      info.symbol_sizes.emplace(std::string(start, len), size);
     }
   }
   if (!b.ok) return bad("header tables run past the end of the file");

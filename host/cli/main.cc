@@ -6,6 +6,8 @@
 //   hil compare RUN_A RUN_B [--db PATH] [--threshold PCT]
 //   hil baseline set NAME RUN | hil baseline show [NAME]
 //   hil model gen NAME --seed N -o FILE
+//   hil inspect MODEL [--json] [--board KIND]
+//   hil infer MODEL --input IN.bin [--input ...] --output OUT.bin [--repeat N] [--dump-dir DIR]
 // Exit codes: 0 pass, 1 a check failed, 2 usage or infrastructure error.
 #include <signal.h>
 #include <unistd.h>
@@ -23,6 +25,7 @@
 #include "hil/store/open_store.h"
 #include "hil/store/pg_store.h"
 #include "hil/board/usb_scan.h"
+#include "hil/cli/model_commands.h"
 #include "hil/cli/runner.h"
 #include "hil/core/sha256.h"
 #include "hil/model/tflite_io.h"
@@ -460,6 +463,7 @@ int main(int argc, char** argv) {
   cmd_baseline_show->add_option("--db", baseline_db, "SQLite result store")->capture_default_str();
 
   hil::web::RegisterWebCommands(app, DefaultBoardsDir());  // hil report, hil serve
+  hil::cli::RegisterModelCommands(app, DefaultBoardsDir(), DefaultBuildDir());  // hil inspect, hil infer
 
   auto* cmd_model = app.add_subcommand("model", "Model tools");
   cmd_model->require_subcommand(1);

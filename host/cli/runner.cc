@@ -37,6 +37,7 @@
 #include "hil/link/mlperf_session.h"
 #include "hil/link/serial_link.h"
 #include "hil/link/testing/faulty_link.h"
+#include "hil/model/inspect.h"
 #include "hil/model/tflite_io.h"
 #include "hil/model/zoo.h"
 #include "hil/power/energy.h"
@@ -77,6 +78,25 @@ Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite) {
     blobs.push_back(std::move(b));
   }
   return blobs;
+}
+
+Result<void> CheckModelsRunnable(const Suite& suite, const std::vector<ModelBlob>& blobs) {
+  for (size_t i = 0; i < suite.models.size() && i < blobs.size(); ++i) {
+    const ModelSpec& m = suite.models[i];
+    const std::string where = suite.file + ":" + std::to_string(m.line) + ": models[" + std::to_string(i) + "] (" + m.name + ")";
+    auto r = model::InspectModel(blobs[i].bytes);
+    if (!r) return Fail(Status::kModelInvalid, where + ": " + r.error());
+    if (!r->unsupported.empty()) {
+      size_t n = 0;
+      for (const auto& u : r->unsupported) n += u.layers.size();
+      return Fail(Status::kUnsupportedOperator, where + ": the engine cannot run " + std::to_string(n) + " of " +
+                                                    std::to_string(r->layers.size()) + " operators: " +
+                                                    model::UnsupportedSummary(r->unsupported) +
+                                                    " (hil inspect MODEL lists every layer)");
+    }
+    if (!r->engine_error.empty()) return Fail(Status::kModelInvalid, where + ": " + r->engine_error);
+  }
+  return {};
 }
 
 Result<std::vector<std::vector<uint8_t>>> ResolveInputs(const Suite& suite) {
@@ -1428,6 +1448,8 @@ Result<RunOutcome> RunSuite(const RunOptions& given) {
   }
   auto blobs = ResolveModels(*suite);
   if (!blobs) return std::unexpected(blobs.error());
+  // Before any board starts: a model the engine cannot run fails here, naming every operator it lacks.
+  if (auto runnable = CheckModelsRunnable(*suite, *blobs); !runnable) return std::unexpected(runnable.error());
   auto inputs = ResolveInputs(*suite);
   if (!inputs) return std::unexpected(inputs.error());
   if (remote) return SubmitAndFollow(options, *suite, *blobs, *inputs, *kinds, farm_path);

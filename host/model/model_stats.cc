@@ -31,6 +31,45 @@ const char* ActivationName(Activation a) {
 }
 const char* PaddingName(Padding p) { return p == Padding::kSame ? "SAME" : "VALID"; }
 
+// Weighted operators beyond the three MLPerf Tiny uses, counted the same way (one multiply-accumulate
+// per weight use):
+//   TRANSPOSE_CONV  input_elements x kernel_h x kernel_w x out_channels   (weights [oc, kh, kw, ic])
+//   BATCH_MATMUL    out_elements x the contracted dimension
+//   SVDF            batch x features x (input size + memory size)
+//   UNIDIRECTIONAL_SEQUENCE_LSTM  steps x batch x (elements of every input and recurrent weight matrix)
+uint64_t OtherOperatorMacs(const ModelDef& m, const OperatorDef& op) {
+  auto shape = [&](size_t k) -> std::vector<int32_t> {
+    if (k >= op.inputs.size() || op.inputs[k] < 0) return {};
+    return m.tensors[op.inputs[k]].shape;
+  };
+  auto out = [&]() -> std::vector<int32_t> { return op.outputs.empty() ? std::vector<int32_t>{} : m.tensors[op.outputs[0]].shape; };
+  switch (m.builtin_code(op)) {
+    case 67: {  // TRANSPOSE_CONV: output_shape, weights, input, bias
+      const auto w = shape(1);
+      return w.size() == 4 ? Elements(shape(2)) * static_cast<uint64_t>(w[1]) * w[2] * w[0] : 0;
+    }
+    case 126: {  // BATCH_MATMUL: lhs [..., M, K] (adj_x, whose options are not modelled here, is rare)
+      const auto lhs = shape(0);
+      return lhs.size() < 2 ? 0 : Elements(out()) * static_cast<uint64_t>(lhs.back());
+    }
+    case 27: {  // SVDF: input [batch, input], weights_feature [features, input], weights_time [features, memory]
+      const auto in = shape(0), wf = shape(1), wt = shape(2);
+      if (in.size() != 2 || wf.size() != 2 || wt.size() != 2) return 0;
+      return static_cast<uint64_t>(in[0]) * wf[0] * (static_cast<uint64_t>(wf[1]) + wt[1]);
+    }
+    case 44: {  // UNIDIRECTIONAL_SEQUENCE_LSTM: inputs 1-4 input weights [units, input], 5-8 recurrent
+      const auto in = shape(0);
+      if (in.empty() || in.back() <= 0) return 0;
+      const uint64_t steps_x_batch = Elements(in) / static_cast<uint64_t>(in.back());
+      uint64_t weights = 0;
+      for (size_t k = 1; k <= 8; ++k) weights += shape(k).empty() ? 0 : Elements(shape(k));
+      return steps_x_batch * weights;
+    }
+    default:
+      return 0;
+  }
+}
+
 }  // namespace
 
 std::string ShapeString(const std::vector<int32_t>& shape) {
@@ -62,7 +101,7 @@ std::string OperatorSummary(const ModelDef& model) {
 }
 
 std::expected<ModelStats, std::string> AnalyzeModel(const ModelDef& m) {
-  if (auto ok = ValidateModel(m); !ok) return std::unexpected(ok.error());
+  if (auto ok = ValidateModel(m, /*quantization=*/false); !ok) return std::unexpected(ok.error());
   ModelStats stats;
   for (const auto& b : m.buffers) stats.constant_bytes += b.size();
   for (int32_t i : m.inputs) stats.input_shapes.push_back(m.tensors[i].shape);
@@ -118,6 +157,7 @@ std::expected<ModelStats, std::string> AnalyzeModel(const ModelDef& m) {
         }
         break;
       default:
+        s.macs = OtherOperatorMacs(m, op);
         break;
     }
     stats.total_macs += s.macs;

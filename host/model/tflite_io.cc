@@ -1,7 +1,10 @@
 #include "hil/model/tflite_io.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -356,7 +359,7 @@ ModelDef Parse(std::span<const uint8_t> bytes) {
 
 }  // namespace
 
-std::expected<void, std::string> ValidateModel(const ModelDef& m) {
+std::expected<void, std::string> ValidateModel(const ModelDef& m, bool quantization) {
   auto fail = [](std::string s) { return std::unexpected(std::move(s)); };
   if (m.buffers.empty() || !m.buffers[0].empty()) return fail("buffer 0 must exist and be empty");
   if (m.inputs.empty() || m.outputs.empty()) return fail("subgraph needs at least one input and one output");
@@ -374,13 +377,15 @@ std::expected<void, std::string> ValidateModel(const ModelDef& m) {
     for (int32_t d : t.shape)
       if (d < 0) return fail(TensorLabel(m, i) + " has a negative dimension");
     const auto& data = m.buffers[t.buffer];
-    if (!data.empty()) {
-      const int64_t want = ElementCount(t.shape) * TensorTypeBytes(t.type);
+    // int4 packs two elements per byte; a string tensor's size is its own business.
+    if (!data.empty() && t.type != TensorType::kString) {
+      const int64_t n = ElementCount(t.shape);
+      const int64_t want = t.type == TensorType::kInt4 ? (n + 1) / 2 : n * TensorTypeBytes(t.type);
       if (static_cast<int64_t>(data.size()) != want)
         return fail(TensorLabel(m, i) + " has " + std::to_string(data.size()) + " bytes of data, its shape needs " +
                     std::to_string(want));
     }
-    if (t.quantization) {
+    if (t.quantization && quantization) {
       const QuantizationDef& q = *t.quantization;
       if (q.scale.size() != q.zero_point.size() && !q.zero_point.empty())
         return fail(TensorLabel(m, i) + " has different numbers of scales and zero points");
@@ -424,15 +429,28 @@ std::expected<ModelDef, std::string> ReadTflite(std::span<const uint8_t> bytes) 
   } catch (const std::exception& e) {
     return std::unexpected(std::string("malformed .tflite: ") + e.what());
   }
-  if (auto ok = ValidateModel(model); !ok) return std::unexpected("invalid .tflite: " + ok.error());
+  if (auto ok = ValidateModel(model, /*quantization=*/false); !ok) return std::unexpected("invalid .tflite: " + ok.error());
   return model;
 }
 
-std::expected<std::vector<uint8_t>, std::string> ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(path + ": cannot open (" + std::strerror(errno) + ")");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return std::unexpected(path + ": read failed");
+std::expected<std::vector<uint8_t>, std::string> ReadFileBytes(const std::string& path, uint64_t max_bytes) {
+  // Checked before reading: a directory, a FIFO or a device (/dev/zero) would otherwise fail deep in
+  // the stream library, block, or grow without bound.
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return std::unexpected(path + ": cannot open (" + std::strerror(errno) + ")");
+  if (S_ISDIR(st.st_mode)) return std::unexpected(path + ": is a directory, not a file");
+  if (!S_ISREG(st.st_mode)) return std::unexpected(path + ": is not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > max_bytes)
+    return std::unexpected(path + ": " + std::to_string(st.st_size) + " bytes, more than the " + std::to_string(max_bytes) +
+                           " bytes accepted");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return std::unexpected(path + ": cannot open (" + std::strerror(errno) + ")");
+  std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
+  const size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), f);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed || got != bytes.size()) return std::unexpected(path + ": read failed (" + std::to_string(got) + " of " +
+                                                            std::to_string(bytes.size()) + " bytes)");
   return bytes;
 }
 

@@ -1,77 +1,61 @@
 #include "hil/model/tflite_model.h"
 
+#include "hil/engine/interpreter.h"
+
 namespace hil::model {
 
 int TensorTypeBytes(TensorType type) {
   switch (type) {
     case TensorType::kFloat32:
-      return 4;
     case TensorType::kInt32:
+    case TensorType::kUint32:
       return 4;
-    case TensorType::kUint8:
-      return 1;
-    case TensorType::kInt64:
-      return 8;
+    case TensorType::kFloat16:
     case TensorType::kInt16:
+    case TensorType::kUint16:
       return 2;
+    case TensorType::kUint8:
+    case TensorType::kBool:
     case TensorType::kInt8:
       return 1;
+    case TensorType::kInt64:
+    case TensorType::kUint64:
+    case TensorType::kFloat64:
+    case TensorType::kComplex64:
+      return 8;
+    case TensorType::kString:
+    case TensorType::kInt4:  // two per byte: not a whole number of bytes per element
+      return 0;
   }
   return 0;
 }
 
 const char* TensorTypeName(TensorType type) {
   switch (type) {
-    case TensorType::kFloat32:
-      return "float32";
-    case TensorType::kInt32:
-      return "int32";
-    case TensorType::kUint8:
-      return "uint8";
-    case TensorType::kInt64:
-      return "int64";
-    case TensorType::kInt16:
-      return "int16";
-    case TensorType::kInt8:
-      return "int8";
+    case TensorType::kFloat32: return "float32";
+    case TensorType::kFloat16: return "float16";
+    case TensorType::kInt32: return "int32";
+    case TensorType::kUint8: return "uint8";
+    case TensorType::kInt64: return "int64";
+    case TensorType::kString: return "string";
+    case TensorType::kBool: return "bool";
+    case TensorType::kInt16: return "int16";
+    case TensorType::kComplex64: return "complex64";
+    case TensorType::kInt8: return "int8";
+    case TensorType::kFloat64: return "float64";
+    case TensorType::kUint64: return "uint64";
+    case TensorType::kUint32: return "uint32";
+    case TensorType::kUint16: return "uint16";
+    case TensorType::kInt4: return "int4";
   }
   return "unknown";
 }
 
 std::string BuiltinOpName(int32_t code) {
-  switch (static_cast<BuiltinOp>(code)) {
-    case BuiltinOp::kAdd:
-      return "ADD";
-    case BuiltinOp::kAveragePool2d:
-      return "AVERAGE_POOL_2D";
-    case BuiltinOp::kConcatenation:
-      return "CONCATENATION";
-    case BuiltinOp::kConv2d:
-      return "CONV_2D";
-    case BuiltinOp::kDepthwiseConv2d:
-      return "DEPTHWISE_CONV_2D";
-    case BuiltinOp::kFullyConnected:
-      return "FULLY_CONNECTED";
-    case BuiltinOp::kLogistic:
-      return "LOGISTIC";
-    case BuiltinOp::kMaxPool2d:
-      return "MAX_POOL_2D";
-    case BuiltinOp::kMul:
-      return "MUL";
-    case BuiltinOp::kRelu:
-      return "RELU";
-    case BuiltinOp::kRelu6:
-      return "RELU6";
-    case BuiltinOp::kReshape:
-      return "RESHAPE";
-    case BuiltinOp::kSoftmax:
-      return "SOFTMAX";
-    case BuiltinOp::kPad:
-      return "PAD";
-    case BuiltinOp::kMean:
-      return "MEAN";
-    case BuiltinOp::kQuantize:
-      return "QUANTIZE";
+  // The engine's table of the schema's names (host may use the engine; it has them all).
+  if (code >= 0 && code <= 0xFFFF) {
+    const std::string name = agent::engine::OpcodeName(static_cast<uint16_t>(code));
+    if (name != "UNKNOWN") return name;
   }
   return "BUILTIN_" + std::to_string(code);
 }

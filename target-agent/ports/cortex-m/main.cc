@@ -31,6 +31,10 @@ extern const size_t kMlperfModelBytes;
 extern "C" {
 // The RTT control block under the name probes look for.
 hil::agent::RttControlBlock _SEGGER_RTT;
+// The model buffer and the engine's arena, under names the host reads from the ELF's symbol table
+// (`hil inspect --board`: whether a model and its plan fit this firmware).
+alignas(16) uint8_t hil_model_buffer[HIL_MODEL_BYTES];
+alignas(16) uint8_t hil_arena[HIL_ARENA_BYTES];
 extern uint32_t __data_start__, __bss_end__;
 extern uint32_t __stack_bottom__, __stack_top__;
 }
@@ -41,8 +45,6 @@ using namespace hil::port;
 
 constexpr uint32_t kMaxPayload = HIL_MAX_PAYLOAD;
 
-alignas(16) uint8_t g_model[HIL_MODEL_BYTES];
-alignas(16) uint8_t g_arena[HIL_ARENA_BYTES];
 uint8_t g_rx[hil::agent::RxBytesFor(kMaxPayload)];
 uint8_t g_tx[hil::agent::RxBytesFor(kMaxPayload)];
 uint8_t g_scratch[hil::agent::ScratchBytesFor(kMaxPayload)];
@@ -210,7 +212,7 @@ int main() {
   port.stack_used = StackUsed;
   port.static_bytes = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&__bss_end__) -
                                             reinterpret_cast<uintptr_t>(&__data_start__)) -
-                      static_cast<uint32_t>(sizeof g_model + sizeof g_arena);
+                      static_cast<uint32_t>(sizeof hil_model_buffer + sizeof hil_arena);
   // static_bytes counts the RTT buffers: they are RAM the agent needs on every board.
   port.reset = ResetCore;
   port.align_counter = AlignCounter;
@@ -220,10 +222,10 @@ int main() {
   }
 
   hil::agent::Buffers b;
-  b.model = g_model;
-  b.model_bytes = sizeof g_model;
-  b.arena = g_arena;
-  b.arena_bytes = sizeof g_arena;
+  b.model = hil_model_buffer;
+  b.model_bytes = sizeof hil_model_buffer;
+  b.arena = hil_arena;
+  b.arena_bytes = sizeof hil_arena;
   b.rx = g_rx;
   b.rx_bytes = sizeof g_rx;
   b.tx = g_tx;
@@ -240,7 +242,7 @@ int main() {
 #ifdef HIL_MLPERF_MODEL_ID
   // The MLPerf Tiny personality: the compiled-in model, MLPerf Tiny's DUT text protocol on the UART.
   static hil::agent::engine::Interpreter engine;
-  const hil::Status loaded = engine.Load(kMlperfModel, kMlperfModelBytes, g_arena, sizeof g_arena);
+  const hil::Status loaded = engine.Load(kMlperfModel, kMlperfModelBytes, hil_arena, sizeof hil_arena);
   hil::agent::MlperfDut::Config mc;
   mc.name = "tinyhil";
   mc.model_id = HIL_MLPERF_MODEL_ID;
@@ -248,7 +250,7 @@ int main() {
   mc.write = [](const char* text, size_t size, void*) { UartWrite(reinterpret_cast<const uint8_t*>(text), size); };
   if (port.timestamp) mc.timestamp = port.timestamp;
   mc.energy_mode = HIL_MLPERF_ENERGY_MODE;  // and the UART runs at HIL_UART_BAUD (9600 then)
-  static hil::agent::MlperfDut dut(mc, engine, g_model, sizeof g_model);
+  static hil::agent::MlperfDut dut(mc, engine, hil_model_buffer, sizeof hil_model_buffer);
   static const char kLoadFailed[] = "e-[the compiled-in model does not load]\r\n";
   if (loaded != hil::Status::kOk) UartWrite(reinterpret_cast<const uint8_t*>(kLoadFailed), sizeof kLoadFailed - 1);
   dut.Banner();

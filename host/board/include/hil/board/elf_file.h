@@ -12,7 +12,8 @@
 namespace hil::board {
 
 struct ElfInfo {
-  std::map<std::string, uint32_t> symbols;  // defined symbols with their values
+  std::map<std::string, uint32_t> symbols;       // defined symbols with their values
+  std::map<std::string, uint32_t> symbol_sizes;  // ... and their sizes (st_size: bytes of an object)
   uint64_t flash_bytes = 0;  // bytes of loadable segments stored in the image (code, constants, .data init)
   uint64_t static_ram_bytes = 0;  // memory size of writable loadable sections (.data + .bss + stack)
   uint32_t entry = 0;

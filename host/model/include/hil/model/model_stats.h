@@ -4,6 +4,10 @@
 //   CONV_2D            out_elements x kernel_h x kernel_w x in_channels
 //   DEPTHWISE_CONV_2D  out_elements x kernel_h x kernel_w
 //   FULLY_CONNECTED    out_elements x in_features
+//   TRANSPOSE_CONV     input_elements x kernel_h x kernel_w x out_channels
+//   BATCH_MATMUL       out_elements x the contracted dimension
+//   SVDF               batch x features x (input size + memory size)
+//   UNIDIRECTIONAL_SEQUENCE_LSTM  steps x batch x (elements of the 8 gate weight matrices)
 // every other operator counts 0.
 #pragma once
 

@@ -14,7 +14,10 @@
 
 namespace hil::model {
 
-enum class TensorType : int8_t { kFloat32 = 0, kInt32 = 2, kUint8 = 3, kInt64 = 4, kInt16 = 7, kInt8 = 9 };
+enum class TensorType : int8_t {
+  kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kUint8 = 3, kInt64 = 4, kString = 5, kBool = 6, kInt16 = 7, kComplex64 = 8,
+  kInt8 = 9, kFloat64 = 10, kUint64 = 12, kUint32 = 15, kUint16 = 16, kInt4 = 17,
+};
 int TensorTypeBytes(TensorType type);  // element size; 0 when unknown
 const char* TensorTypeName(TensorType type);
 
@@ -37,7 +40,7 @@ enum class BuiltinOp : int32_t {
   kMean = 40,
   kQuantize = 114,
 };
-// "CONV_2D" etc.; "BUILTIN_<n>" for codes this module does not name.
+// "CONV_2D" etc. (every code of schema.fbs up to 161); "BUILTIN_<n>" beyond.
 std::string BuiltinOpName(int32_t code);
 
 enum class Padding : int8_t { kSame = 0, kValid = 1 };
