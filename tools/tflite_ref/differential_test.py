@@ -183,7 +183,12 @@ def all_op_cases(seed):
     cases = list(tflite_writer.op_cases(seed=seed))
     here = os.path.dirname(os.path.abspath(__file__))
     for path in sorted(glob.glob(os.path.join(here, "cases_*.py"))):
-        cases += importlib.import_module(os.path.basename(path)[:-3]).op_cases(seed=seed)
+        module = importlib.import_module(os.path.basename(path)[:-3])
+        cases += module.op_cases(seed=seed)
+        # Models whose state lives from one Invoke to the next: the first Invoke is compared here (the
+        # dump tools run one); several Invokes are the gtests' business.
+        if hasattr(module, "stateful_cases"):
+            cases += [(label, blob) for label, blob, _ in module.stateful_cases(seed=seed)]
     labels = [c[0] for c in cases]
     dup = sorted({x for x in labels if labels.count(x) > 1})
     if dup:

@@ -135,8 +135,9 @@ def _check(buf, pos, size, what):
 
 
 # TFLite schema enums
-TYPE_NP = {0: np.float32, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16, 9: np.int8}
-TYPE_NAME = {0: "float32", 2: "int32", 3: "uint8", 4: "int64", 6: "bool", 7: "int16", 9: "int8"}
+TYPE_NP = {0: np.float32, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16, 9: np.int8,
+           13: np.int32}   # 13 RESOURCE: a resource variable's id (an int32, as TFLite Micro stores it)
+TYPE_NAME = {0: "float32", 2: "int32", 3: "uint8", 4: "int64", 6: "bool", 7: "int16", 9: "int8", 13: "resource"}
 OP_NAMES = schema_ids.OP_NAMES
 UNVALIDATED_OPS = {"MAX_POOL_2D", "MUL", "QUANTIZE", "DEQUANTIZE", "LOGISTIC", "TANH", "CONCATENATION",
                    "PAD", "RELU", "RELU6"}
@@ -152,8 +153,75 @@ class Op:
     pass
 
 
+class Subgraph:
+    """One subgraph: tensors (with constant data), operators and their options, inputs and outputs. `root` is the
+    Model; `index` its position in the model (0 is the model itself)."""
+
+
+def _read_subgraph(sg, k, buffers, codes, codes_custom, root):
+    g = Subgraph()
+    g.index, g.root = k, root
+    where = "" if k == 0 else " of subgraph %d" % k
+    g.tensors = []
+    for i, t in enumerate(sg.tables(0)):
+        x = Tensor()
+        x.index = i
+        x.shape = t.vector(0, "i") or []
+        x.type = t.scalar(1, "b")
+        if x.type not in TYPE_NP:
+            raise ModelError("tensor %d%s has unsupported type %d" % (i, where, x.type))
+        bi = t.scalar(2, "I")
+        if bi >= len(buffers):
+            raise ModelError("tensor %d%s names buffer %d of %d" % (i, where, bi, len(buffers)))
+        x.name = t.string(3) or ""
+        x.is_variable = bool(t.scalar(5, "B"))
+        q = t.table(4)
+        x.scales = (q.vector(2, "f") if q else None) or []
+        x.zero_points = (q.vector(3, "q") if q else None) or []
+        x.quant_dim = q.scalar(6, "i") if q else 0
+        x.scale = x.scales[0] if x.scales else 0.0
+        x.zero_point = int(x.zero_points[0]) if x.zero_points else 0
+        data = buffers[bi]
+        x.data = None
+        if data:
+            dt = np.dtype(TYPE_NP[x.type]).newbyteorder("<")
+            n = int(np.prod(x.shape)) if x.shape else 1
+            if len(data) != n * dt.itemsize:
+                raise ModelError("tensor %d%s: buffer has %d bytes, shape %s needs %d"
+                                 % (i, where, len(data), x.shape, n * dt.itemsize))
+            x.data = np.frombuffer(data, dtype=dt).reshape(x.shape).astype(TYPE_NP[x.type])
+        g.tensors.append(x)
+    nt = len(g.tensors)
+    g.inputs = sg.vector(1, "i") or []
+    g.outputs = sg.vector(2, "i") or []
+    g.ops = []
+    for n, o in enumerate(sg.tables(3)):
+        op = Op()
+        op.index = n
+        op.subgraph = k
+        ci = o.scalar(0, "I")
+        if ci >= len(codes):
+            raise ModelError("operator %d%s names opcode %d of %d" % (n, where, ci, len(codes)))
+        op.code = codes[ci]
+        op.name = OP_NAMES.get(op.code, "BUILTIN_%d" % op.code)
+        op.custom = codes_custom[ci]
+        op.inputs = o.vector(1, "i") or []
+        op.outputs = o.vector(2, "i") or []
+        for t in op.inputs + op.outputs:
+            if t < -1 or t >= nt:
+                raise ModelError("operator %d%s names tensor %d of %d" % (n, where, t, nt))
+        op.options_type = o.scalar(3, "B")
+        op.opt = o.table(4)
+        g.ops.append(op)
+    for t in g.inputs + g.outputs:
+        if t < 0 or t >= nt:
+            raise ModelError("subgraph%s names tensor %d of %d" % (where, t, nt))
+    return g
+
+
 class Model:
-    """One-subgraph .tflite model: tensors (with constant data), operators and their options."""
+    """A .tflite model: subgraph 0's tensors (with constant data), operators and their options as attributes;
+    every subgraph (the bodies of IF, WHILE and CALL_ONCE after the first) in `subgraphs`."""
 
     def __init__(self, blob):
         buf = memoryview(blob)
@@ -178,60 +246,11 @@ class Model:
                 _check(buf, off, size, "external buffer")
                 data = bytes(buf[off:off + size])
             buffers.append(data or b"")
-        sg = subgraphs[0]
-        self.tensors = []
-        for i, t in enumerate(sg.tables(0)):
-            x = Tensor()
-            x.index = i
-            x.shape = t.vector(0, "i") or []
-            x.type = t.scalar(1, "b")
-            if x.type not in TYPE_NP:
-                raise ModelError("tensor %d has unsupported type %d" % (i, x.type))
-            bi = t.scalar(2, "I")
-            if bi >= len(buffers):
-                raise ModelError("tensor %d names buffer %d of %d" % (i, bi, len(buffers)))
-            x.name = t.string(3) or ""
-            x.is_variable = bool(t.scalar(5, "B"))
-            q = t.table(4)
-            x.scales = (q.vector(2, "f") if q else None) or []
-            x.zero_points = (q.vector(3, "q") if q else None) or []
-            x.quant_dim = q.scalar(6, "i") if q else 0
-            x.scale = x.scales[0] if x.scales else 0.0
-            x.zero_point = int(x.zero_points[0]) if x.zero_points else 0
-            data = buffers[bi]
-            x.data = None
-            if data:
-                dt = np.dtype(TYPE_NP[x.type]).newbyteorder("<")
-                n = int(np.prod(x.shape)) if x.shape else 1
-                if len(data) != n * dt.itemsize:
-                    raise ModelError("tensor %d: buffer has %d bytes, shape %s needs %d"
-                                     % (i, len(data), x.shape, n * dt.itemsize))
-                x.data = np.frombuffer(data, dtype=dt).reshape(x.shape).astype(TYPE_NP[x.type])
-            self.tensors.append(x)
-        nt = len(self.tensors)
-        self.inputs = sg.vector(1, "i") or []
-        self.outputs = sg.vector(2, "i") or []
-        self.ops = []
-        for k, o in enumerate(sg.tables(3)):
-            op = Op()
-            op.index = k
-            ci = o.scalar(0, "I")
-            if ci >= len(codes):
-                raise ModelError("operator %d names opcode %d of %d" % (k, ci, len(codes)))
-            op.code = codes[ci]
-            op.name = OP_NAMES.get(op.code, "BUILTIN_%d" % op.code)
-            op.custom = codes_custom[ci]
-            op.inputs = o.vector(1, "i") or []
-            op.outputs = o.vector(2, "i") or []
-            for t in op.inputs + op.outputs:
-                if t < -1 or t >= nt:
-                    raise ModelError("operator %d names tensor %d of %d" % (k, t, nt))
-            op.options_type = o.scalar(3, "B")
-            op.opt = o.table(4)
-            self.ops.append(op)
-        for t in self.inputs + self.outputs:
-            if t < 0 or t >= nt:
-                raise ModelError("subgraph names tensor %d of %d" % (t, nt))
+        self.subgraphs = [_read_subgraph(sg, k, buffers, codes, codes_custom, self) for k, sg in enumerate(subgraphs)]
+        first = self.subgraphs[0]
+        self.index, self.root = 0, self
+        self.tensors, self.inputs, self.outputs, self.ops = first.tensors, first.inputs, first.outputs, first.ops
+        self.subgraphs[0] = self
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -822,11 +841,69 @@ def initial_state(model):
     return state
 
 
+CF_KEY = "control_flow"   # the values entry (a dict) with the state of control flow: resource variables,
+                          # CALL_ONCE flags, called subgraphs' variable tensors (see ref_control_flow.py)
+MAX_CALL_DEPTH = 8        # subgraph calls nested below subgraph 0, as the engine allows
+
+
+def _run_ops(graph, values, results):
+    """Runs every operator of `graph` (the model or one of its subgraphs) in order on `values`; appends
+    (op, output tensor id, output array) to `results` when it is a list."""
+    for op in graph.ops:
+        k = KERNELS.get(op.name)
+        if k is None:
+            raise ModelError("op %d: operator %s is not implemented" % (op.index, op.name))
+        outs = k(graph, op, values)
+        if not isinstance(outs, (list, tuple)):
+            outs = [outs]
+        if len(outs) != len(op.outputs):
+            raise ModelError("op %d %s: computed %d outputs, the model has %d" % (op.index, op.name, len(outs),
+                                                                                 len(op.outputs)))
+        for t, out in zip(op.outputs, outs):
+            to = graph.tensors[t]
+            if int(np.prod(out.shape)) != int(np.prod(to.shape)):
+                raise ModelError("op %d %s: computed %s, tensor %d is %s" % (op.index, op.name, out.shape,
+                                                                             to.index, to.shape))
+            out = np.ascontiguousarray(out.reshape(to.shape).astype(TYPE_NP[to.type]))
+            values[t] = out
+            if results is not None:
+                results.append((op, t, out))
+
+
+def run_subgraph(graph, index, args, values):
+    """Runs subgraph `index` of graph's model once, its inputs set to `args` (arrays, one per input, copied as
+    TFLite Micro copies them); returns its outputs (arrays). `values` are the caller's (its CF_KEY entry carries
+    the control-flow state and the called subgraphs' variable tensors)."""
+    root = graph.root
+    g = root.subgraphs[index]
+    cf = values[CF_KEY]
+    depth = cf.get("depth", 0)
+    if depth >= MAX_CALL_DEPTH:
+        raise ModelError("subgraph calls nest deeper than %d (or recurse)" % MAX_CALL_DEPTH)
+    if len(args) != len(g.inputs):
+        raise ModelError("subgraph %d takes %d inputs, %d given" % (index, len(g.inputs), len(args)))
+    variables = cf.setdefault("variables", {}).setdefault(index, initial_state(g))
+    sub = dict(variables)
+    sub[CF_KEY] = cf
+    for t, a in zip(g.inputs, args):
+        tt = g.tensors[t]
+        sub[t] = np.array(a, dtype=TYPE_NP[tt.type]).reshape(tt.shape)
+    cf["depth"] = depth + 1
+    try:
+        _run_ops(g, sub, None)
+    finally:
+        cf["depth"] = depth
+    for t in variables:
+        variables[t] = sub[t]
+    return [sub[t] if sub.get(t) is not None else g.tensors[t].data for t in g.outputs]
+
+
 def run(model, input_bytes_list, state=None):
     """Runs every operator in order; returns [(op, output tensor id, output array)] (one entry per output of
-    every operator) and the values map. `state` (from initial_state, updated in place) carries variable tensors
-    from one run to the next; None starts from the initial state."""
+    every operator of subgraph 0) and the values map. `state` (from initial_state, updated in place) carries
+    variable tensors and resource variables from one run to the next; None starts from the initial state."""
     values = initial_state(model) if state is None else state
+    values.setdefault(CF_KEY, {})
     if len(input_bytes_list) != len(model.inputs):
         raise ModelError("model has %d inputs, %d given" % (len(model.inputs), len(input_bytes_list)))
     for t, raw in zip(model.inputs, input_bytes_list):
@@ -837,24 +914,7 @@ def run(model, input_bytes_list, state=None):
             raise ModelError("input tensor %d needs %d bytes, got %d" % (t, need, len(raw)))
         values[t] = np.frombuffer(raw, dtype=dt).reshape(tt.shape).astype(TYPE_NP[tt.type])
     results = []
-    for op in model.ops:
-        k = KERNELS.get(op.name)
-        if k is None:
-            raise ModelError("op %d: operator %s is not implemented" % (op.index, op.name))
-        outs = k(model, op, values)
-        if not isinstance(outs, (list, tuple)):
-            outs = [outs]
-        if len(outs) != len(op.outputs):
-            raise ModelError("op %d %s: computed %d outputs, the model has %d" % (op.index, op.name, len(outs),
-                                                                                 len(op.outputs)))
-        for t, out in zip(op.outputs, outs):
-            to = model.tensors[t]
-            if int(np.prod(out.shape)) != int(np.prod(to.shape)):
-                raise ModelError("op %d %s: computed %s, tensor %d is %s" % (op.index, op.name, out.shape,
-                                                                             to.index, to.shape))
-            out = np.ascontiguousarray(out.reshape(to.shape).astype(TYPE_NP[to.type]))
-            values[t] = out
-            results.append((op, t, out))
+    _run_ops(model, values, results)
     return results, values
 
 

@@ -120,36 +120,46 @@ class _Writer:
         return bytes(self.buf)
 
 
-def build_model(tensors, ops, inputs, outputs):
+RESOURCE = "resource"   # the "dtype" of a RESOURCE tensor (type 13: a resource variable's handle)
+
+
+def build_model(tensors, ops, inputs, outputs, subgraphs=None):
     """tensors: dicts with shape, dtype, scale(s), zero_point(s), quant_dim, data (np array or None), name,
-    variable (True for state tensors).
-    ops: dicts with op (name), inputs, outputs, options_type (name or None), options (list of fields)."""
-    op_names = sorted({o["op"] for o in ops}, key=lambda n: OPCODES[n])
+    variable (True for state tensors); dtype RESOURCE for a resource-variable handle.
+    ops: dicts with op (name), inputs, outputs, options_type (name or None), options (list of fields).
+    subgraphs: optional further subgraphs (1, 2, ...: bodies of IF, WHILE, CALL_ONCE), each a dict with its own
+    tensors, ops, inputs and outputs (tensor indices local to it); buffers and operator codes are shared."""
+    graphs = [{"tensors": tensors, "ops": ops, "inputs": inputs, "outputs": outputs, "name": "main"}]
+    graphs += [dict(g, name=g.get("name", "subgraph%d" % (k + 1))) for k, g in enumerate(subgraphs or [])]
+    op_names = sorted({o["op"] for g in graphs for o in g["ops"]}, key=lambda n: OPCODES[n])
     buffers = [Tbl()]
-    t_tables = []
-    for i, t in enumerate(tensors):
-        bi = 0
-        if t.get("data") is not None:
-            buffers.append(Tbl((0, "data", np.ascontiguousarray(t["data"]).astype(t["dtype"]).tobytes())))
-            bi = len(buffers) - 1
-        q = None
-        if t.get("scales") is not None:
-            q = Tbl((2, "vec:f", list(map(float, t["scales"]))), (3, "vec:q", list(map(int, t["zero_points"]))),
-                    (6, "i", int(t.get("quant_dim", 0))))
-        t_tables.append(Tbl((0, "vec:i", list(t["shape"])), (1, "b", TYPES[np.dtype(t["dtype"])]), (2, "I", bi),
-                            (3, "str", t.get("name", "t%d" % i)), (4, "tbl", q),
-                            (5, "B", 1 if t.get("variable") else None)))
-    op_tables = []
-    for o in ops:
-        ot = o.get("options_type")
-        op_tables.append(Tbl((0, "I", op_names.index(o["op"])), (1, "vec:i", list(o["inputs"])),
-                             (2, "vec:i", list(o["outputs"])),
-                             (3, "B", OPTIONS_TYPE[ot] if ot else None),
-                             (4, "tbl", Tbl(*o.get("options", [])) if ot else None)))
+    sg_tables = []
+    for g in graphs:
+        t_tables = []
+        for i, t in enumerate(g["tensors"]):
+            bi = 0
+            resource = isinstance(t["dtype"], str) and t["dtype"] == RESOURCE
+            if t.get("data") is not None:
+                buffers.append(Tbl((0, "data", np.ascontiguousarray(t["data"]).astype(t["dtype"]).tobytes())))
+                bi = len(buffers) - 1
+            q = None
+            if t.get("scales") is not None:
+                q = Tbl((2, "vec:f", list(map(float, t["scales"]))), (3, "vec:q", list(map(int, t["zero_points"]))),
+                        (6, "i", int(t.get("quant_dim", 0))))
+            t_tables.append(Tbl((0, "vec:i", list(t["shape"])), (1, "b", 13 if resource else TYPES[np.dtype(t["dtype"])]),
+                                (2, "I", bi), (3, "str", t.get("name", "t%d" % i)), (4, "tbl", q),
+                                (5, "B", 1 if t.get("variable") else None)))
+        op_tables = []
+        for o in g["ops"]:
+            ot = o.get("options_type")
+            op_tables.append(Tbl((0, "I", op_names.index(o["op"])), (1, "vec:i", list(o["inputs"])),
+                                 (2, "vec:i", list(o["outputs"])),
+                                 (3, "B", OPTIONS_TYPE[ot] if ot else None),
+                                 (4, "tbl", Tbl(*o.get("options", [])) if ot else None)))
+        sg_tables.append(Tbl((0, "vec_tbl", t_tables), (1, "vec:i", list(g["inputs"])),
+                             (2, "vec:i", list(g["outputs"])), (3, "vec_tbl", op_tables), (4, "str", g["name"])))
     codes = [Tbl((0, "b", min(OPCODES[n], 127)), (2, "i", 1), (3, "i", OPCODES[n])) for n in op_names]
-    sg = Tbl((0, "vec_tbl", t_tables), (1, "vec:i", list(inputs)), (2, "vec:i", list(outputs)),
-             (3, "vec_tbl", op_tables), (4, "str", "main"))
-    root = Tbl((0, "I", 3), (1, "vec_tbl", codes), (2, "vec_tbl", [sg]), (3, "str", "tinyhil tflite_writer"),
+    root = Tbl((0, "I", 3), (1, "vec_tbl", codes), (2, "vec_tbl", sg_tables), (3, "str", "tinyhil tflite_writer"),
                (4, "vec_tbl", buffers))
     return _Writer().finish(root)
 

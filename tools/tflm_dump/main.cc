@@ -22,6 +22,7 @@
 #include "tensorflow/compiler/mlir/lite/schema/schema_utils.h"
 #include "tensorflow/lite/micro/memory_helpers.h"
 #include "tensorflow/lite/micro/micro_interpreter.h"
+#include "tensorflow/lite/micro/micro_resource_variable.h"
 #include "tensorflow/lite/micro/micro_mutable_op_resolver.h"
 #include "tensorflow/lite/schema/schema_generated.h"
 
@@ -33,6 +34,7 @@ constexpr size_t kDefaultArenaBytes = 64u << 20;
 // build) and crashes when they do not, so smaller arenas are refused up front.
 constexpr size_t kMinArenaBytes = 64u << 10;
 constexpr unsigned kMaxOps = 128;
+constexpr int kMaxResourceVariables = 64;
 using Resolver = tflite::MicroMutableOpResolver<kMaxOps>;
 
 // Every operator this TFLM's MicroMutableOpResolver can add, except the signal library's (which
@@ -137,9 +139,17 @@ int Run(const std::string& model_path, const std::string& input_path, const std:
     return 1;
   }
   std::unique_ptr<uint8_t[]> arena(new uint8_t[arena_bytes]);
-  // Preserving every tensor (no memory reuse) keeps each operator's output readable after Invoke.
-  tflite::MicroInterpreter interp(model, resolver, arena.get(), arena_bytes, nullptr, nullptr,
-                                  /*preserve_all_tensors=*/true);
+  // Preserving every tensor (the linear planner: no memory reuse) keeps each operator's output readable
+  // after Invoke. Resource variables (VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE) need a table of their own.
+  tflite::MicroAllocator* allocator =
+      tflite::MicroAllocator::Create(arena.get(), arena_bytes, tflite::MemoryPlannerType::kLinear);
+  tflite::MicroResourceVariables* variables =
+      allocator != nullptr ? tflite::MicroResourceVariables::Create(allocator, kMaxResourceVariables) : nullptr;
+  if (variables == nullptr) {
+    std::fprintf(stderr, "hil-tflm-dump: the arena (%zu bytes) cannot hold TFLM's allocator\n", arena_bytes);
+    return 1;
+  }
+  tflite::MicroInterpreter interp(model, resolver, allocator, variables);
   if (interp.AllocateTensors() != kTfLiteOk) {
     std::fprintf(stderr, "hil-tflm-dump: %s: AllocateTensors failed (arena %zu bytes)\n", model_path.c_str(),
                  arena_bytes);
@@ -179,7 +189,8 @@ int Run(const std::string& model_path, const std::string& input_path, const std:
 
   for (size_t i = 0; i < graph.operators()->size(); ++i) {
     const tflite::Operator& op = *graph.operators()->Get(i);
-    const int t = op.outputs() != nullptr && op.outputs()->size() > 0 ? op.outputs()->Get(0) : -1;
+    if (op.outputs() == nullptr || op.outputs()->size() == 0) continue;  // ASSIGN_VARIABLE, CALL_ONCE
+    const int t = op.outputs()->Get(0);
     const TfLiteEvalTensor* out = t >= 0 ? interp.GetTensor(t) : nullptr;
     size_t bytes = 0;
     if (out == nullptr || tflite::TfLiteEvalTensorByteLength(out, &bytes) != kTfLiteOk) {

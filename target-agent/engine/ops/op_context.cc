@@ -55,14 +55,17 @@ uint32_t ElementBytes(TensorType t) {
   return 0;
 }
 
-Status ParseTensor(const EngineState& s, int32_t index, TensorDesc* d, Detail& err) {
-  if (index < 0 || static_cast<uint32_t>(index) >= s.n_tensors) {
+namespace {
+
+Status ParseTensorIn(const EngineState& s, const fb::Vector& tensors, int32_t index, TensorDesc* d, Detail& err) {
+  if (index < 0 || static_cast<uint32_t>(index) >= tensors.size()) {
     err << "tensor index " << index << " out of range";
     return Status::kModelInvalid;
   }
   d->index = index;
+  d->is_resource = false;
   bool bad = false;
-  const fb::Table t = fb::Table::TableElem(&s.blob, s.tensors, static_cast<uint32_t>(index));
+  const fb::Table t = fb::Table::TableElem(&s.blob, tensors, static_cast<uint32_t>(index));
   if (!t.valid()) {
     err << "tensor " << index << ": bad table";
     return Status::kModelInvalid;
@@ -90,6 +93,10 @@ Status ParseTensor(const EngineState& s, int32_t index, TensorDesc* d, Detail& e
     case 6: d->type = TensorType::kBool; break;
     case 7: d->type = TensorType::kInt16; break;
     case 9: d->type = TensorType::kInt8; break;
+    case 13:  // RESOURCE: holds a resource variable's id, an int32 as in TFLite Micro
+      d->type = TensorType::kInt32;
+      d->is_resource = true;
+      break;
     default:
       err << "tensor " << index << ": unsupported type " << static_cast<int>(type);
       return Status::kUnsupportedOperator;
@@ -185,6 +192,33 @@ Status ParseTensor(const EngineState& s, int32_t index, TensorDesc* d, Detail& e
   return Status::kOk;
 }
 
+}  // namespace
+
+Status ParseTensor(const EngineState& s, int32_t index, TensorDesc* d, Detail& err) {
+  // s.tensors is invalid (size 0) for a subgraph without a tensor table.
+  if (index < 0 || static_cast<uint32_t>(index) >= s.n_tensors) {
+    err << "tensor index " << index << " out of range";
+    return Status::kModelInvalid;
+  }
+  return ParseTensorIn(s, s.tensors, index, d, err);
+}
+
+Status ParseSubgraphTensor(const EngineState& s, int sg, int32_t index, TensorDesc* d, Detail& err) {
+  if (sg < 0 || sg >= s.n_subgraphs) {
+    err << "subgraph " << sg << " out of range";
+    return Status::kModelInvalid;
+  }
+  return ParseTensorIn(s, s.SubgraphTensors(sg), index, d, err);
+}
+
+Detail& AppendOperator(Detail& d, const EngineState& s, int op) {
+  for (int k = 1; k < s.n_subgraphs; ++k) {
+    const SubgraphRec& g = s.sg[k];
+    if (op >= g.first_op && op < g.first_op + g.n_ops) return d << "operator " << op - g.first_op << " of subgraph " << k;
+  }
+  return d << "operator " << op;
+}
+
 uint32_t LoadCtx::Alloc(size_t bytes) {
   const size_t off = (persist + 3) & ~static_cast<size_t>(3);
   persist = off + bytes;
@@ -196,17 +230,17 @@ uint32_t LoadCtx::Alloc(size_t bytes) {
 }
 
 Status Fail(LoadCtx& c, int op, const char* what) {
-  *c.err << OpcodeName(c.s->ops[op].opcode) << " at operator " << op << ": " << what;
+  AppendOperator(*c.err << OpcodeName(c.s->ops[op].opcode) << " at ", *c.s, op) << ": " << what;
   return Status::kModelInvalid;
 }
 
 Status Unsupported(LoadCtx& c, int op, const char* what) {
-  *c.err << OpcodeName(c.s->ops[op].opcode) << " at operator " << op << ": " << what;
+  AppendOperator(*c.err << OpcodeName(c.s->ops[op].opcode) << " at ", *c.s, op) << ": " << what;
   return Status::kUnsupportedOperator;
 }
 
 Status BadQuantization(LoadCtx& c, int op, const TensorDesc& d) {
-  *c.err << OpcodeName(c.s->ops[op].opcode) << " at operator " << op << ": tensor " << d.index << " ("
+  AppendOperator(*c.err << OpcodeName(c.s->ops[op].opcode) << " at ", *c.s, op) << ": tensor " << d.index << " ("
          << TensorTypeName(d.type) << ") has no valid quantization (a scale > 0 and a zero point in range)";
   return Status::kModelInvalid;
 }
@@ -214,7 +248,7 @@ Status BadQuantization(LoadCtx& c, int op, const TensorDesc& d) {
 Status UnsupportedTypes(LoadCtx& c, int op, const char* supported) {
   const OpRec& r = c.s->ops[op];
   Detail& e = *c.err;
-  e << OpcodeName(r.opcode) << " at operator " << op << ": ";
+  AppendOperator(e << OpcodeName(r.opcode) << " at ", *c.s, op) << ": ";
   // The operand types as the model has them: inputs, then "->" and the outputs.
   for (int i = 0; i < r.n_in + r.n_out; ++i) {
     const bool out = i >= r.n_in;
@@ -345,7 +379,7 @@ Status ActivationRange(LoadCtx& c, int op, int act, const TensorDesc& out, int32
       *hi = at_most(quantize(6.0f));
       break;
     default:
-      *c.err << OpcodeName(c.s->ops[op].opcode) << " at operator " << op << ": fused activation " << act
+      AppendOperator(*c.err << OpcodeName(c.s->ops[op].opcode) << " at ", *c.s, op) << ": fused activation " << act
              << " is not supported";
       return Status::kUnsupportedOperator;
   }

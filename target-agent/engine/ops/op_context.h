@@ -73,6 +73,7 @@ struct TensorDesc {
   uint32_t bytes = 0;
   bool is_const = false;
   bool is_variable = false;
+  bool is_resource = false;  // a RESOURCE tensor (type 13): an int32 resource-variable id; `type` says kInt32
   uint32_t data_pos = 0;  // blob position of constant data
   uint32_t n_scales = 0;
   fb::Vector scales;
@@ -99,17 +100,50 @@ struct OpRec {
   uint32_t scratch = kNoLoc;  // arena offset of its scratch
 };
 
+// One subgraph of the model. Subgraph 0 is the model; the others are bodies of IF, WHILE and
+// CALL_ONCE. Its operators are ops[first_op, first_op + n_ops); its tensors' locations are
+// all_locs[loc_base, loc_base + n_tensors). Input/output positions are blob positions of int32
+// tensor indices (local to the subgraph).
+struct SubgraphRec {
+  uint32_t tensors_pos = 0;  // blob position of the tensor table offsets (a vector's data)
+  uint32_t in_pos = 0;
+  uint32_t out_pos = 0;
+  uint16_t n_tensors = 0;
+  uint16_t loc_base = 0;
+  uint16_t first_op = 0;
+  uint16_t n_ops = 0;
+  uint16_t n_in = 0;
+  uint16_t n_out = 0;
+};
+
+// A resource variable (VAR_HANDLE names it; READ_VARIABLE and ASSIGN_VARIABLE use it). Lives in the
+// arena: EngineState::resources is a table of these.
+struct ResourceVar {
+  uint32_t data = kNoLoc;  // arena offset of the value; kNoLoc until an ASSIGN_VARIABLE fixes its size
+  uint32_t bytes = 0;
+  int32_t fill = 0;        // every byte's initial value (TFLite Micro: the zero point of the first
+                           // assigned tensor, as int8)
+};
+
 struct EngineState {
   bool loaded = false;
   fb::Blob blob;
-  fb::Vector tensors;
+  fb::Vector tensors;        // the tensors of the subgraph being prepared (subgraph 0 outside Load)
   fb::Vector buffers;
   uint8_t* arena = nullptr;  // aligned base
   size_t arena_bytes = 0;    // from the aligned base
   size_t used = 0;           // including the alignment skip
-  uint32_t n_tensors = 0;
-  uint32_t* locs = nullptr;  // per tensor, in the arena
-  int n_ops = 0;
+  uint32_t n_tensors = 0;    // of `tensors`
+  // Location table of the subgraph running (subgraph 0's outside a call): InvokeSubgraph switches it.
+  mutable uint32_t* locs = nullptr;
+  uint32_t* all_locs = nullptr;  // every subgraph's tensors (SubgraphRec::loc_base), in the arena
+  int n_ops = 0;       // subgraph 0's operators (the ones Invoke runs and profiles)
+  int n_all_ops = 0;   // every subgraph's
+  int n_subgraphs = 0;
+  SubgraphRec sg[kMaxSubgraphs];
+  uint32_t resources = kNoLoc;  // arena offset of the ResourceVar table
+  uint16_t n_resources = 0;
+  uint16_t resource_capacity = 0;  // entries reserved (one per VAR_HANDLE operator)
   int n_in = 0;
   int n_out = 0;
   int32_t in_tensor[kMaxIo] = {};
@@ -147,10 +181,45 @@ struct EngineState {
   const T* Params(const OpRec& r) const {
     return reinterpret_cast<const T*>(arena + r.params);
   }
+  // Tensor `local` of subgraph `sg` (not necessarily the running one); null when it has no memory.
+  uint8_t* SubgraphTensor(int sg_index, int32_t local) const {
+    return Resolve(all_locs[sg[sg_index].loc_base + static_cast<uint32_t>(local)]);
+  }
+  int32_t SubgraphInput(int sg_index, int i) const {
+    return fb::LoadI32(blob.data + sg[sg_index].in_pos + 4u * static_cast<uint32_t>(i));
+  }
+  int32_t SubgraphOutput(int sg_index, int i) const {
+    return fb::LoadI32(blob.data + sg[sg_index].out_pos + 4u * static_cast<uint32_t>(i));
+  }
+  fb::Vector SubgraphTensors(int sg_index) const {
+    return fb::Vector(&blob, sg[sg_index].tensors_pos, sg[sg_index].n_tensors, 4);
+  }
+  ResourceVar* Resource(int32_t id) const {
+    return id >= 0 && id < n_resources ? reinterpret_cast<ResourceVar*>(arena + resources) + id : nullptr;
+  }
 };
 
 // Verifies tensor `index` of the subgraph: shape, type, buffer and quantization.
 Status ParseTensor(const EngineState& s, int32_t index, TensorDesc* d, Detail& err);
+// The same for tensor `index` of subgraph `sg` (any subgraph, not only the one being prepared).
+Status ParseSubgraphTensor(const EngineState& s, int sg, int32_t index, TensorDesc* d, Detail& err);
+
+// ---- subgraphs (implemented by the interpreter and ops/control_flow.cc) ----
+// Runs every operator of subgraph `sg` once, with its location table in effect; kOk or the first
+// failing operator's status. Load guarantees the call depth is bounded (kMaxCallDepth).
+Status InvokeSubgraph(const EngineState& s, int sg);
+// The subgraphs operator `r` calls (IF: then, else; WHILE: cond, body; CALL_ONCE: init), in the
+// order TFLite Micro plans them, into out[0..1]; returns how many (0 for every other operator).
+int CalledSubgraphs(const EngineState& s, const OpRec& r, int out[2]);
+// After every operator's prepare: the checks of resource variables that need the whole model (a
+// READ_VARIABLE, whose handle a VAR_HANDLE of its subgraph writes, of a variable that no
+// ASSIGN_VARIABLE sizes or that has another size): kModelInvalid.
+Status CheckResourceVariables(EngineState& s, Detail& err);
+// Resource variables to their initial value and CALL_ONCE to "not run yet", as after Load.
+void ResetControlFlowState(const EngineState& s);
+// "operator N" for an operator of subgraph 0, "operator N of subgraph K" for the others (N counted
+// within its subgraph), appended to `d`.
+Detail& AppendOperator(Detail& d, const EngineState& s, int op);
 
 // ---- the Load context the prepare functions share ----
 struct LoadCtx {
@@ -158,6 +227,7 @@ struct LoadCtx {
   Detail* err;
   size_t persist = 0;  // bytes used from the arena base
   bool overflow = false;
+  int subgraph = 0;    // the subgraph whose operators are being prepared (s->tensors are its tensors)
 
   // Reserves `bytes` (4-aligned); returns its offset, or kNoLoc when the arena is too small (the need
   // is still counted so the shortfall can be reported).

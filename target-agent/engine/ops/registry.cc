@@ -7,6 +7,7 @@ const OpFamily* const kFamilies[] = {
     &kConvFamily,  &kFullyConnectedFamily, &kPoolFamily,    &kElementwiseFamily, &kActivationFamily,
     &kSoftmaxFamily, &kQuantizeFamily,     &kShapeFamily,   &kReduceFamily,      &kSliceFamily,
     &kTransposeFamily, &kResizeFamily,     &kCompareFamily, &kMathFamily,        &kRecurrentFamily,
+    &kControlFlowFamily,
 };
 }  // namespace
 

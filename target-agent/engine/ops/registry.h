@@ -44,6 +44,7 @@ extern const OpFamily kResizeFamily;
 extern const OpFamily kCompareFamily;
 extern const OpFamily kMathFamily;
 extern const OpFamily kRecurrentFamily;
+extern const OpFamily kControlFlowFamily;
 
 // Defines kName (an OpFamily) over the array `table` of the file.
 #define HIL_OP_FAMILY(kName, table) \

@@ -30,6 +30,12 @@ FbNodeP Tables(const std::vector<FbNodeP>& v) {
   n->elems = v;
   return n;
 }
+FbNodeP String(const std::string& str) {
+  auto n = std::make_shared<FbNode>();
+  n->kind = FbNode::Kind::kString;
+  n->data.assign(str.begin(), str.end());
+  return n;
+}
 void AddScalar(const FbNodeP& t, int id, int bytes, uint64_t value) { t->fields.push_back({id, bytes, value, nullptr}); }
 void AddFloat(const FbNodeP& t, int id, float value) {
   uint32_t bits;
@@ -59,6 +65,14 @@ class Writer {
         const uint32_t pos = static_cast<uint32_t>(buf.size());
         Put(n.data.size() / n.elem_bytes, 4);
         buf.insert(buf.end(), n.data.begin(), n.data.end());
+        return pos;
+      }
+      case FbNode::Kind::kString: {
+        Pad(4);
+        const uint32_t pos = static_cast<uint32_t>(buf.size());
+        Put(n.data.size(), 4);
+        buf.insert(buf.end(), n.data.begin(), n.data.end());
+        buf.push_back(0);
         return pos;
       }
       case FbNode::Kind::kTables: {
@@ -147,17 +161,23 @@ std::vector<uint8_t> BytesOf(const std::vector<int16_t>& v) { return LittleEndia
 std::vector<uint8_t> BytesOf(const std::vector<int64_t>& v) { return LittleEndian<int64_t, uint64_t>(v); }
 std::vector<uint8_t> BytesOf(const std::vector<float>& v) { return LittleEndian<float, uint32_t>(v); }
 
-std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
-  // Operator codes: one per distinct builtin code, in first-use order.
+namespace {
+
+// Operator codes: one per distinct builtin code, in first-use order (subgraph 0 first).
+struct Codes {
   std::vector<int32_t> codes;
   std::vector<std::string> custom;
+};
+
+FbNodeP SubgraphTable(const std::vector<TensorSpec>& tensor_specs, const std::vector<OpSpec>& op_specs,
+                      const std::vector<int32_t>& inputs, const std::vector<int32_t>& outputs, Codes* c) {
   std::vector<FbNodeP> ops;
-  for (const OpSpec& o : spec.ops) {
+  for (const OpSpec& o : op_specs) {
     size_t idx = 0;
-    while (idx < codes.size() && !(codes[idx] == o.builtin_code && custom[idx] == o.custom_code)) ++idx;
-    if (idx == codes.size()) {
-      codes.push_back(o.builtin_code);
-      custom.push_back(o.custom_code);
+    while (idx < c->codes.size() && !(c->codes[idx] == o.builtin_code && c->custom[idx] == o.custom_code)) ++idx;
+    if (idx == c->codes.size()) {
+      c->codes.push_back(o.builtin_code);
+      c->custom.push_back(o.custom_code);
     }
     FbNodeP t = Table();
     AddScalar(t, 0, 4, idx);
@@ -169,18 +189,8 @@ std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
     }
     ops.push_back(t);
   }
-  std::vector<FbNodeP> opcodes;
-  for (size_t k = 0; k < codes.size(); ++k) {
-    const int32_t c = codes[k];
-    FbNodeP t = Table();
-    AddScalar(t, 0, 1, static_cast<uint64_t>(c < 127 ? c : 127));
-    if (!custom[k].empty()) AddChild(t, 1, Scalars(std::vector<uint8_t>(custom[k].begin(), custom[k].end()), 1));
-    AddScalar(t, 2, 4, 1);
-    AddScalar(t, 3, 4, static_cast<uint32_t>(c));
-    opcodes.push_back(t);
-  }
   std::vector<FbNodeP> tensors;
-  for (const TensorSpec& ts : spec.tensors) {
+  for (const TensorSpec& ts : tensor_specs) {
     FbNodeP t = Table();
     AddChild(t, 0, Ints(ts.shape));
     AddScalar(t, 1, 1, static_cast<uint64_t>(ts.type));
@@ -197,9 +207,31 @@ std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
   }
   FbNodeP sg = Table();
   AddChild(sg, 0, Tables(tensors));
-  AddChild(sg, 1, Ints(spec.inputs));
-  AddChild(sg, 2, Ints(spec.outputs));
+  AddChild(sg, 1, Ints(inputs));
+  AddChild(sg, 2, Ints(outputs));
   AddChild(sg, 3, Tables(ops));
+  return sg;
+}
+
+}  // namespace
+
+std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
+  Codes c;
+  std::vector<FbNodeP> subgraphs = {SubgraphTable(spec.tensors, spec.ops, spec.inputs, spec.outputs, &c)};
+  for (const SubgraphSpec& g : spec.subgraphs)
+    subgraphs.push_back(SubgraphTable(g.tensors, g.ops, g.inputs, g.outputs, &c));
+  const std::vector<int32_t>& codes = c.codes;
+  const std::vector<std::string>& custom = c.custom;
+  std::vector<FbNodeP> opcodes;
+  for (size_t k = 0; k < codes.size(); ++k) {
+    const int32_t c = codes[k];
+    FbNodeP t = Table();
+    AddScalar(t, 0, 1, static_cast<uint64_t>(c < 127 ? c : 127));
+    if (!custom[k].empty()) AddChild(t, 1, Scalars(std::vector<uint8_t>(custom[k].begin(), custom[k].end()), 1));
+    AddScalar(t, 2, 4, 1);
+    AddScalar(t, 3, 4, static_cast<uint32_t>(c));
+    opcodes.push_back(t);
+  }
   std::vector<FbNodeP> buffers;
   for (const auto& b : spec.buffers) {
     FbNodeP t = Table();
@@ -209,7 +241,7 @@ std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
   FbNodeP model = Table();
   AddScalar(model, 0, 4, 3);
   AddChild(model, 1, Tables(opcodes));
-  AddChild(model, 2, Tables({sg}));
+  AddChild(model, 2, Tables(subgraphs));
   AddChild(model, 4, Tables(buffers));
   return Serialize(model);
 }

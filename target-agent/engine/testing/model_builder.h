@@ -12,7 +12,7 @@ namespace hil::agent::engine::testing {
 
 // A FlatBuffers object: a table, a vector of scalars, or a vector of tables.
 struct FbNode {
-  enum class Kind { kTable, kScalars, kTables } kind = Kind::kTable;
+  enum class Kind { kTable, kScalars, kTables, kString } kind = Kind::kTable;
   struct Field {
     int id;
     int bytes;         // 1, 2, 4 or 8 for scalars; 4 for offsets
@@ -20,7 +20,7 @@ struct FbNode {
     std::shared_ptr<FbNode> child;  // offset field when set
   };
   std::vector<Field> fields;                     // kTable
-  std::vector<uint8_t> data;                     // kScalars (little-endian elements)
+  std::vector<uint8_t> data;                     // kScalars (little-endian elements), kString (its bytes)
   uint32_t elem_bytes = 1;                       // kScalars
   std::vector<std::shared_ptr<FbNode>> elems;    // kTables
 };
@@ -32,6 +32,8 @@ FbNodeP Ints(const std::vector<int32_t>& v);
 FbNodeP Int64s(const std::vector<int64_t>& v);
 FbNodeP Floats(const std::vector<float>& v);
 FbNodeP Tables(const std::vector<FbNodeP>& v);
+// A FlatBuffers string: a byte vector followed by a NUL that its length does not count.
+FbNodeP String(const std::string& s);
 void AddScalar(const FbNodeP& table, int id, int bytes, uint64_t value);
 void AddFloat(const FbNodeP& table, int id, float value);
 void AddChild(const FbNodeP& table, int id, const FbNodeP& child);
@@ -42,7 +44,7 @@ std::vector<uint8_t> Serialize(const FbNodeP& root, bool identifier = true);
 // ---- TFLite models ----
 struct TensorSpec {
   std::vector<int32_t> shape;
-  int type = 9;  // TensorType: 9 int8, 7 int16, 2 int32, 4 int64, 6 bool, 0 float32
+  int type = 9;  // TensorType: 9 int8, 7 int16, 2 int32, 4 int64, 6 bool, 0 float32, 13 resource
   uint32_t buffer = 0;
   std::vector<float> scales;      // empty: no quantization
   std::vector<int64_t> zero_points;
@@ -57,12 +59,21 @@ struct OpSpec {
   FbNodeP options;  // may be null
   std::string custom_code;  // for builtin_code 32 (CUSTOM)
 };
-struct ModelSpec {
+// A subgraph after the first (the body of IF, WHILE or CALL_ONCE): its own tensors (indices local to
+// it), operators and inputs/outputs; buffers and operator codes are the model's.
+struct SubgraphSpec {
   std::vector<TensorSpec> tensors;
   std::vector<OpSpec> ops;
   std::vector<int32_t> inputs;
   std::vector<int32_t> outputs;
+};
+struct ModelSpec {
+  std::vector<TensorSpec> tensors;  // subgraph 0 (the model)
+  std::vector<OpSpec> ops;
+  std::vector<int32_t> inputs;
+  std::vector<int32_t> outputs;
   std::vector<std::vector<uint8_t>> buffers;  // buffers[0] should be empty
+  std::vector<SubgraphSpec> subgraphs;        // subgraphs 1, 2, ... (none: a one-subgraph model)
 };
 std::vector<uint8_t> BuildModel(const ModelSpec& spec);
 

@@ -14,7 +14,9 @@ namespace hil::agent::engine {
 
 inline constexpr uint32_t kEngineVersion = 1;   // bump when kernel arithmetic or planning changes
 inline constexpr int kMaxIo = 8;                // most model inputs/outputs supported
-inline constexpr int kMaxOperators = 256;
+inline constexpr int kMaxOperators = 256;   // in all subgraphs together
+inline constexpr int kMaxSubgraphs = 16;    // the model (subgraph 0) and the bodies of IF, WHILE, CALL_ONCE
+inline constexpr int kMaxCallDepth = 8;     // subgraph calls nested below subgraph 0
 inline constexpr int kMaxDims = 5;
 
 enum class TensorType : uint8_t { kFloat32 = 0, kInt32 = 2, kUint8 = 3, kInt64 = 4, kBool = 6, kInt16 = 7, kInt8 = 9 };
@@ -64,12 +66,19 @@ struct OpProfile {
 
 class Interpreter {
  public:
-  // Verifies `model` (every offset, length, index, shape, buffer size and quantization field), checks
-  // every operator is supported, plans all activations in `arena`. The model and arena must outlive
-  // the interpreter's use of them; neither is copied. Returns kOk, kModelInvalid,
-  // kUnsupportedOperator (ErrorDetail() names the operator), kArenaTooSmall (ErrorDetail() states the
-  // shortfall in bytes), kTooLarge (more operators or I/O than the engine supports) or kBadArgument
-  // (null model or arena). Constant tensors are read in place, so int32 biases must be 4-byte aligned
+  // Verifies `model` (every offset, length, index, shape, buffer size and quantization field, in every
+  // subgraph), checks every operator is supported, plans all activations in `arena`. The model and
+  // arena must outlive the interpreter's use of them; neither is copied. Returns kOk, kModelInvalid,
+  // kUnsupportedOperator (ErrorDetail() names the operator; also recursive subgraph calls),
+  // kArenaTooSmall (ErrorDetail() states the shortfall in bytes), kTooLarge (more operators, subgraphs,
+  // I/O or call nesting than the engine supports) or kBadArgument (null model or arena).
+  //
+  // Subgraph 0 is the model; IF, WHILE and CALL_ONCE run the others. All subgraphs' activations are
+  // planned together on the timeline of one Invoke, as TFLite Micro plans them: a calling operator
+  // spans its callees' operators, so a callee's tensors never share memory with the caller's live
+  // ones (a one-subgraph model is planned exactly as without subgraph support). Resource variables
+  // (VAR_HANDLE / READ_VARIABLE / ASSIGN_VARIABLE) get persistent arena memory, sized by the first
+  // ASSIGN_VARIABLE in prepare order as in TFLite Micro. Constant tensors are read in place, so int32 biases must be 4-byte aligned
   // in memory: keep the model blob 16-byte aligned (as the converter aligns buffers) or Load reports
   // kModelInvalid. Persistent data (parameters, per-channel multipliers) sits at the arena's start,
   // activations after it; arena_used() includes the few bytes skipped to 8-align the arena.
@@ -78,15 +87,18 @@ class Interpreter {
   // Load that does not stop at the first operator the engine cannot run: `report` is called once
   // per such operator (its index, builtin code, the status kUnsupportedOperator or kModelInvalid,
   // and one sentence, valid during the call), then the first such status is returned and nothing
-  // is loaded. Errors of the model as a whole (a malformed table, a tensor) end it as Load does.
+  // is loaded. Indices count subgraph 0's operators first, then subgraph 1's, and so on (the
+  // sentence says "operator N of subgraph K" for those). Errors of the model as a whole (a malformed table, a tensor) end it as Load does.
   // With every operator supported it is Load. For `hil inspect` and planning on the host.
   using OpIssueFn = void (*)(void* context, int op_index, uint16_t opcode, Status status, const char* detail);
   Status Survey(const uint8_t* model, size_t model_bytes, uint8_t* arena, size_t arena_bytes, OpIssueFn report,
                 void* context);
 
   // Sets every variable tensor (the state of LSTM, SVDF, ...) to its initial value, as Load does:
-  // int8 tensors to their zero point, others to 0. Outputs of stateful models depend on every
-  // earlier Invoke until this is called.
+  // int8 tensors to their zero point, others to 0; every resource variable to its initial bytes; and
+  // every CALL_ONCE to "not run yet", so the model behaves as freshly loaded (TFLite Micro's Reset
+  // leaves CALL_ONCE as it was). Outputs of stateful models depend on every earlier Invoke until this
+  // is called.
   void ResetVariables();
 
   // Drops the loaded model.
@@ -96,13 +108,15 @@ class Interpreter {
   size_t arena_used() const;          // bytes of the arena the plan uses (activations + persistent)
   int input_count() const;
   int output_count() const;
-  int operator_count() const;
+  int operator_count() const;           // subgraph 0's operators (the ones Invoke profiles)
   uint16_t opcode(int op_index) const;  // builtin code of operator op_index
+  int operator_output_count(int op_index) const;  // its outputs (0 for ASSIGN_VARIABLE, CALL_ONCE)
   TensorView input(int index) const;    // index < input_count()
   TensorView output(int index) const;   // index < output_count()
 
   // Runs the model once on the current input bytes. When `profile` is not null, adds each operator's
-  // cycles (PortCycles() before and after) to it. Returns kOk, kBadState (nothing loaded) or
+  // cycles (PortCycles() before and after) to it; the operators of subgraphs that IF, WHILE and
+  // CALL_ONCE run count as their calling operator's. Returns kOk, kBadState (nothing loaded) or
   // kKernelFailed. The planner reuses an input's memory once no operator needs it (as TFLite Micro
   // does): write the inputs again before every Invoke. Outputs stay valid until the next Invoke.
   Status Invoke(OpProfile* profile);
@@ -119,10 +133,11 @@ class Interpreter {
   KernelVariant kernel_variant() const { return variant_; }       // as requested (may be kAuto)
   KernelVariant kernel_variant_in_effect() const;                  // kAuto resolved
 
-  // Debug hook (tests, `hil infer --dump-dir`): when set, called after every operator, outside the
-  // measured cycle window, once per output of the operator, with the operator's index, the output's
-  // position and a view of it. The view's data points into the arena and is valid only during the
-  // call (the planner reuses memory). Null clears it.
+  // Debug hook (tests, `hil infer --dump-dir`): when set, called after every operator of subgraph 0,
+  // outside the measured cycle window, once per output of the operator (never for an operator without
+  // outputs), with the operator's index, the output's position and a view of it. The view's data
+  // points into the arena and is valid only during the call (the planner reuses memory). A RESOURCE
+  // output (VAR_HANDLE's) shows as one int32, the variable's id. Null clears it.
   using OpObserver = void (*)(void* context, int op_index, int output_index, const TensorView& output);
   void SetOpObserver(OpObserver observer, void* context);
 
@@ -136,8 +151,10 @@ class Interpreter {
                   void* context);
 
  public:
-  // Bytes of storage for the engine's parsed model and plan (a record per operator holds a pointer).
-  static constexpr size_t kStateBytes = 256 + kMaxOperators * (24 + sizeof(void*)) + 2 * kMaxIo * sizeof(TensorView);
+  // Bytes of storage for the engine's parsed model and plan (a record per operator holds a pointer;
+  // a record per subgraph takes 24 bytes).
+  static constexpr size_t kStateBytes =
+      256 + kMaxSubgraphs * 24 + kMaxOperators * (24 + sizeof(void*)) + 2 * kMaxIo * sizeof(TensorView);
 
  private:
   alignas(8) unsigned char storage_[kStateBytes];
