@@ -58,6 +58,8 @@ Result<std::vector<std::vector<uint8_t>>> HostReference::Run(const std::vector<s
                                             std::to_string(t.bytes) + " bytes, given " + std::to_string(inputs[i].size()));
     std::memcpy(t.data, inputs[i].data(), t.bytes);
   }
+  // Each run from the model's initial state, as the agent runs every inference (stateful models).
+  in.ResetVariables();
   const Status s = in.Invoke(nullptr);
   if (s != Status::kOk) return Fail(s, "host reference for model " + impl_->name + ": " + in.ErrorDetail());
   std::vector<std::vector<uint8_t>> outputs;

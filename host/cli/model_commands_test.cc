@@ -254,4 +254,21 @@ TEST_F(ModelCommands, RunRefusesAnUnsupportedModelBeforeAnyBoardStarts) {
   EXPECT_FALSE(fs::exists(db)) << "nothing stored before the plan holds";
 }
 
+// A stateful model (SVDF: its state carries from one inference to the next) on a board: the agent runs
+// the check run, warm-up and timed runs of two inputs, the host reference one run per input; both start
+// every inference from the initial state, so the outputs compare.
+TEST_F(ModelCommands, RunChecksAStatefulModelAgainstTheHost) {
+  const fs::path model = dir_ / "svdf.tflite";
+  const std::string make = "/usr/bin/python3 -c \"import sys; sys.path.insert(0, '" HIL_SOURCE_DIR "/tools/tflite_ref'); "
+                           "import cases_recurrent as c; m = [b for l, b in c.op_cases(1) if l.startswith('svdf')][0]; "
+                           "open('" + model.string() + "', 'wb').write(m)\"";
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  std::ofstream(dir_ / "suite.yaml") << "name: stateful\nmodels:\n  - path: " << model.string()
+                                     << "\ninputs: {random: {seed: 3, count: 2}}\nboards: [posix-host]\n"
+                                        "settings: {warmup: 2, iterations: 3}\n";
+  auto r = Hil("run " + (dir_ / "suite.yaml").string() + " --db " + (dir_ / "hil.db").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("outputs==host-reference: pass (2 compared)"));
+}
+
 }  // namespace

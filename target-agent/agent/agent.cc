@@ -240,6 +240,9 @@ Status Agent::SetInput(Reader& r) {
 }
 
 void Agent::RestoreInputs() {
+  // Every run computes the same thing, as the host reference does (a freshly loaded model): a
+  // stateful model's variables (LSTM, SVDF state) start over, outside the measured window.
+  interpreter_.ResetVariables();
   size_t at = 0;
   for (int i = 0; i < interpreter_.input_count(); ++i) {
     engine::TensorView t = interpreter_.input(i);

@@ -550,6 +550,7 @@ Status Interpreter::LoadImpl(const uint8_t* model, size_t model_bytes, uint8_t* 
       if (d.is_variable) variable_bytes += (d.bytes + kAlign - 1) & ~(kAlign - 1);
     }
   }
+  s->stateful = variable_bytes > 0 || HasControlFlowState(*s);
   size_t variables = 0;
   if (variable_bytes > 0) {
     c.persist = (c.persist + kAlign - 1) & ~static_cast<size_t>(kAlign - 1);
@@ -662,7 +663,8 @@ Status Interpreter::LoadImpl(const uint8_t* model, size_t model_bytes, uint8_t* 
 }
 
 void Interpreter::ResetVariables() {
-  if (!loaded()) return;
+  // The agent calls this before every timed run: a model without state pays one test.
+  if (!loaded() || !state()->stateful) return;
   const State* s = state();
   char scratch[8];
   Detail ignore(scratch, sizeof scratch);

@@ -471,6 +471,13 @@ Status CheckResourceVariables(EngineState& s, Detail& err) {
   return Status::kOk;
 }
 
+bool HasControlFlowState(const EngineState& s) {
+  if (s.n_resources > 0) return true;
+  for (int op = 0; op < s.n_all_ops; ++op)
+    if (s.ops[op].eval == EvalCallOnce) return true;
+  return false;
+}
+
 void ResetControlFlowState(const EngineState& s) {
   for (int32_t id = 0; s.resources != kNoLoc && id < s.n_resources; ++id) {
     const ResourceVar* v = s.Resource(id);

@@ -144,6 +144,7 @@ struct EngineState {
   uint32_t resources = kNoLoc;  // arena offset of the ResourceVar table
   uint16_t n_resources = 0;
   uint16_t resource_capacity = 0;  // entries reserved (one per VAR_HANDLE operator)
+  bool stateful = false;  // variable tensors, resource variables or CALL_ONCE: ResetVariables has work
   int n_in = 0;
   int n_out = 0;
   int32_t in_tensor[kMaxIo] = {};
@@ -217,6 +218,8 @@ int CalledSubgraphs(const EngineState& s, const OpRec& r, int out[2]);
 Status CheckResourceVariables(EngineState& s, Detail& err);
 // Resource variables to their initial value and CALL_ONCE to "not run yet", as after Load.
 void ResetControlFlowState(const EngineState& s);
+// Whether the model keeps state ResetControlFlowState resets (resource variables, CALL_ONCE).
+bool HasControlFlowState(const EngineState& s);
 // "operator N" for an operator of subgraph 0, "operator N of subgraph K" for the others (N counted
 // within its subgraph), appended to `d`.
 Detail& AppendOperator(Detail& d, const EngineState& s, int op);

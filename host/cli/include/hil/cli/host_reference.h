@@ -31,7 +31,8 @@ class HostReference {
   Quant input_quant(int index) const;
   Quant output_quant(int index) const;
 
-  // Runs once on `inputs` (one byte vector per model input) and returns every output's bytes.
+  // Runs once on `inputs` (one byte vector per model input), from the model's initial state (a stateful
+  // model's variables are reset first, as the agent does), and returns every output's bytes.
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<std::vector<uint8_t>>& inputs);
 
  private:

@@ -110,7 +110,8 @@ class Agent {
 
   // Copies of the inputs, kept in the model buffer after the blob: the engine's planner may reuse an
   // input's arena bytes once it is consumed, so every run but the first would see garbage. Each run
-  // starts from these copies (restored outside the timed window).
+  // starts from these copies (restored outside the timed window), with the model's variables (the
+  // state of LSTM, SVDF) at their initial values, so every run computes what the host reference does.
   void RestoreInputs();
   uint8_t* staged_inputs_ = nullptr;
 
