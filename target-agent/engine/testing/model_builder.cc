@@ -203,6 +203,7 @@ FbNodeP SubgraphTable(const std::vector<TensorSpec>& tensor_specs, const std::ve
       AddChild(t, 4, q);
     }
     if (ts.variable) AddScalar(t, 5, 1, 1);
+    if (!ts.shape_signature.empty()) AddChild(t, 7, Ints(ts.shape_signature));
     tensors.push_back(t);
   }
   FbNodeP sg = Table();
@@ -229,13 +230,18 @@ std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
     AddScalar(t, 0, 1, static_cast<uint64_t>(c < 127 ? c : 127));
     if (!custom[k].empty()) AddChild(t, 1, Scalars(std::vector<uint8_t>(custom[k].begin(), custom[k].end()), 1));
     AddScalar(t, 2, 4, 1);
-    AddScalar(t, 3, 4, static_cast<uint32_t>(c));
+    if (!spec.legacy_opcodes) AddScalar(t, 3, 4, static_cast<uint32_t>(c));
     opcodes.push_back(t);
   }
   std::vector<FbNodeP> buffers;
-  for (const auto& b : spec.buffers) {
+  for (size_t i = 0; i < spec.buffers.size(); ++i) {
     FbNodeP t = Table();
-    if (!b.empty()) AddChild(t, 0, Scalars(b, 1));
+    if (!spec.buffers[i].empty()) AddChild(t, 0, Scalars(spec.buffers[i], 1));
+    for (const auto& e : spec.external_buffers) {
+      if (e.buffer != i) continue;
+      AddScalar(t, 1, 8, e.offset);
+      AddScalar(t, 2, 8, e.size);
+    }
     buffers.push_back(t);
   }
   FbNodeP model = Table();
@@ -243,6 +249,7 @@ std::vector<uint8_t> BuildModel(const ModelSpec& spec) {
   AddChild(model, 1, Tables(opcodes));
   AddChild(model, 2, Tables(subgraphs));
   AddChild(model, 4, Tables(buffers));
+  for (const auto& [id, node] : spec.root_fields) AddChild(model, id, node);
   return Serialize(model);
 }
 

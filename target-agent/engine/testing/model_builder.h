@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hil::agent::engine::testing {
@@ -50,6 +51,7 @@ struct TensorSpec {
   std::vector<int64_t> zero_points;
   int32_t quant_dim = 0;
   bool variable = false;          // is_variable (state of SVDF, LSTM)
+  std::vector<int32_t> shape_signature;  // written when not empty (converters put -1 for dynamic sizes)
 };
 struct OpSpec {
   int32_t builtin_code = 0;
@@ -74,6 +76,16 @@ struct ModelSpec {
   std::vector<int32_t> outputs;
   std::vector<std::vector<uint8_t>> buffers;  // buffers[0] should be empty
   std::vector<SubgraphSpec> subgraphs;        // subgraphs 1, 2, ... (none: a one-subgraph model)
+  // Converter output the engine must accept: operator codes as older converters wrote them (only
+  // deprecated_builtin_code), and further fields of the Model table (metadata, signature_defs, ...).
+  bool legacy_opcodes = false;
+  std::vector<std::pair<int, FbNodeP>> root_fields;
+  // Buffers whose data a model over 2 GB keeps after the flatbuffer (offset and size fields).
+  struct ExternalBuffer {
+    uint32_t buffer;
+    uint64_t offset, size;
+  };
+  std::vector<ExternalBuffer> external_buffers;
 };
 std::vector<uint8_t> BuildModel(const ModelSpec& spec);
 
