@@ -54,27 +54,30 @@ uint64_t PlanGreedy(PlanRecord* r, uint32_t count, uint32_t align, PlanOrder ord
     }
     r[j].order = k;
   }
-  // r[i].order now lists record indices in placement order. Track placed ones by position in it.
+  // r[i].order now lists record indices in placement order. The placed ones, r[0..n).order, are kept
+  // sorted by offset, so one sweep finds each record's lowest fit (the lowest offset past every placed
+  // record alive at the same time that it would overlap): O(count^2) in all. Jumping over one conflict
+  // at a time, rescanning all placed records each time, finds the same offset but costs O(count^3),
+  // minutes of Load on a target for a few thousand tensors alive together.
   uint64_t total = 0;
   for (uint32_t n = 0; n < count; ++n) {
-    PlanRecord& t = r[r[n].order];
+    const uint32_t k = r[n].order;
+    PlanRecord& t = r[k];
     const uint64_t bytes = AlignUp(t.bytes, align);
     uint64_t candidate = 0;
-    for (;;) {
-      uint64_t smallest_end = UINT64_MAX;
-      for (uint32_t m = 0; m < n; ++m) {
-        const PlanRecord& p = r[r[m].order];
-        if (p.last < t.first || t.last < p.first) continue;  // not alive together
-        const uint64_t p_end = p.offset + AlignUp(p.bytes, align);
-        if (p_end <= candidate || p.offset >= candidate + bytes) continue;  // no overlap in space
-        if (p_end < smallest_end) smallest_end = p_end;
-      }
-      if (smallest_end == UINT64_MAX) break;
-      candidate = smallest_end;
+    for (uint32_t m = 0; m < n; ++m) {
+      const PlanRecord& p = r[r[m].order];
+      if (p.last < t.first || t.last < p.first) continue;  // not alive together
+      if (p.offset >= candidate + bytes) break;             // a gap: the rest start no lower
+      const uint64_t p_end = p.offset + AlignUp(p.bytes, align);
+      if (p_end > candidate) candidate = p_end;
     }
     if (candidate + bytes > UINT32_MAX) return 0;
     t.offset = static_cast<uint32_t>(candidate);
     if (candidate + bytes > total) total = candidate + bytes;
+    uint32_t j = n;  // into the sorted prefix (slot n held k)
+    for (; j > 0 && r[r[j - 1].order].offset > t.offset; --j) r[j].order = r[j - 1].order;
+    r[j].order = k;
   }
   return total;
 }
