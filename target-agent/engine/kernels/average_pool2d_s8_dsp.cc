@@ -65,7 +65,9 @@ inline void StoreAverages4(int8_t* out, const int32_t sums[4], int32_t count, ui
 size_t AveragePool2dS8DspScratchBytes(const PoolParams&) { return 0; }
 
 Status AveragePool2dS8Dsp(const PoolParams& p, const int8_t* input, void* scratch, int8_t* output) {
-  if (p.filter_w > 256 || p.act_min < -128 || p.act_max > 127 || p.act_min > p.act_max)
+  // Windows of more than 2^16 taps go to the reference kernel, whose sums wrap without overflowing.
+  if (p.filter_w > 256 || static_cast<int64_t>(p.filter_h) * p.filter_w > (1 << 16) || p.act_min < -128 ||
+      p.act_max > 127 || p.act_min > p.act_max)
     return AveragePool2dS8(p, input, scratch, output);
   const int32_t channels = p.channels;
   const size_t row_bytes = static_cast<size_t>(p.in_w) * channels;

@@ -109,5 +109,32 @@ TEST(Pool16Test, TypeRefusals) {
   EXPECT_EQ(e.Load(unq), Status::kModelInvalid);
 }
 
+// A window of more than 2^24 int8 taps: the int32 sum overflows (undefined behaviour in C++, caught by
+// the fuzz build's UBSan: 4097 x 4097 taps of -128). The engine wraps as TFLite's int32 arithmetic does on
+// every real target: the sum -2,148,532,352 wraps to 2,146,434,944, adding half the count wraps again, and
+// the average comes out as -127 (not -128).
+TEST(PoolTest, Int8AverageOverMoreThanTwoToThe24TapsWraps) {
+  constexpr int32_t kSide = 4097;
+  ModelSpec m;
+  m.buffers = {{}};
+  m.tensors = {{{1, kSide, kSide, 1}, kI8, 0, {1.0f}, {0}, 0}, {{1, 1, 1, 1}, kI8, 0, {1.0f}, {0}, 0}};
+  FbNodeP o = testing::Table();
+  AddScalar(o, 0, 1, 1);  // VALID
+  AddScalar(o, 1, 4, 1);
+  AddScalar(o, 2, 4, 1);
+  AddScalar(o, 3, 4, kSide);
+  AddScalar(o, 4, 4, kSide);
+  m.ops = {{kAveragePoolCode, {0}, {1}, kPool2DOptions, o, {}}};
+  m.inputs = {0};
+  m.outputs = {1};
+  Engine e;
+  e.arena.resize(static_cast<size_t>(kSide) * kSide + 64 * 1024);
+  ASSERT_EQ(e.Load(m), Status::kOk) << e.detail();
+  TensorView in = e.interp.input(0);
+  std::memset(in.data, 0x80, in.bytes);
+  ASSERT_EQ(e.interp.Invoke(nullptr), Status::kOk) << e.detail();
+  EXPECT_EQ(static_cast<int8_t>(e.interp.output(0).data[0]), -127);
+}
+
 }  // namespace
 }  // namespace hil::agent::engine
