@@ -209,6 +209,7 @@ struct Timeline {
 
 Status InvokeSubgraph(const EngineState& s, int sg) {
   if (sg < 0 || sg >= s.n_subgraphs) return Status::kKernelFailed;
+  if (++s.subgraph_runs > kMaxSubgraphRuns) return Status::kKernelFailed;
   const SubgraphRec& g = s.sg[sg];
   uint32_t* const caller = s.locs;
   s.locs = s.all_locs + g.loc_base;
@@ -396,6 +397,19 @@ Status Interpreter::LoadImpl(const uint8_t* model, size_t model_bytes, uint8_t* 
       }
     }
   }
+  // Subgraph inputs and outputs, before the operators, so that Survey (which goes on past an
+  // unsupported operator) and Load stop at the same malformed index.
+  for (int k = 0; k < s->n_subgraphs; ++k) {
+    const SubgraphRec& g = s->sg[k];
+    for (int i = 0; i < g.n_in + g.n_out; ++i) {
+      const int32_t t = i < g.n_in ? s->SubgraphInput(k, i) : s->SubgraphOutput(k, i - g.n_in);
+      if (t < 0 || t >= static_cast<int32_t>(g.n_tensors)) {
+        if (k == 0) err << "model input/output tensor " << t << " out of range";
+        else err << "subgraph " << k << ": input/output tensor " << t << " out of range";
+        return Status::kModelInvalid;
+      }
+    }
+  }
   // In survey mode an operator the engine cannot run is reported and the next one is looked at;
   // the first such status is returned at the end.
   Status first_issue = Status::kOk;
@@ -496,17 +510,6 @@ Status Interpreter::LoadImpl(const uint8_t* model, size_t model_bytes, uint8_t* 
   }
   for (int i = 0; i < s->n_in; ++i) s->in_tensor[i] = s->SubgraphInput(0, i);
   for (int i = 0; i < s->n_out; ++i) s->out_tensor[i] = s->SubgraphOutput(0, i);
-  for (int k = 0; k < s->n_subgraphs; ++k) {
-    const SubgraphRec& g = s->sg[k];
-    for (int i = 0; i < g.n_in + g.n_out; ++i) {
-      const int32_t t = i < g.n_in ? s->SubgraphInput(k, i) : s->SubgraphOutput(k, i - g.n_in);
-      if (t < 0 || t >= static_cast<int32_t>(g.n_tensors)) {
-        if (k == 0) err << "model input/output tensor " << t << " out of range";
-        else err << "subgraph " << k << ": input/output tensor " << t << " out of range";
-        return Status::kModelInvalid;
-      }
-    }
-  }
 
   // Persistent memory: tensor locations, the resource-variable table (with VAR_HANDLE operators
   // only), each operator's parameters, then the variable tensors (state that lives from one Invoke to
@@ -770,6 +773,7 @@ Status Interpreter::Invoke(OpProfile* profile) {
     return Status::kBadState;
   }
   const State* s = state();
+  s->subgraph_runs = 0;
   for (int i = 0; i < s->n_ops; ++i) {
     const OpRec& r = s->ops[i];
     const EvalFn eval = r.eval;
@@ -786,6 +790,8 @@ Status Interpreter::Invoke(OpProfile* profile) {
     }
     if (st != Status::kOk) {
       err << OpcodeName(r.opcode) << " at operator " << i << " failed";
+      if (s->subgraph_runs > kMaxSubgraphRuns)
+        err << ": more than " << kMaxSubgraphRuns << " subgraph runs in one inference (a loop that never ends?)";
       return Status::kKernelFailed;
     }
     if (s->observer != nullptr) {

@@ -4,6 +4,7 @@
 // nesting deeper than kMaxCallDepth, malformed subgraphs and calls). Values are int32 arithmetic (exact);
 // the same models give the same bytes on TensorFlow Lite Micro (tools/tflite_ref/cases_control_flow.py's
 // stateful models were run through TFLM's interpreter with its resource variables, several Invokes each).
+#include <climits>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -171,6 +172,26 @@ TEST(ControlFlowTest, WhileLoopsUntilTheCondSubgraphSaysFalse) {
   EXPECT_EQ(e.Get<int32_t>(0), std::vector<int32_t>{9});
   EXPECT_EQ(e.Get<int32_t>(1), (std::vector<int32_t>{4, 5}));
   EXPECT_EQ(e.Get<int32_t>(2), (std::vector<int32_t>{-1, -2}));
+}
+
+// A loop that would run 2^31 times is stopped after kMaxSubgraphRuns subgraph calls: Invoke fails,
+// naming the operator and the limit, and the next Invoke (with an input that ends the loop) runs.
+TEST(ControlFlowTest, ALoopThatDoesNotEndIsStoppedWithAnError) {
+  ModelSpec m = WhileModel();
+  m.buffers[1] = BytesOf(std::vector<int32_t>{INT32_MAX});  // cond: i < INT32_MAX
+  Engine e;
+  ASSERT_EQ(e.Load(m), Status::kOk) << e.detail();
+  e.Set<int32_t>(0, {0});
+  e.Set<int32_t>(1, {1, 1});
+  e.Set<int32_t>(2, {0, 0});
+  EXPECT_EQ(e.interp.Invoke(nullptr), Status::kKernelFailed);
+  EXPECT_EQ(e.detail(), "WHILE at operator 0 failed: more than " + std::to_string(kMaxSubgraphRuns) +
+                            " subgraph runs in one inference (a loop that never ends?)");
+  e.Set<int32_t>(0, {INT32_MAX - 3});
+  e.Set<int32_t>(1, {1, 1});
+  ASSERT_EQ(e.interp.Invoke(nullptr), Status::kOk) << e.detail();
+  EXPECT_EQ(e.Get<int32_t>(0), std::vector<int32_t>{INT32_MAX});
+  EXPECT_EQ(e.Get<int32_t>(1), (std::vector<int32_t>{8, 8}));
 }
 
 // The state pattern of TensorFlow's streaming models: CALL_ONCE runs an init subgraph that assigns

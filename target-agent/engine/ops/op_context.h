@@ -136,6 +136,9 @@ struct EngineState {
   uint32_t n_tensors = 0;    // of `tensors`
   // Location table of the subgraph running (subgraph 0's outside a call): InvokeSubgraph switches it.
   mutable uint32_t* locs = nullptr;
+  // Subgraph calls in the running Invoke (IF, WHILE, CALL_ONCE): past kMaxSubgraphRuns the call fails,
+  // so a loop whose condition never turns false ends the inference with an error instead of hanging.
+  mutable uint32_t subgraph_runs = 0;
   uint32_t* all_locs = nullptr;  // every subgraph's tensors (SubgraphRec::loc_base), in the arena
   int n_ops = 0;       // subgraph 0's operators (the ones Invoke runs and profiles)
   int n_all_ops = 0;   // every subgraph's

@@ -17,6 +17,7 @@ inline constexpr int kMaxIo = 8;                // most model inputs/outputs sup
 inline constexpr int kMaxOperators = 256;   // in all subgraphs together
 inline constexpr int kMaxSubgraphs = 16;    // the model (subgraph 0) and the bodies of IF, WHILE, CALL_ONCE
 inline constexpr int kMaxCallDepth = 8;     // subgraph calls nested below subgraph 0
+inline constexpr uint32_t kMaxSubgraphRuns = 1u << 20;  // subgraph calls in one Invoke (WHILE iterations and all)
 inline constexpr int kMaxDims = 5;
 
 enum class TensorType : uint8_t { kFloat32 = 0, kInt32 = 2, kUint8 = 3, kInt64 = 4, kBool = 6, kInt16 = 7, kInt8 = 9 };
