@@ -196,18 +196,21 @@ TEST_F(HilCli, MissingModelFileExits2AndNamesIt) {
   EXPECT_THAT(r.output, HasSubstr("nothere.tflite"));
 }
 
-TEST_F(HilCli, InvalidModelIsAStoredJobErrorAndTheRunContinues) {
+// A model the engine cannot load is refused while planning, before any board starts, naming the suite
+// line and the reason; no run is stored and the stored ones are untouched.
+TEST_F(HilCli, InvalidModelIsRefusedAtPlanningAndNothingIsStored) {
   SeedStore();
   Write("garbage.tflite", std::string(5000, 'x'));
-  const auto suite = Write("mixed.yaml", "name: mixed\nmodels:\n  - path: garbage.tflite\n  - {generate: 'fc:16,units=4', seed: 3}\n"
+  const auto suite = Write("mixed.yaml", "name: mixed\nmodels:\n  - {generate: 'fc:16,units=4', seed: 3}\n  - path: garbage.tflite\n"
                                          "boards: [posix-host]\nsettings: {warmup: 0, iterations: 2}\nchecks: {outputs: none}\n");
   auto r = Hil(Run(suite));
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_THAT(r.output, ::testing::ContainsRegex("model garbage: board posix-host#[12]: agent refused LOAD_END"));
-  EXPECT_THAT(r.output, HasSubstr("1 pass, 0 fail, 1 error"));  // the second model still ran
+  EXPECT_THAT(r.output, HasSubstr(suite + ":4: models[1] (garbage): malformed .tflite: file identifier is not \"TFL3\""));
+  EXPECT_THAT(r.output, Not(HasSubstr("posix-host#")));  // no board was started
   ExpectSeedRunIntact();
   auto jobs = Hil("results --db " + db_ + " --run 2");
-  EXPECT_THAT(jobs.output, HasSubstr("model invalid"));
+  EXPECT_NE(jobs.exit_code, 0);
+  EXPECT_THAT(jobs.output, HasSubstr("no run 2"));
 }
 
 TEST_F(HilCli, UnreachableAgentIsAJobErrorNamingTheBoard) {
