@@ -6,6 +6,7 @@
 #include <set>
 
 #include "hil/board/probe_selector.h"
+#include "hil/core/yaml_file.h"
 
 namespace hil::board {
 namespace {
@@ -19,17 +20,10 @@ std::unexpected<Error> Bad(const std::string& file, const YAML::Node& n, const s
 }
 
 Result<YAML::Node> LoadYaml(const std::string& path, const char* what) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return Fail(Status::kNotFound, std::string(what) + " " + path + ": no such file");
-  try {
-    YAML::Node root = YAML::LoadFile(path);
-    if (!root.IsMap()) return Fail(Status::kBadArgument, path + ":1: (top level): expected a mapping");
-    return root;
-  } catch (const YAML::ParserException& e) {
-    return Fail(Status::kBadArgument, path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    return Fail(Status::kNotFound, std::string(what) + " " + path + ": " + e.what());
-  }
+  auto root = LoadYamlFile(path, what);
+  if (!root) return root;
+  if (!root->IsMap()) return Fail(Status::kBadArgument, path + ":1: (top level): expected a mapping");
+  return root;
 }
 
 Result<std::string> Str(const std::string& file, const YAML::Node& n, const std::string& field) {

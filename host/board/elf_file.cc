@@ -5,6 +5,7 @@
 #include <iterator>
 #include <vector>
 
+#include "hil/core/file.h"
 #include "hil/core/sha256.h"
 
 namespace hil::board {
@@ -31,9 +32,12 @@ struct Bytes {
 }  // namespace
 
 Result<ElfInfo> ReadElf(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Status::kNotFound, "firmware " + path + " not found");
-  std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto text = ReadRegularFile(path, uint64_t{256} << 20);
+  if (!text) {
+    if (text.error().code == Status::kNotFound) return Fail(Status::kNotFound, "firmware " + path + " not found");
+    return Fail(text.error().code, "firmware " + text.error().message);
+  }
+  const std::vector<uint8_t> data(text->begin(), text->end());
   auto bad = [&](const std::string& why) { return Fail(Status::kModelInvalid, "firmware " + path + ": " + why); };
   if (data.size() < 52 || memcmp(data.data(), "\x7f" "ELF", 4) != 0) return bad("not an ELF file");
   if (data[4] != 1 || data[5] != 1) return bad("not a 32-bit little-endian ELF file");

@@ -27,6 +27,7 @@
 #include "hil/board/usb_scan.h"
 #include "hil/cli/model_commands.h"
 #include "hil/cli/runner.h"
+#include "hil/core/file.h"
 #include "hil/core/sha256.h"
 #include "hil/model/tflite_io.h"
 #include "hil/model/zoo.h"
@@ -509,9 +510,9 @@ int main(int argc, char** argv) {
       daemon.lease = std::chrono::milliseconds(daemon_lease_ms);
       if (daemon.api_port >= 0) {
         if (api_token_file.empty()) return Error("daemon: --api-port needs --api-token-file (the API takes no request without a token)");
-        std::ifstream in(api_token_file);
-        if (!in) return Error("daemon: cannot read --api-token-file " + api_token_file);
-        std::getline(in, daemon.api_token);
+        auto token = hil::ReadRegularFile(api_token_file, 4096);
+        if (!token) return Error("daemon: --api-token-file " + token.error().message);
+        daemon.api_token = token->substr(0, token->find('\n'));
         while (!daemon.api_token.empty() && std::isspace(static_cast<unsigned char>(daemon.api_token.back()))) daemon.api_token.pop_back();
       }
       daemon.exit_when_idle = std::chrono::milliseconds(daemon_idle_exit_ms);

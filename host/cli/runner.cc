@@ -28,6 +28,7 @@
 #include "hil/board/posix_board.h"
 #include "hil/board/qemu_board.h"
 #include "hil/cli/host_reference.h"
+#include "hil/core/file.h"
 #include "hil/core/plan.h"
 #include "hil/core/random.h"
 #include "hil/core/sha256.h"
@@ -70,7 +71,7 @@ Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite) {
       b.bytes = std::move(*bytes);
     } else {
       auto bytes = model::ReadFileBytes(m.resolved);
-      if (!bytes) return Fail(Status::kNotFound, where + ".path: cannot read " + m.resolved + ": " + bytes.error());
+      if (!bytes) return Fail(Status::kNotFound, where + ".path: cannot read " + bytes.error());
       if (bytes->empty()) return Fail(Status::kBadArgument, where + ".path: " + m.resolved + " is empty");
       b.bytes = std::move(*bytes);
     }
@@ -104,11 +105,11 @@ Result<std::vector<std::vector<uint8_t>>> ResolveInputs(const Suite& suite) {
   const bool folder = suite.inputs.source == InputSpec::Source::kFolder;
   for (size_t i = 0; i < suite.inputs.files.size(); ++i) {
     const std::string& file = suite.inputs.files[i];
-    auto bytes = model::ReadFileBytes(file);
+    auto bytes = model::ReadFileBytes(file, kMaxInputFileBytes);
     if (!bytes || bytes->empty()) {
       const std::string field = folder ? "inputs.labels (" + suite.inputs.labels_file + ")" : "inputs.files[" + std::to_string(i) + "]";
-      return Fail(Status::kNotFound, suite.file + ":" + std::to_string(suite.inputs.line) + ": " + field + ": cannot read " + file +
-                                         (bytes ? ": empty" : ": " + bytes.error()));
+      return Fail(Status::kNotFound, suite.file + ":" + std::to_string(suite.inputs.line) + ": " + field + ": cannot read " +
+                                         (bytes ? file + ": empty" : bytes.error()));
     }
     out.push_back(std::move(*bytes));
   }
@@ -779,9 +780,9 @@ class internal::Runner::Impl {
     const auto& h = (*b)->hello();
     std::string agent_hash;
     {
-      std::ifstream f(o.agent_path, std::ios::binary);
-      std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-      agent_hash = Sha256Hex(bytes).substr(0, 16);
+      auto bytes = ReadRegularFile(o.agent_path, uint64_t{1} << 30);
+      agent_hash = bytes ? Sha256Hex(std::span(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size())).substr(0, 16)
+                         : "unreadable";
     }
     SetEnvironment({{"firmware." + inst.id, fmt::format("{} engine v{} protocol v{} sha256:{}", h.agent_name, h.engine_version,
                                                         h.protocol_version, agent_hash)},

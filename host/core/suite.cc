@@ -2,13 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "hil/core/sha256.h"
-
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
+
+#include "hil/core/file.h"
+#include "hil/core/sha256.h"
+#include "hil/core/yaml_file.h"
 
 namespace hil {
 namespace {
@@ -16,7 +17,21 @@ namespace {
 // Walks a parsed document and turns every problem into "file:line: field: what".
 class Parser {
  public:
-  explicit Parser(const std::string& file) : file_(file) {}
+  Parser(const std::string& file, SuitePaths paths) : file_(file), paths_(paths) {}
+
+  // `p` (the value of `field` at node n) joined with base_dir. Confined: relative and without a '..'
+  // part, so it stays inside base_dir (whose files the API wrote itself: no symlinks).
+  Result<std::string> Resolve(const YAML::Node& n, const std::string& field, const std::string& p, const std::string& base_dir) const {
+    const std::filesystem::path path(p);
+    if (paths_ == SuitePaths::kConfined) {
+      bool inside = !p.empty() && path.is_relative() && p.find('\0') == std::string::npos;
+      for (const auto& part : path) inside = inside && part != "..";
+      if (!inside)
+        return Bad(n, field, "'" + p + "' is not one of the suite's uploaded files (a suite sent to the farm names only the files it "
+                             "uploads, by relative path)");
+    }
+    return path.is_absolute() ? path.string() : (std::filesystem::path(base_dir) / path).lexically_normal().string();
+  }
 
   std::unexpected<Error> Bad(const YAML::Node& at, const std::string& field, const std::string& what) const {
     return Fail(Status::kBadArgument, file_ + ":" + std::to_string(Line(at)) + ": " + field + ": " + what);
@@ -166,9 +181,10 @@ class Parser {
       }
     }
     if (m.source == ModelSpec::Source::kPath) {
-      std::filesystem::path p(m.path);
-      m.resolved = p.is_absolute() ? p.string() : (std::filesystem::path(base_dir) / p).lexically_normal().string();
-      if (m.name.empty()) m.name = p.stem().string();
+      auto resolved = node.IsScalar() ? Resolve(node, field, m.path, base_dir) : Resolve(node["path"], field + ".path", m.path, base_dir);
+      if (!resolved) return std::unexpected(resolved.error());
+      m.resolved = *resolved;
+      if (m.name.empty()) m.name = std::filesystem::path(m.path).stem().string();
     }
     return m;
   }
@@ -201,10 +217,6 @@ class Parser {
       if (!inputs.IsMap()) return Bad(inputs, "inputs", "expected a mapping like {random: {seed: 1, count: 2}}");
       if (auto ok = CheckKeys(inputs, "inputs", {"random", "files", "folder", "labels"}); !ok) return std::unexpected(ok.error());
       suite.inputs.line = Line(inputs);
-      auto resolve = [&](const std::string& p) {
-        const std::filesystem::path path(p);
-        return path.is_absolute() ? path.string() : (std::filesystem::path(base_dir) / path).lexically_normal().string();
-      };
       const int kinds = bool(inputs["random"]) + bool(inputs["files"]) + bool(inputs["folder"]);
       if (kinds != 1) return Bad(inputs, "inputs", "needs exactly one of random, files, folder");
       if (inputs["labels"] && !inputs["folder"]) return Bad(inputs["labels"], "inputs.labels", "only a folder of samples takes labels");
@@ -212,9 +224,12 @@ class Parser {
         if (!files.IsSequence() || files.size() == 0) return Bad(files, "inputs.files", "expected a non-empty list of files");
         suite.inputs.source = InputSpec::Source::kFiles;
         for (size_t i = 0; i < files.size(); ++i) {
-          auto v = String(files[i], "inputs.files[" + std::to_string(i) + "]");
+          const std::string f = "inputs.files[" + std::to_string(i) + "]";
+          auto v = String(files[i], f);
           if (!v) return std::unexpected(v.error());
-          suite.inputs.files.push_back(resolve(*v));
+          auto resolved = Resolve(files[i], f, *v, base_dir);
+          if (!resolved) return std::unexpected(resolved.error());
+          suite.inputs.files.push_back(*resolved);
         }
         suite.inputs.count = static_cast<int>(files.size());
       }
@@ -225,10 +240,14 @@ class Parser {
         auto labels = String(inputs["labels"], "inputs.labels");
         if (!labels) return std::unexpected(labels.error());
         suite.inputs.source = InputSpec::Source::kFolder;
-        suite.inputs.labels_file = resolve(*labels);
-        const std::string folder_path = resolve(*dir);
-        std::ifstream in(suite.inputs.labels_file);
-        if (!in) return Bad(inputs["labels"], "inputs.labels", "cannot read " + suite.inputs.labels_file);
+        auto labels_file = Resolve(inputs["labels"], "inputs.labels", *labels, base_dir);
+        if (!labels_file) return std::unexpected(labels_file.error());
+        suite.inputs.labels_file = *labels_file;
+        auto folder_path = Resolve(folder, "inputs.folder", *dir, base_dir);
+        if (!folder_path) return std::unexpected(folder_path.error());
+        auto labels_text = ReadRegularFile(suite.inputs.labels_file, kMaxTextFileBytes);
+        if (!labels_text) return Bad(inputs["labels"], "inputs.labels", "cannot read " + labels_text.error().message);
+        std::istringstream in(*labels_text);
         std::string text;
         int line_no = 0;
         while (std::getline(in, text)) {
@@ -247,7 +266,12 @@ class Parser {
           }
           if (file.empty() || used == 0 || used != label.size() || value < 0 || (fields >> extra))
             return Fail(Status::kBadArgument, where + "expected '<file> <class index>', got '" + text + "'");
-          suite.inputs.files.push_back((std::filesystem::path(folder_path) / file).lexically_normal().string());
+          if (paths_ == SuitePaths::kConfined) {
+            bool inside = std::filesystem::path(file).is_relative();
+            for (const auto& part : std::filesystem::path(file)) inside = inside && part != "..";
+            if (!inside) return Fail(Status::kBadArgument, where + "sample '" + file + "' is not inside the uploaded folder");
+          }
+          suite.inputs.files.push_back((std::filesystem::path(*folder_path) / file).lexically_normal().string());
           suite.inputs.labels.push_back(value);
         }
         if (suite.inputs.files.empty()) return Bad(inputs["labels"], "inputs.labels", suite.inputs.labels_file + " lists no samples");
@@ -390,22 +414,18 @@ class Parser {
 
  private:
   std::string file_;
+  SuitePaths paths_ = SuitePaths::kAny;
 };
 
 }  // namespace
 
-Result<Suite> ParseSuite(std::string_view text, const std::string& file, const std::string& base_dir) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    return Fail(Status::kBadArgument, file + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    return Fail(Status::kBadArgument, file + ": YAML error: " + e.what());
-  }
+Result<Suite> ParseSuite(std::string_view text, const std::string& file, const std::string& base_dir, SuitePaths paths) {
+  auto parsed = ParseYaml(std::string(text), file);
+  if (!parsed) return std::unexpected(parsed.error());
+  const YAML::Node root = *parsed;
   if (!root || root.IsNull()) return Fail(Status::kBadArgument, file + ":1: (top level): the suite file is empty");
   try {
-    return Parser(file).ParseRoot(root, base_dir);
+    return Parser(file, paths).ParseRoot(root, base_dir);
   } catch (const YAML::Exception& e) {  // yaml-cpp throws on some malformed node accesses
     return Fail(Status::kBadArgument, file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
@@ -421,17 +441,14 @@ const Budget* BudgetFor(const Suite& suite, const std::string& kind) {
 }
 
 Result<Suite> LoadSuite(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Fail(Status::kNotFound, "suite " + path + ": no such file");
-  if (std::filesystem::is_directory(path, ec)) return Fail(Status::kBadArgument, "suite " + path + ": is a directory, not a YAML file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Status::kNotFound, "suite " + path + ": cannot open for reading");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  auto text = ReadRegularFile(path, kMaxTextFileBytes);
+  if (!text) {
+    if (text.error().code == Status::kNotFound) return Fail(Status::kNotFound, "suite " + path + ": no such file");
+    return Fail(text.error().code, "suite " + text.error().message);
+  }
   const std::string base = std::filesystem::path(path).parent_path().string();
-  const std::string text = buffer.str();
-  auto suite = ParseSuite(text, path, base.empty() ? "." : base);
-  if (suite) suite->sha256 = Sha256Hex(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  auto suite = ParseSuite(*text, path, base.empty() ? "." : base);
+  if (suite) suite->sha256 = Sha256Hex(std::span(reinterpret_cast<const uint8_t*>(text->data()), text->size()));
   return suite;
 }
 

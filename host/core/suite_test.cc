@@ -86,6 +86,51 @@ TEST(LoadSuite, ReadsAFileAndResolvesPathsAgainstItsFolder) {
   EXPECT_EQ(suite->settings.size(), 1u);
 }
 
+// A suite sent to the farm API names only files inside the folder of its uploads: any other path is
+// refused by field and line before anything is read (a labels file outside would otherwise be read,
+// and its first line echoed in the error).
+TEST(ParseSuite, ConfinedPathsStayInsideTheUploadFolder) {
+  const std::string ok = "name: s\nmodels:\n  - m.tflite\n  - {path: sub/n.tflite}\ninputs: {files: [in/a.bin, ./b.bin]}\nboards: [b]\n";
+  auto suite = ParseSuite(ok, "suite", "/up", SuitePaths::kConfined);
+  ASSERT_TRUE(suite) << suite.error().message;
+  EXPECT_EQ(suite->models[0].resolved, "/up/m.tflite");
+  EXPECT_EQ(suite->models[1].resolved, "/up/sub/n.tflite");
+  EXPECT_EQ(suite->inputs.files[1], "/up/b.bin");
+  const std::pair<std::string, std::string> refused[] = {
+      {"name: s\nmodels:\n  - /etc/passwd\nboards: [b]\n", "suite:3: models[0]: '/etc/passwd' is not one of the suite's uploaded files"},
+      {"name: s\nmodels:\n  - {path: ../../etc/passwd}\nboards: [b]\n", "suite:3: models[0].path: '../../etc/passwd' is not one"},
+      {"name: s\nmodels: [m.tflite]\ninputs: {files: [a.bin, /etc/passwd]}\nboards: [b]\n", "inputs.files[1]: '/etc/passwd' is not one"},
+      {"name: s\nmodels: [m.tflite]\ninputs: {folder: x, labels: /etc/shadow}\nboards: [b]\n", "inputs.labels: '/etc/shadow' is not one"},
+      {"name: s\nmodels: [m.tflite]\ninputs: {folder: /etc, labels: l.txt}\nboards: [b]\n", "inputs.folder: '/etc' is not one"},
+      {"name: s\nmodels: [m.tflite]\ninputs: {folder: a/../.., labels: l.txt}\nboards: [b]\n", "inputs.folder: 'a/../..' is not one"},
+  };
+  for (const auto& [text, says] : refused) {
+    auto r = ParseSuite(text, "suite", "/up", SuitePaths::kConfined);
+    ASSERT_FALSE(r) << text;
+    EXPECT_THAT(r.error().message, HasSubstr(says)) << text;
+    EXPECT_THAT(r.error().message, ::testing::Not(HasSubstr("root:"))) << text;
+    // The same suite from the command line may name any file.
+    auto any = ParseSuite(text, "suite", "/up");
+    if (text.find("labels") == std::string::npos) EXPECT_TRUE(any) << text;
+  }
+  // A labels file inside the folder whose lines leave it.
+  const auto dir = std::filesystem::temp_directory_path() / ("hil_confined_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "l.txt") << "a.bin 0\n../../etc/passwd 1\n";
+  auto r = ParseSuite("name: s\nmodels: [m.tflite]\ninputs: {folder: ., labels: l.txt}\nboards: [b]\n", "suite", dir.string(),
+                      SuitePaths::kConfined);
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("l.txt:2: sample '../../etc/passwd' is not inside the uploaded folder"));
+}
+
+// Duplicate keys are refused with both lines (yaml-cpp would keep the first silently).
+TEST(ParseSuite, DuplicateKeysAreRefusedWithBothLines) {
+  auto r = ParseSuite("name: s\nmodels: [m.tflite]\nboards: [b]\nname: t\n", "s.yaml", ".");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "s.yaml:4: key 'name' given twice in one mapping (first at line 1)");
+}
+
 TEST(ParseSuite, YamlSyntaxErrorNamesFileAndLine) {
   auto suite = ParseSuite("name: x\nmodels:\n  - path: a\n  boards: [unclosed\n", "bad.yaml", ".");
   ASSERT_FALSE(suite);

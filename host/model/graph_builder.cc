@@ -241,7 +241,7 @@ std::vector<uint8_t> Int32Bytes(const std::vector<int32_t>& values) {
 
 int32_t ConvOutputSize(int32_t in, int32_t kernel, int32_t stride, Padding padding) {
   if (stride <= 0) return 0;
-  if (padding == Padding::kSame) return (in + stride - 1) / stride;
+  if (padding == Padding::kSame) return static_cast<int32_t>((int64_t{in} + stride - 1) / stride);
   return in < kernel ? 0 : (in - kernel) / stride + 1;
 }
 

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "hil/core/file.h"
 #include "hil/model/flatbuffer_builder.h"
 #include "hil/model/flatbuffer_reader.h"
 
@@ -434,24 +435,11 @@ std::expected<ModelDef, std::string> ReadTflite(std::span<const uint8_t> bytes) 
 }
 
 std::expected<std::vector<uint8_t>, std::string> ReadFileBytes(const std::string& path, uint64_t max_bytes) {
-  // Checked before reading: a directory, a FIFO or a device (/dev/zero) would otherwise fail deep in
-  // the stream library, block, or grow without bound.
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) return std::unexpected(path + ": cannot open (" + std::strerror(errno) + ")");
-  if (S_ISDIR(st.st_mode)) return std::unexpected(path + ": is a directory, not a file");
-  if (!S_ISREG(st.st_mode)) return std::unexpected(path + ": is not a regular file");
-  if (static_cast<uint64_t>(st.st_size) > max_bytes)
-    return std::unexpected(path + ": " + std::to_string(st.st_size) + " bytes, more than the " + std::to_string(max_bytes) +
-                           " bytes accepted");
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return std::unexpected(path + ": cannot open (" + std::strerror(errno) + ")");
-  std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
-  const size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), f);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed || got != bytes.size()) return std::unexpected(path + ": read failed (" + std::to_string(got) + " of " +
-                                                            std::to_string(bytes.size()) + " bytes)");
-  return bytes;
+  // A directory, a FIFO or a device (/dev/zero) would otherwise fail deep in the stream library,
+  // block, or grow without bound: ReadRegularFile checks the open file first.
+  auto text = ReadRegularFile(path, max_bytes);
+  if (!text) return std::unexpected(text.error().message);
+  return std::vector<uint8_t>(text->begin(), text->end());
 }
 
 std::expected<void, std::string> WriteFileBytes(const std::string& path, std::span<const uint8_t> bytes) {

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <functional>
+#include <initializer_list>
 
 #include "hil/model/graph_builder.h"
 #include "hil/model/model_stats.h"
@@ -343,10 +345,48 @@ std::expected<KernelSpec, std::string> ParseKernelSpec(std::string_view text) {
     }
   }
   if (!oc_set) s.out_channels = s.channels;
-  if (s.op == KernelOp::kDepthwiseConv2d) s.out_channels = s.channels * s.depth_multiplier;
+  if (s.op == KernelOp::kDepthwiseConv2d) {
+    const int64_t oc = int64_t{s.channels} * s.depth_multiplier;
+    if (oc > INT32_MAX) return fail("channels x dm = " + std::to_string(oc) + " output channels, too many");
+    s.out_channels = static_cast<int32_t>(oc);
+  }
   if (s.op != KernelOp::kFullyConnected && (ConvOutputSize(s.height, s.kernel_h, s.stride_h, s.padding) <= 0 ||
                                             ConvOutputSize(s.width, s.kernel_w, s.stride_w, s.padding) <= 0))
     return fail("kernel larger than the input with VALID padding");
+  // Sizes before anything is allocated: the generator builds every tensor in memory, and a spec is
+  // also accepted from the farm API. Each activation at most 64 MiB, the weights at most what a model
+  // file may hold.
+  {
+    constexpr uint64_t kMaxTensor = uint64_t{64} << 20;
+    // Products of up to four int32 dimensions, saturated (2^31^4 does not fit 64 bits).
+    auto product = [](std::initializer_list<int64_t> dims) {
+      uint64_t p = 1;
+      for (int64_t d : dims) {
+        const uint64_t v = d > 0 ? static_cast<uint64_t>(d) : 0;
+        if (v != 0 && p > UINT64_MAX / v) return UINT64_MAX;
+        p *= v;
+      }
+      return p;
+    };
+    const uint64_t in = product({s.n, s.height, s.width, s.channels});
+    uint64_t out = 0, weights = 0;
+    if (s.op == KernelOp::kFullyConnected) {
+      out = product({s.n, s.out_channels});
+      weights = product({s.channels, s.out_channels});
+    } else {
+      const int64_t oh = ConvOutputSize(s.height, s.kernel_h, s.stride_h, s.padding);
+      const int64_t ow = ConvOutputSize(s.width, s.kernel_w, s.stride_w, s.padding);
+      out = product({s.n, oh, ow, s.out_channels});
+      if (s.op == KernelOp::kConv2d) weights = product({s.kernel_h, s.kernel_w, s.channels, s.out_channels});
+      if (s.op == KernelOp::kDepthwiseConv2d) weights = product({s.kernel_h, s.kernel_w, s.out_channels});
+      if (s.op == KernelOp::kAdd) out = in;
+    }
+    auto mib = [](uint64_t b) { return b == UINT64_MAX ? std::string("more than 2^64 bytes") : std::to_string((b >> 20) + ((b & 0xFFFFF) != 0)) + " MiB"; };
+    if (in > kMaxTensor) return fail("its input is " + mib(in) + ", more than the " + mib(kMaxTensor) + " a generated tensor may have");
+    if (out > kMaxTensor) return fail("its output is " + mib(out) + ", more than the " + mib(kMaxTensor) + " a generated tensor may have");
+    if (weights > kMaxModelFileBytes)
+      return fail("its weights are " + mib(weights) + ", more than the " + mib(kMaxModelFileBytes) + " a model file may hold");
+  }
   if (s.op == KernelOp::kAdd) {
     const std::vector<int32_t> a{s.n, s.height, s.width, s.channels};
     for (size_t i = 0; i < s.shape_b.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "hil/model/zoo.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -193,6 +194,25 @@ TEST(KernelSpec, ParsesAndPrintsCanonically) {
   ASSERT_TRUE(pool) << pool.error();
   EXPECT_EQ(pool->op, KernelOp::kAveragePool2d);
   EXPECT_EQ(KernelSpecString(*pool), "avgpool:16x16x32,k=3x3,s=2x2,pad=same,act=none");
+}
+
+// Sizes are checked before anything is allocated (a spec may come from the farm API).
+TEST(KernelSpec, HugeTensorsAreRefusedBeforeAllocating) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"conv2d:99999x99999x3", "its input is 28610 MiB, more than the 64 MiB a generated tensor may have"},
+      {"conv2d:64x64x64,oc=99999", "its output is 391 MiB, more than the 64 MiB"},
+      {"conv2d:1x1x2000000000,oc=2000000000", "its input is 1908 MiB"},
+      {"conv2d:1x1x60000,oc=60000,k=1x1", "its weights are 3434 MiB, more than the 256 MiB a model file may hold"},
+      {"fc:2147483647,units=2147483647", "its input is 2048 MiB"},
+      {"depthwise:8x8x2147483647,dm=2", "output channels, too many"},
+      {"add:2147483647x2147483647x2147483647,batch=2147483647", "its input is more than 2^64 bytes"},
+  };
+  for (const auto& [spec, says] : cases) {
+    auto r = ParseKernelSpec(spec);
+    ASSERT_FALSE(r) << spec;
+    EXPECT_THAT(r.error(), ::testing::HasSubstr(says)) << spec;
+  }
+  EXPECT_TRUE(ParseKernelSpec("conv2d:256x256x64,oc=64"));  // 4 MiB each: fine
 }
 
 TEST(KernelModels, SingleOperatorWithExpectedShapesAndMacs) {

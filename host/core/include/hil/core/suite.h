@@ -122,7 +122,15 @@ Result<Suite> LoadSuite(const std::string& path);
 // The budget for jobs on `kind`: its own entry, else `all`, else null.
 const Budget* BudgetFor(const Suite& suite, const std::string& kind);
 
+// How the files a suite names are found.
+enum class SuitePaths {
+  kAny,       // as a user's own suite on the command line: relative to its folder, or absolute
+  kConfined,  // a suite sent to the farm API: only relative paths that stay inside `base_dir` (the
+              // folder holding the files it uploaded); any other is refused, naming the field
+};
+
 // Parses suite text; `file` names it in errors, relative model paths are resolved against `base_dir`.
-Result<Suite> ParseSuite(std::string_view text, const std::string& file, const std::string& base_dir);
+Result<Suite> ParseSuite(std::string_view text, const std::string& file, const std::string& base_dir,
+                         SuitePaths paths = SuitePaths::kAny);
 
 }  // namespace hil

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hil/core/file.h"
 #include "hil/model/tflite_model.h"
 
 namespace hil::model {
@@ -31,7 +32,7 @@ std::expected<ModelDef, std::string> ReadTflite(std::span<const uint8_t> bytes);
 
 // File helpers.
 // A regular file of at most `max_bytes`; a directory, device, FIFO or larger file is an error naming it.
-std::expected<std::vector<uint8_t>, std::string> ReadFileBytes(const std::string& path, uint64_t max_bytes = uint64_t{1} << 30);
+std::expected<std::vector<uint8_t>, std::string> ReadFileBytes(const std::string& path, uint64_t max_bytes = kMaxModelFileBytes);
 std::expected<void, std::string> WriteFileBytes(const std::string& path, std::span<const uint8_t> bytes);
 
 }  // namespace hil::model
