@@ -3,6 +3,11 @@
 #include <httplib.h>
 #include <stdlib.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -27,12 +32,23 @@ void Send(httplib::Response& res, int status, const json& body) {
 
 void SendError(httplib::Response& res, int status, const std::string& message) { Send(res, status, {{"error", message}}); }
 
-int HttpStatus(const Error& e) {
-  switch (e.code) {
-    case Status::kNotFound: return 404;
-    case Status::kBadArgument: return 400;
-    case Status::kBadState: return 409;
-    default: return 500;
+// A failure of the farm's own machinery (its database, its disk): the client learns that, and the
+// request's time to match it in the daemon's log; the details (which name the database server, the
+// user, the folders) go only to that log.
+void SendInternal(httplib::Response& res, const Error& e) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
+  std::fprintf(stderr, "hil daemon API: internal error (request %lld): %s\n", ms, e.message.c_str());
+  SendError(res, 500, "internal error in the farm (the daemon's log has it under request " + std::to_string(ms) + ")");
+}
+
+// An error whose code says whose fault it is: the client's (its text is about the request) or the
+// farm's (SendInternal).
+void SendResult(httplib::Response& res, const Error& e) {
+  if (e.code == Status::kNotFound || e.code == Status::kBadArgument || e.code == Status::kBadState) {
+    SendError(res, e.code == Status::kNotFound ? 404 : e.code == Status::kBadArgument ? 400 : 409, e.message);
+  } else {
+    SendInternal(res, e);
   }
 }
 
@@ -144,7 +160,7 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
       if (key != "suite" && key != "files") return SendError(res, 400, "body." + key + ": unknown field (expected suite, files)");
     if (!body.contains("suite") || !body["suite"].is_string()) return SendError(res, 400, "body.suite: missing, or not a string of suite YAML");
     char dir_template[] = "/tmp/hil_api_XXXXXX";
-    if (!mkdtemp(dir_template)) return SendError(res, 500, "cannot create a temporary folder");
+    if (!mkdtemp(dir_template)) return SendInternal(res, Error{Status::kInternal, std::string("cannot create a folder for the upload: ") + std::strerror(errno)});
     const fs::path dir(dir_template);
     struct Cleanup {
       fs::path dir;
@@ -164,7 +180,7 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
         fs::create_directories((dir / path).parent_path(), ec);
         std::ofstream out(dir / path, std::ios::binary);
         out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-        if (!out) return SendError(res, 500, "cannot write " + path);
+        if (!out) return SendInternal(res, Error{Status::kInternal, "cannot write the upload " + (dir / path).string()});
       }
     }
     auto submitted = SubmitSuite(o->db, body["suite"].get<std::string>(), "suite", dir.string(), o->boards_dir);
@@ -172,7 +188,8 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
       // The suite's own messages name "suite:<line>"; the temporary folder means nothing to the client.
       std::string message = submitted.error().message;
       for (size_t at; (at = message.find(dir.string() + "/")) != std::string::npos;) message.erase(at, dir.string().size() + 1);
-      return SendError(res, submitted.error().code == Status::kInternal ? 500 : 400, message);
+      if (submitted.error().code == Status::kInternal) return SendInternal(res, submitted.error());
+      return SendError(res, 400, message);
     }
     Send(res, 201, {{"run_id", submitted->run_id}, {"jobs", submitted->jobs}});
   });
@@ -181,17 +198,17 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
     const auto id = RunId(req.matches[1]);
     if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + std::string(req.matches[1]) + "'");
     auto store = store::PgStore::Open(o->db);
-    if (!store) return SendError(res, 500, store.error().message);
+    if (!store) return SendInternal(res, store.error());
     auto runs = (*store)->ListRuns();
-    if (!runs) return SendError(res, 500, runs.error().message);
+    if (!runs) return SendInternal(res, runs.error());
     const store::RunRow* run = nullptr;
     for (const auto& r : *runs)
       if (r.id == *id) run = &r;
     if (!run) return SendError(res, 404, "no run " + std::to_string(*id));
     auto queue = store::PgQueue::Open(o->db);
-    if (!queue) return SendError(res, 500, queue.error().message);
+    if (!queue) return SendInternal(res, queue.error());
     auto c = (*queue)->Counts(*id);
-    if (!c) return SendError(res, 500, c.error().message);
+    if (!c) return SendInternal(res, c.error());
     Send(res, 200,
          {{"run_id", *id}, {"suite", run->suite_name}, {"status", run->status}, {"queued", c->queued}, {"leased", c->leased},
           {"done", c->done}, {"quarantined", c->quarantined}, {"cancelled", c->cancelled}});
@@ -201,12 +218,12 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
     const auto id = RunId(req.matches[1]);
     if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + std::string(req.matches[1]) + "'");
     auto queue = store::PgQueue::Open(o->db);
-    if (!queue) return SendError(res, 500, queue.error().message);
+    if (!queue) return SendInternal(res, queue.error());
     auto c = (*queue)->Counts(*id);
-    if (!c) return SendError(res, 500, c.error().message);
+    if (!c) return SendInternal(res, c.error());
     if (c->open() + c->done + c->quarantined + c->cancelled == 0) return SendError(res, 404, "no queued run " + std::to_string(*id));
     auto n = (*queue)->Cancel(*id);
-    if (!n) return SendError(res, HttpStatus(n.error()), n.error().message);
+    if (!n) return SendResult(res, n.error());
     (void)(*queue)->FinishIfDone(*id);
     Send(res, 200, {{"cancelled", *n}});
   });
@@ -215,9 +232,9 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
     const auto id = RunId(req.matches[1]);
     if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + std::string(req.matches[1]) + "'");
     auto store = store::PgStore::Open(o->db);
-    if (!store) return SendError(res, 500, store.error().message);
+    if (!store) return SendInternal(res, store.error());
     auto jobs = (*store)->ListJobs(*id);
-    if (!jobs) return SendError(res, HttpStatus(jobs.error()), jobs.error().message);
+    if (!jobs) return SendResult(res, jobs.error());
     json out = json::array();
     for (const auto& j : *jobs) {
       json row = {{"id", j.id},          {"model", j.info.model_name}, {"board_kind", j.info.board_kind},

@@ -138,7 +138,7 @@ static Result<int64_t> SubmitRun(const Suite& suite, const std::vector<ModelBlob
 
 Result<Submitted> SubmitSuite(const std::string& farm_db, std::string_view suite_text, const std::string& file, const std::string& base_dir,
                               const std::string& boards_dir) {
-  auto suite = ParseSuite(suite_text, file, base_dir);
+  auto suite = ParseSuite(suite_text, file, base_dir, SuitePaths::kConfined);
   if (!suite) return std::unexpected(suite.error());
   suite->sha256 = Sha256Hex(std::span(reinterpret_cast<const uint8_t*>(suite_text.data()), suite_text.size()));
   std::vector<Error> broken;
@@ -152,14 +152,16 @@ Result<Submitted> SubmitSuite(const std::string& farm_db, std::string_view suite
   }
   auto blobs = ResolveModels(*suite);
   if (!blobs) return std::unexpected(blobs.error());
+  if (auto runnable = internal::CheckModelsRunnable(*suite, *blobs); !runnable) return std::unexpected(runnable.error());
   auto inputs = ResolveInputs(*suite);
   if (!inputs) return std::unexpected(inputs.error());
+  // From here on a failure is the farm's (its database), not the suite's: kInternal.
   auto store = store::PgStore::Open(farm_db);
-  if (!store) return std::unexpected(store.error());
+  if (!store) return Fail(Status::kInternal, store.error().message);
   auto queue = store::PgQueue::Open(farm_db);
-  if (!queue) return std::unexpected(queue.error());
+  if (!queue) return Fail(Status::kInternal, queue.error().message);
   auto run = SubmitRun(*suite, *blobs, *inputs, *kinds, **store, **queue, nullptr);
-  if (!run) return std::unexpected(run.error());
+  if (!run) return Fail(Status::kInternal, run.error().message);
   return Submitted{*run, PlanJobs(*suite).size()};
 }
 

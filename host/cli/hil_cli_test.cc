@@ -762,6 +762,25 @@ TEST_F(HilCli, DaemonApiSubmitsFollowsCancelsAndRefusesBadRequests) {
           "unknown board kind 'no-such-board'");
   refused(R"({"suite": "name: [x"})", 400, "suite:");
   refused(std::string(200000, ' '), 413, "");
+  // A submitted suite reaches only the files it uploads: any other path is refused by field, and
+  // nothing of the file it named is read or echoed.
+  const std::string posix = "boards: [posix-host]\n";
+  for (const auto& [suite, says] : std::vector<std::pair<std::string, std::string>>{
+           {"name: x\nmodels:\n  - path: /etc/passwd\n" + posix, "suite:3: models[0].path: '/etc/passwd' is not one of the suite's uploaded files"},
+           {"name: x\nmodels:\n  - {generate: kws, seed: 1}\ninputs: {files: [/etc/passwd]}\n" + posix,
+            "inputs.files[0]: '/etc/passwd' is not one of the suite's uploaded files"},
+           {"name: x\nmodels:\n  - {generate: kws, seed: 1}\ninputs: {folder: ., labels: /etc/shadow}\n" + posix,
+            "inputs.labels: '/etc/shadow' is not one of the suite's uploaded files"},
+           {"name: x\nmodels:\n  - ../../../../etc/passwd\n" + posix, "models[0]: '../../../../etc/passwd' is not one"},
+           {"name: x\nname: y\nmodels:\n  - {generate: kws, seed: 1}\n" + posix, "suite:2: key 'name' given twice in one mapping (first at line 1)"},
+           {"name: x\nmodels:\n  - {generate: 'conv2d:99999x99999x3', seed: 1}\n" + posix, "more than the 64 MiB a generated tensor may have"},
+       }) {
+    auto x = api.Post("/api/v1/runs", auth, nlohmann::json{{"suite", suite}}.dump(), "application/json");
+    ASSERT_TRUE(x);
+    EXPECT_EQ(x->status, 400) << suite << " -> " << x->body;
+    EXPECT_THAT(x->body, HasSubstr(says)) << suite;
+    EXPECT_THAT(x->body, Not(HasSubstr("root:"))) << suite;
+  }
   r = api.Get("/api/v1/runs/abc", auth);
   EXPECT_EQ(r->status, 400);
   r = api.Get("/api/v1/runs/999", auth);

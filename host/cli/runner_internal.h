@@ -29,6 +29,10 @@ struct ModelBlob {
 Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite);
 // Reads the suite's input files (none for random inputs); errors name the suite file, line and field.
 Result<std::vector<std::vector<uint8_t>>> ResolveInputs(const Suite& suite);
+
+// Every model of the suite loads in the engine with operators it runs; else an error naming the suite
+// line, and every missing operator and type (issue 16: refused at planning, before any board starts).
+Result<void> CheckModelsRunnable(const Suite& suite, const std::vector<ModelBlob>& blobs);
 // "known kinds: a, b, c" for messages about a kind that is not there.
 std::string Known(const std::map<std::string, board::BoardKind>& kinds);
 

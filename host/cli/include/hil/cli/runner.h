@@ -86,8 +86,9 @@ struct DaemonOptions {
 };
 Result<int> RunDaemon(const DaemonOptions& options, const std::atomic<bool>& stop);
 
-// Submits a suite given as text to a farm across hosts (the files it names are resolved against
-// `base_dir`, its board kinds against `boards_dir`): the suite is checked as `hil run` checks it,
+// Submits a suite given as text to a farm across hosts (the files it names must be inside `base_dir`,
+// the folder of the files uploaded with it: SuitePaths::kConfined; its board kinds are resolved
+// against `boards_dir`): the suite is checked as `hil run` checks it,
 // then its run and jobs are queued. Returns the run id and the number of jobs. Errors: the suite's
 // (kBadArgument, kNotFound, naming `file` and the line) and the database's.
 struct Submitted {
