@@ -346,6 +346,11 @@ TEST_F(HilCli, UsageErrorsExit2) {
   EXPECT_EQ(Hil("frobnicate").exit_code, 2);
   EXPECT_EQ(Hil("run").exit_code, 2);
   EXPECT_EQ(Hil("--help").exit_code, 0);
+  for (const char* bad : {"-1", "0", "x", "99999999999999999999"}) {
+    auto r = Hil(std::string("run --resume ") + bad + " --db " + db_);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_THAT(r.output, HasSubstr(std::string("--resume: expected a run id (a positive number), got '") + bad + "'")) << r.output;
+  }
 }
 
 TEST_F(HilCli, BoardsListsKindsAndInstances) {

@@ -365,7 +365,13 @@ int main(int argc, char** argv) {
   run.build_dir = DefaultBuildDir();
   auto* cmd_run = app.add_subcommand("run", "Run a suite: every model on every board kind, checked and stored");
   cmd_run->add_option("suite", run.suite_path, "Suite file (suites/*.yaml); with --resume, default: the run's");
-  cmd_run->add_option("--resume", run.resume_run_id, "Finish interrupted run RUN: run only the jobs it did not finish");
+  cmd_run->add_option("--resume", run.resume_run_id, "Finish interrupted run RUN: run only the jobs it did not finish")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            const bool digits = !v.empty() && v.size() < 19 && v.find_first_not_of("0123456789") == std::string::npos;
+            return digits && std::stoll(v) > 0 ? std::string() : "expected a run id (a positive number), got '" + v + "'";
+          },
+          "RUN"));
   cmd_run->add_option("--db", run.db_path, "SQLite result store")->capture_default_str();
   cmd_run->add_option("--farm", run.farm_path, "Farm file (default: <boards>/farms/default.yaml)");
   cmd_run->add_option("--build-dir", run.build_dir, "Build folder with target-agent/ports/posix/hil-agent-posix")->capture_default_str();
