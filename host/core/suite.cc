@@ -14,6 +14,14 @@
 namespace hil {
 namespace {
 
+// A relative path without a '..' part: joined to a folder, it stays inside it.
+bool StaysInside(const std::filesystem::path& p) {
+  if (!p.is_relative()) return false;
+  for (const auto& part : p)
+    if (part == "..") return false;
+  return true;
+}
+
 // Walks a parsed document and turns every problem into "file:line: field: what".
 class Parser {
  public:
@@ -24,9 +32,7 @@ class Parser {
   Result<std::string> Resolve(const YAML::Node& n, const std::string& field, const std::string& p, const std::string& base_dir) const {
     const std::filesystem::path path(p);
     if (paths_ == SuitePaths::kConfined) {
-      bool inside = !p.empty() && path.is_relative() && p.find('\0') == std::string::npos;
-      for (const auto& part : path) inside = inside && part != "..";
-      if (!inside)
+      if (p.empty() || p.find('\0') != std::string::npos || !StaysInside(path))
         return Bad(n, field, "'" + p + "' is not one of the suite's uploaded files (a suite sent to the farm names only the files it "
                              "uploads, by relative path)");
     }
@@ -267,9 +273,7 @@ class Parser {
           if (file.empty() || used == 0 || used != label.size() || value < 0 || (fields >> extra))
             return Fail(Status::kBadArgument, where + "expected '<file> <class index>', got '" + text + "'");
           if (paths_ == SuitePaths::kConfined) {
-            bool inside = std::filesystem::path(file).is_relative();
-            for (const auto& part : std::filesystem::path(file)) inside = inside && part != "..";
-            if (!inside) return Fail(Status::kBadArgument, where + "sample '" + file + "' is not inside the uploaded folder");
+            if (!StaysInside(file)) return Fail(Status::kBadArgument, where + "sample '" + file + "' is not inside the uploaded folder");
           }
           suite.inputs.files.push_back((std::filesystem::path(*folder_path) / file).lexically_normal().string());
           suite.inputs.labels.push_back(value);

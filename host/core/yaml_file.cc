@@ -1,8 +1,6 @@
 #include "hil/core/yaml_file.h"
 
-#include <algorithm>
-#include <utility>
-#include <vector>
+#include <map>
 
 #include <yaml-cpp/depthguard.h>
 
@@ -27,19 +25,15 @@ class Checker {
       for (const YAML::Node& child : n)
         if (auto r = Walk(child, depth + 1); !r) return r;
     } else if (n.IsMap()) {
-      // Keys compared as written (scalars); a small linear scan per key keeps the common small
-      // mappings cheap, a sorted pass takes over for big ones.
-      std::vector<std::pair<std::string, YAML::Mark>> seen;
+      // Scalar keys as written, with where each was first seen (yaml-cpp keeps document order).
+      std::map<std::string, YAML::Mark> seen;
       for (auto it = n.begin(); it != n.end(); ++it) {
         const YAML::Node key = it->first;
         if (key.IsScalar()) {
-          for (const auto& [k, mark] : seen) {
-            if (k == key.Scalar())
-              return Fail(Status::kBadArgument, LineOf(file_, key.Mark()) + ": key '" + k + "' given twice in one mapping (first at line " +
-                                                    std::to_string(mark.line + 1) + ")");
-          }
-          if (seen.size() < 256) seen.emplace_back(key.Scalar(), key.Mark());
-          else if (auto r = Big(n); !r) return r;
+          const auto [at, fresh] = seen.emplace(key.Scalar(), key.Mark());
+          if (!fresh)
+            return Fail(Status::kBadArgument, LineOf(file_, key.Mark()) + ": key '" + key.Scalar() +
+                                                  "' given twice in one mapping (first at line " + std::to_string(at->second.line + 1) + ")");
         } else if (auto r = Walk(key, depth + 1); !r) {
           return r;
         }
@@ -50,22 +44,6 @@ class Checker {
   }
 
  private:
-  // A mapping of more than 256 keys: all its scalar keys sorted once.
-  Result<void> Big(const YAML::Node& n) {
-    std::vector<std::pair<std::string, YAML::Mark>> all;
-    for (auto it = n.begin(); it != n.end(); ++it)
-      if (it->first.IsScalar()) all.emplace_back(it->first.Scalar(), it->first.Mark());
-    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (size_t i = 1; i < all.size(); ++i) {
-      if (all[i].first == all[i - 1].first) {
-        const auto& [first, second] = all[i - 1].second.line <= all[i].second.line ? std::pair(all[i - 1], all[i]) : std::pair(all[i], all[i - 1]);
-        return Fail(Status::kBadArgument, LineOf(file_, second.second) + ": key '" + first.first + "' given twice in one mapping (first at line " +
-                                              std::to_string(first.second.line + 1) + ")");
-      }
-    }
-    return {};
-  }
-
   const std::string& file_;
   size_t nodes_ = 0;
 };
