@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "hil/cli/api_intake.h"
 #include "hil/cli/runner.h"
 #include "hil/core/stats.h"
 #include "hil/store/pg_queue.h"
@@ -68,48 +69,7 @@ std::optional<int64_t> RunId(const std::string& text) {
   return v > 0 ? std::optional<int64_t>(v) : std::nullopt;
 }
 
-// A relative path that stays inside the folder it is resolved in.
-bool SafeRelativePath(const std::string& p) {
-  if (p.empty() || p.size() > 512 || p[0] == '/') return false;
-  for (const auto& part : fs::path(p))
-    if (part == ".." || part == ".") return false;
-  return p.find('\0') == std::string::npos;
-}
-
 }  // namespace
-
-std::optional<std::string> DecodeBase64(std::string_view text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = text[i + k];
-      if (c == '=' && last && k >= 2) {
-        v[k] = 0;
-        ++pad;
-      } else if (pad > 0 || (v[k] = value(c)) < 0) {
-        return std::nullopt;  // a character outside the alphabet, or data after padding
-      }
-    }
-    const uint32_t n = static_cast<uint32_t>(v[0] << 18 | v[1] << 12 | v[2] << 6 | v[3]);
-    out.push_back(static_cast<char>(n >> 16));
-    if (pad < 2) out.push_back(static_cast<char>(n >> 8 & 0xFF));
-    if (pad < 1) out.push_back(static_cast<char>(n & 0xFF));
-  }
-  return out;
-}
 
 struct DaemonApi::Impl {
   ApiOptions options;
@@ -149,16 +109,8 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
   });
 
   s.Post("/api/v1/runs", [o](const httplib::Request& req, httplib::Response& res) {
-    json body;
-    try {
-      body = json::parse(req.body);
-    } catch (const std::exception& e) {
-      return SendError(res, 400, std::string("body: not JSON: ") + e.what());
-    }
-    if (!body.is_object()) return SendError(res, 400, "body: expected a JSON object");
-    for (const auto& [key, value] : body.items())
-      if (key != "suite" && key != "files") return SendError(res, 400, "body." + key + ": unknown field (expected suite, files)");
-    if (!body.contains("suite") || !body["suite"].is_string()) return SendError(res, 400, "body.suite: missing, or not a string of suite YAML");
+    auto submission = ParseSubmission(req.body);
+    if (!submission) return SendError(res, 400, submission.error().message);
     char dir_template[] = "/tmp/hil_api_XXXXXX";
     if (!mkdtemp(dir_template)) return SendInternal(res, Error{Status::kInternal, std::string("cannot create a folder for the upload: ") + std::strerror(errno)});
     const fs::path dir(dir_template);
@@ -169,21 +121,8 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
         fs::remove_all(dir, ec);
       }
     } cleanup{dir};
-    if (body.contains("files")) {
-      if (!body["files"].is_object()) return SendError(res, 400, "body.files: expected an object of path: base64");
-      for (const auto& [path, content] : body["files"].items()) {
-        if (!SafeRelativePath(path)) return SendError(res, 400, "body.files." + path + ": not a relative path inside the suite's folder");
-        if (!content.is_string()) return SendError(res, 400, "body.files." + path + ": expected a base64 string");
-        auto bytes = DecodeBase64(content.get<std::string>());
-        if (!bytes) return SendError(res, 400, "body.files." + path + ": not valid base64");
-        std::error_code ec;
-        fs::create_directories((dir / path).parent_path(), ec);
-        std::ofstream out(dir / path, std::ios::binary);
-        out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-        if (!out) return SendInternal(res, Error{Status::kInternal, "cannot write the upload " + (dir / path).string()});
-      }
-    }
-    auto submitted = SubmitSuite(o->db, body["suite"].get<std::string>(), "suite", dir.string(), o->boards_dir);
+    if (auto w = WriteUploads(*submission, dir.string()); !w) return SendInternal(res, w.error());
+    auto submitted = SubmitSuite(o->db, submission->suite, "suite", dir.string(), o->boards_dir);
     if (!submitted) {
       // The suite's own messages name "suite:<line>"; the temporary folder means nothing to the client.
       std::string message = submitted.error().message;

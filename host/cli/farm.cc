@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -136,33 +137,67 @@ static Result<int64_t> SubmitRun(const Suite& suite, const std::vector<ModelBlob
   return *run;
 }
 
-Result<Submitted> SubmitSuite(const std::string& farm_db, std::string_view suite_text, const std::string& file, const std::string& base_dir,
-                              const std::string& boards_dir) {
+namespace {
+
+// A submitted suite with everything it names read and checked: what SubmitSuite queues.
+struct CheckedSuite {
+  Suite suite;
+  std::map<std::string, board::BoardKind> kinds;
+  std::vector<ModelBlob> blobs;
+  std::vector<std::vector<uint8_t>> inputs;
+};
+
+Result<CheckedSuite> CheckSuiteText(std::string_view suite_text, const std::string& file, const std::string& base_dir,
+                                    const std::string& boards_dir, const std::function<bool()>& cancelled) {
+  CheckedSuite c;
   auto suite = ParseSuite(suite_text, file, base_dir, SuitePaths::kConfined);
   if (!suite) return std::unexpected(suite.error());
-  suite->sha256 = Sha256Hex(std::span(reinterpret_cast<const uint8_t*>(suite_text.data()), suite_text.size()));
+  c.suite = std::move(*suite);
+  c.suite.sha256 = Sha256Hex(std::span(reinterpret_cast<const uint8_t*>(suite_text.data()), suite_text.size()));
   std::vector<Error> broken;
   auto kinds = board::LoadBoardKinds(boards_dir, &broken);
   if (!kinds) return std::unexpected(kinds.error());
-  for (size_t i = 0; i < suite->boards.size(); ++i) {
-    const BoardRef& b = suite->boards[i];
-    if (!kinds->contains(b.kind))
+  c.kinds = std::move(*kinds);
+  for (size_t i = 0; i < c.suite.boards.size(); ++i) {
+    const BoardRef& b = c.suite.boards[i];
+    if (!c.kinds.contains(b.kind))
       return Fail(Status::kNotFound, file + ":" + std::to_string(b.line) + ": boards[" + std::to_string(i) + "]: unknown board kind '" +
-                                         b.kind + "' (known: " + Known(*kinds) + ")");
+                                         b.kind + "' (known: " + Known(c.kinds) + ")");
   }
-  auto blobs = ResolveModels(*suite);
+  if (cancelled && cancelled()) return Fail(Status::kTimeout, "the client left before the submission was checked");
+  auto blobs = ResolveModels(c.suite);
   if (!blobs) return std::unexpected(blobs.error());
-  if (auto runnable = internal::CheckModelsRunnable(*suite, *blobs); !runnable) return std::unexpected(runnable.error());
-  auto inputs = ResolveInputs(*suite);
+  c.blobs = std::move(*blobs);
+  if (cancelled && cancelled()) return Fail(Status::kTimeout, "the client left before the submission was checked");
+  if (auto runnable = internal::CheckModelsRunnable(c.suite, c.blobs); !runnable) return std::unexpected(runnable.error());
+  auto inputs = ResolveInputs(c.suite);
   if (!inputs) return std::unexpected(inputs.error());
+  c.inputs = std::move(*inputs);
+  if (cancelled && cancelled()) return Fail(Status::kTimeout, "the client left before the submission was checked");
+  return c;
+}
+
+}  // namespace
+
+Result<size_t> CheckSubmittedSuite(std::string_view suite_text, const std::string& file, const std::string& base_dir,
+                                   const std::string& boards_dir) {
+  auto checked = CheckSuiteText(suite_text, file, base_dir, boards_dir, nullptr);
+  if (!checked) return std::unexpected(checked.error());
+  return PlanJobs(checked->suite).size();
+}
+
+Result<Submitted> SubmitSuite(const std::string& farm_db, std::string_view suite_text, const std::string& file, const std::string& base_dir,
+                              const std::string& boards_dir, const std::function<bool()>& cancelled) {
+  auto c = CheckSuiteText(suite_text, file, base_dir, boards_dir, cancelled);
+  if (!c) return std::unexpected(c.error());
   // From here on a failure is the farm's (its database), not the suite's: kInternal.
   auto store = store::PgStore::Open(farm_db);
   if (!store) return Fail(Status::kInternal, store.error().message);
   auto queue = store::PgQueue::Open(farm_db);
   if (!queue) return Fail(Status::kInternal, queue.error().message);
-  auto run = SubmitRun(*suite, *blobs, *inputs, *kinds, **store, **queue, nullptr);
+  auto run = SubmitRun(c->suite, c->blobs, c->inputs, c->kinds, **store, **queue, nullptr);
   if (!run) return Fail(Status::kInternal, run.error().message);
-  return Submitted{*run, PlanJobs(*suite).size()};
+  return Submitted{*run, PlanJobs(c->suite).size()};
 }
 
 Result<RunOutcome> internal::SubmitAndFollow(const RunOptions& options, const Suite& suite, const std::vector<ModelBlob>& blobs,

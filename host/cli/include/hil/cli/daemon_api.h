@@ -49,7 +49,4 @@ class DaemonApi {
   std::unique_ptr<Impl> impl_;
 };
 
-// Strict base64 (RFC 4648, with padding); nullopt on any other character or a bad length.
-std::optional<std::string> DecodeBase64(std::string_view text);
-
 }  // namespace hil::cli

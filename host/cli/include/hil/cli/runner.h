@@ -95,8 +95,15 @@ struct Submitted {
   int64_t run_id = 0;
   size_t jobs = 0;
 };
+// `cancelled` (if given) is asked between the checks, before anything is written: true ends the
+// submission with kTimeout and queues nothing (the client that sent it has gone).
 Result<Submitted> SubmitSuite(const std::string& farm_db, std::string_view suite_text, const std::string& file, const std::string& base_dir,
-                              const std::string& boards_dir);
+                              const std::string& boards_dir, const std::function<bool()>& cancelled = nullptr);
+
+// SubmitSuite's checks without the database: the suite parsed confined to `base_dir`, its board kinds
+// known, its models read and runnable, its inputs read. Returns the number of jobs it would queue.
+Result<size_t> CheckSubmittedSuite(std::string_view suite_text, const std::string& file, const std::string& base_dir,
+                                   const std::string& boards_dir);
 
 // Facts about this host and build for the environment table.
 std::vector<std::pair<std::string, std::string>> HostEnvironment();
