@@ -1,6 +1,5 @@
 #include "hil/cli/daemon_api.h"
 
-#include <httplib.h>
 #include <stdlib.h>
 
 #include <cerrno>
@@ -18,25 +17,26 @@
 #include "hil/core/stats.h"
 #include "hil/store/pg_queue.h"
 #include "hil/store/pg_store.h"
+#include "hil/web/http_server.h"
 
 namespace hil::cli {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using web::HttpRequest;
+using web::HttpResponse;
 
-void Send(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+void Send(HttpResponse& res, int status, const json& body) {
+  res.Set(status, body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
-void SendError(httplib::Response& res, int status, const std::string& message) { Send(res, status, {{"error", message}}); }
+void SendError(HttpResponse& res, int status, const std::string& message) { Send(res, status, {{"error", message}}); }
 
 // A failure of the farm's own machinery (its database, its disk): the client learns that, and the
 // request's time to match it in the daemon's log; the details (which name the database server, the
 // user, the folders) go only to that log.
-void SendInternal(httplib::Response& res, const Error& e) {
+void SendInternal(HttpResponse& res, const Error& e) {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
   std::fprintf(stderr, "hil daemon API: internal error (request %lld): %s\n", ms, e.message.c_str());
@@ -45,7 +45,7 @@ void SendInternal(httplib::Response& res, const Error& e) {
 
 // An error whose code says whose fault it is: the client's (its text is about the request) or the
 // farm's (SendInternal).
-void SendResult(httplib::Response& res, const Error& e) {
+void SendResult(HttpResponse& res, const Error& e) {
   if (e.code == Status::kNotFound || e.code == Status::kBadArgument || e.code == Status::kBadState) {
     SendError(res, e.code == Status::kNotFound ? 404 : e.code == Status::kBadArgument ? 400 : 409, e.message);
   } else {
@@ -73,22 +73,21 @@ std::optional<int64_t> RunId(const std::string& text) {
 
 struct DaemonApi::Impl {
   ApiOptions options;
-  httplib::Server server;
-  int port = 0;
-  std::thread thread;
+  std::unique_ptr<web::HttpServer> server;
 };
 
 DaemonApi::DaemonApi(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 DaemonApi::~DaemonApi() { Stop(); }
 
-int DaemonApi::port() const { return impl_->port; }
+int DaemonApi::port() const { return impl_->server->port(); }
+
+std::string DaemonApi::url() const { return impl_->server->url() + "api/v1/"; }
+
+bool DaemonApi::tls() const { return impl_->server->tls(); }
 
 void DaemonApi::Stop() {
-  if (impl_ && impl_->thread.joinable()) {
-    impl_->server.stop();
-    impl_->thread.join();
-  }
+  if (impl_ && impl_->server) impl_->server->Stop();
 }
 
 Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
@@ -96,19 +95,26 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
     return Fail(Status::kBadArgument, "daemon API: a token of at least 16 characters is required (--api-token-file)");
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  httplib::Server& s = impl->server;
   const ApiOptions* o = &impl->options;
-  s.set_payload_max_length(options.max_body);
-  s.set_pre_routing_handler([o](const httplib::Request& req, httplib::Response& res) {
-    const std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("Bearer ", 0) != 0 || !SameToken(auth.substr(7), o->token)) {
-      SendError(res, 401, "missing or wrong token (Authorization: Bearer <token>)");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+  web::HttpServerOptions http;
+  http.name = "daemon API";
+  http.bind = options.bind;
+  http.port = options.port;
+  http.limits = options.limits;
+  http.limits.max_body = options.max_body;
+  http.tls_cert_file = options.tls_cert_file;
+  http.tls_key_file = options.tls_key_file;
+  // The token before the body: a client without one makes the daemon read nothing more.
+  http.check_head = [o](const HttpRequest& req, HttpResponse& res) {
+    const std::string auth = req.Header("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0 && SameToken(auth.substr(7), o->token)) return false;
+    SendError(res, 401, "missing or wrong token (Authorization: Bearer <token>)");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return true;
+  };
+  std::vector<web::HttpRoute>& routes = http.routes;
 
-  s.Post("/api/v1/runs", [o](const httplib::Request& req, httplib::Response& res) {
+  routes.push_back({"POST", "/api/v1/runs", [o](const HttpRequest& req, HttpResponse& res) {
     auto submission = ParseSubmission(req.body);
     if (!submission) return SendError(res, 400, submission.error().message);
     char dir_template[] = "/tmp/hil_api_XXXXXX";
@@ -122,7 +128,8 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
       }
     } cleanup{dir};
     if (auto w = WriteUploads(*submission, dir.string()); !w) return SendInternal(res, w.error());
-    auto submitted = SubmitSuite(o->db, submission->suite, "suite", dir.string(), o->boards_dir);
+    auto submitted = SubmitSuite(o->db, submission->suite, "suite", dir.string(), o->boards_dir, [&req] { return req.ClientGone(); });
+    if (!submitted && req.ClientGone()) return;  // nothing queued, and nobody to tell
     if (!submitted) {
       // The suite's own messages name "suite:<line>"; the temporary folder means nothing to the client.
       std::string message = submitted.error().message;
@@ -131,11 +138,11 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
       return SendError(res, 400, message);
     }
     Send(res, 201, {{"run_id", submitted->run_id}, {"jobs", submitted->jobs}});
-  });
+  }});
 
-  s.Get(R"(/api/v1/runs/([^/]+))", [o](const httplib::Request& req, httplib::Response& res) {
+  routes.push_back({"GET", R"(/api/v1/runs/([^/]+))", [o](const HttpRequest& req, HttpResponse& res) {
     const auto id = RunId(req.matches[1]);
-    if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + std::string(req.matches[1]) + "'");
+    if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + req.matches[1] + "'");
     auto store = store::PgStore::Open(o->db);
     if (!store) return SendInternal(res, store.error());
     auto runs = (*store)->ListRuns();
@@ -151,11 +158,11 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
     Send(res, 200,
          {{"run_id", *id}, {"suite", run->suite_name}, {"status", run->status}, {"queued", c->queued}, {"leased", c->leased},
           {"done", c->done}, {"quarantined", c->quarantined}, {"cancelled", c->cancelled}});
-  });
+  }});
 
-  s.Post(R"(/api/v1/runs/([^/]+)/cancel)", [o](const httplib::Request& req, httplib::Response& res) {
+  routes.push_back({"POST", R"(/api/v1/runs/([^/]+)/cancel)", [o](const HttpRequest& req, HttpResponse& res) {
     const auto id = RunId(req.matches[1]);
-    if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + std::string(req.matches[1]) + "'");
+    if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + req.matches[1] + "'");
     auto queue = store::PgQueue::Open(o->db);
     if (!queue) return SendInternal(res, queue.error());
     auto c = (*queue)->Counts(*id);
@@ -165,11 +172,11 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
     if (!n) return SendResult(res, n.error());
     (void)(*queue)->FinishIfDone(*id);
     Send(res, 200, {{"cancelled", *n}});
-  });
+  }});
 
-  s.Get(R"(/api/v1/runs/([^/]+)/jobs)", [o](const httplib::Request& req, httplib::Response& res) {
+  routes.push_back({"GET", R"(/api/v1/runs/([^/]+)/jobs)", [o](const HttpRequest& req, HttpResponse& res) {
     const auto id = RunId(req.matches[1]);
-    if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + std::string(req.matches[1]) + "'");
+    if (!id) return SendError(res, 400, "run id: expected a positive number, got '" + req.matches[1] + "'");
     auto store = store::PgStore::Open(o->db);
     if (!store) return SendInternal(res, store.error());
     auto jobs = (*store)->ListJobs(*id);
@@ -182,13 +189,11 @@ Result<std::unique_ptr<DaemonApi>> DaemonApi::Start(const ApiOptions& options) {
       out.push_back(row);
     }
     Send(res, 200, out);
-  });
+  }});
 
-  impl->port = options.port > 0 ? (impl->server.bind_to_port(options.bind, options.port) ? options.port : -1)
-                                : impl->server.bind_to_any_port(options.bind);
-  if (impl->port <= 0)
-    return Fail(Status::kInternal, "daemon API: cannot listen on " + options.bind + ":" + std::to_string(options.port));
-  impl->thread = std::thread([s = &impl->server] { s->listen_after_bind(); });
+  auto server = web::HttpServer::Start(std::move(http));
+  if (!server) return std::unexpected(server.error());
+  impl->server = std::move(*server);
   return std::unique_ptr<DaemonApi>(new DaemonApi(std::move(impl)));
 }
 

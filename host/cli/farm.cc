@@ -470,10 +470,14 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
   std::unique_ptr<DaemonApi> api;
   if (o.api_port >= 0) {
     auto a = DaemonApi::Start({.db = o.db, .boards_dir = o.boards_dir, .bind = o.api_bind, .port = o.api_port, .token = o.api_token,
-                               .max_body = o.api_max_body});
+                               .max_body = o.api_max_body, .tls_cert_file = o.api_tls_cert, .tls_key_file = o.api_tls_key});
     if (!a) return std::unexpected(a.error());
     api = std::move(*a);
-    log(fmt::format("API on http://{}:{}/api/v1/", o.api_bind, api->port()));
+    log("API on " + api->url());
+    if (web::BindsBeyondLoopback(o.api_bind) && !api->tls() && o.progress)
+      *o.progress << web::PlainHttpWarning("the daemon API", api->url(),
+                                           "Bind it to 127.0.0.1 (the default) behind a TLS proxy, or give --api-tls-cert and --api-tls-key.")
+                  << std::flush;
   }
   std::vector<std::thread> workers;
   for (const auto& inst : farm->instances) workers.emplace_back(work, std::cref(inst));

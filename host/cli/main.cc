@@ -425,7 +425,9 @@ int main(int argc, char** argv) {
   cmd_daemon->add_option("--api-port", daemon.api_port, "Serve the HTTP API on this port (0: a free one; default: no API)");
   cmd_daemon->add_option("--api-bind", daemon.api_bind, "Address the API listens on")->capture_default_str();
   cmd_daemon->add_option("--api-token-file", api_token_file, "File holding the API's bearer token (required with --api-port)");
-  cmd_daemon->add_option("--api-max-bytes", daemon.api_max_body, "Largest submission accepted")->capture_default_str();
+  cmd_daemon->add_option("--api-max-bytes", daemon.api_max_body, "Largest submission accepted (bytes received, chunked or not)")->capture_default_str();
+  cmd_daemon->add_option("--api-tls-cert", daemon.api_tls_cert, "Serve the API over HTTPS with this PEM certificate (with --api-tls-key)");
+  cmd_daemon->add_option("--api-tls-key", daemon.api_tls_key, "The PEM private key of --api-tls-cert");
 
   std::string results_db = "results/hil.db";
   int64_t run_id = 0;

@@ -51,6 +51,8 @@ void RegisterWebCommands(CLI::App& app, const std::string& default_boards_dir) {
   cmd_serve->add_option("--port", serve->port, "TCP port (0: any free port)")->capture_default_str();
   cmd_serve->add_option("--bind", serve->bind, "Address to listen on")->capture_default_str();
   cmd_serve->add_option("--boards", serve->boards_dir, "Folder of board kinds (for core names)")->capture_default_str();
+  cmd_serve->add_option("--tls-cert", serve->tls_cert_file, "Serve HTTPS with this PEM certificate (with --tls-key)");
+  cmd_serve->add_option("--tls-key", serve->tls_key_file, "The PEM private key of --tls-cert");
   cmd_serve->callback([serve] {
     serve->on_listening = [](const std::string& url) { std::cout << "serving " << url << std::endl; };
     if (auto r = Serve(*serve); !r) {

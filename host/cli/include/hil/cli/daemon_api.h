@@ -1,7 +1,8 @@
 // The HTTP API of `hil daemon`: submit a suite to the farm, follow a run, cancel it, read its jobs.
-// Every request needs "Authorization: Bearer <token>" (401 otherwise); the server binds to
-// 127.0.0.1 unless told otherwise; bodies over the limit are refused (413), and every field is
-// checked (400 naming the field and what is wrong).
+// Every request needs "Authorization: Bearer <token>" (401, checked before any body is read); the
+// server binds to 127.0.0.1 unless told otherwise, and serves HTTPS when given a certificate; bodies
+// over the limit are refused (413, chunked ones too), and every field is checked (400 naming the
+// field and what is wrong). The HTTP layer's deadlines and caps: hil/web/http_server.h.
 //
 //   POST /api/v1/runs              {"suite": "<suite YAML>", "files": {"models/x.tflite": "<base64>"}}
 //                                  -> 201 {"run_id": 7, "jobs": 12}
@@ -13,7 +14,8 @@
 // Files are written under a private temporary folder for the suite to name them (relative paths
 // without ".."), checked and queued as blobs, then removed.
 //
-// Thread: the server runs its own threads; each request opens its own database connections.
+// Thread: the server runs a thread per connection; each request opens its own database connections.
+// A submission whose client leaves is dropped before anything is queued.
 #pragma once
 
 #include <memory>
@@ -22,6 +24,7 @@
 #include <string_view>
 
 #include "hil/core/error.h"
+#include "hil/web/http_server.h"
 
 namespace hil::cli {
 
@@ -32,6 +35,9 @@ struct ApiOptions {
   int port = 0;            // 0: a free port
   std::string token;       // required, at least 16 characters
   size_t max_body = 64u << 20;
+  web::HttpLimits limits;     // deadlines and connection caps (its max_body is max_body above)
+  std::string tls_cert_file;  // PEM; with tls_key_file: HTTPS
+  std::string tls_key_file;
 };
 
 class DaemonApi {
@@ -41,6 +47,10 @@ class DaemonApi {
   static Result<std::unique_ptr<DaemonApi>> Start(const ApiOptions& options);
   ~DaemonApi();
   int port() const;
+  std::string url() const;  // "http://127.0.0.1:8081/api/v1/"
+  bool tls() const;
+  // Stops within about a second: a submission in progress is given up before it queues anything
+  // (hil/web/http_server.h Stop()).
   void Stop();
 
  private:

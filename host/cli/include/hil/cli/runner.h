@@ -83,6 +83,8 @@ struct DaemonOptions {
   std::string api_bind = "127.0.0.1";
   std::string api_token;              // required with the API: requests carry "Authorization: Bearer <token>"
   size_t api_max_body = 64u << 20;    // larger submissions are refused (413)
+  std::string api_tls_cert;           // PEM certificate and key: the API serves HTTPS
+  std::string api_tls_key;
 };
 Result<int> RunDaemon(const DaemonOptions& options, const std::atomic<bool>& stop);
 
