@@ -6,6 +6,9 @@
 #include <sstream>
 #include <signal.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -44,6 +47,19 @@ Result Hil(const std::string& args, const std::string& env = "", bool merge_stde
   const std::string cmd = env + std::string(HIL_EXE) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+// A shell command line, stdout and stderr together.
+Result Sh(const std::string& cmd) {
+  Result r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
   if (!p) return r;
   std::array<char, 4096> buf;
   size_t n;
@@ -807,6 +823,174 @@ TEST_F(HilCli, DaemonApiSubmitsFollowsCancelsAndRefusesBadRequests) {
 
   const int wstatus = daemon.Stop();
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << wstatus;
+}
+
+// The daemon API's HTTP layer against hostile clients, through the daemon as a farm host runs it:
+// a chunked body far past --api-max-bytes is cut without the daemon growing, a client that trickles
+// its headers holds up nobody and is cut, plain HTTP bound beyond loopback is announced loudly,
+// HTTPS works with curl, and SIGTERM ends the daemon promptly with such clients connected.
+TEST_F(HilCli, DaemonApiHoldsItsLimitsAgainstHostileClientsAndStopsPromptly) {
+  auto server = hil::store::testing::PgServer::Start();
+  ASSERT_TRUE(server) << server.error().message;
+  ASSERT_TRUE((*server)->CreateDatabase("hostile"));
+  const std::string uri = (*server)->Uri("hostile");
+  const std::string token = "another-s3cret-token-here";
+  const auto token_file = Write("token", token + "\n");
+  const auto farm = Write("host.yaml", "name: host\ninstances:\n  - {id: h-posix, kind: posix-host}\n");
+  auto port_in = [](const std::string& log, const std::string& scheme) {
+    for (int i = 0; i < 200; ++i) {
+      std::ifstream in(log);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (auto at = text.find("API on " + scheme + "://"); at != std::string::npos) {
+        const auto colon = text.find(':', at + 9 + scheme.size());
+        return std::atoi(text.c_str() + colon + 1);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return 0;
+  };
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  auto rss_kib = [](pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+    return 0L;
+  };
+
+  const std::string log = (dir_ / "daemon.log").string();
+  Daemon daemon({"--db", uri, "--farm", farm, "--id", "hostile", "--api-port", "0", "--api-bind", "0.0.0.0", "--api-token-file",
+                 token_file, "--api-max-bytes", "100000"},
+                log);
+  const int port = port_in(log, "http");
+  ASSERT_GT(port, 0) << read(log);
+  EXPECT_THAT(read(log), HasSubstr("WARNING: the daemon API serves plain HTTP beyond this host, on http://0.0.0.0:"));
+  EXPECT_THAT(read(log), HasSubstr("give --api-tls-cert and --api-tls-key"));
+  const std::string base = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/runs";
+  const std::string auth = " -H 'Authorization: Bearer " + token + "' ";
+
+  // 50 MB chunked (no Content-Length to refuse up front) against a 100 kB limit.
+  const auto big = dir_ / "big.json";
+  {
+    std::ofstream out(big, std::ios::binary);
+    out << "{\"suite\": \"" << std::string(50u << 20, 'x') << "\"}";
+  }
+  const long rss_before = rss_kib(daemon.pid());
+  auto chunked = Sh("curl -sS --max-time 60 -w ' %{http_code}' -X POST" + auth + "-H 'Transfer-Encoding: chunked' --data-binary @" +
+                    big.string() + " " + base);
+  EXPECT_TRUE(chunked.output.find(" 413") != std::string::npos || chunked.exit_code != 0) << chunked.output;
+  EXPECT_THAT(chunked.output, Not(HasSubstr(" 201")));
+  const long rss_after = rss_kib(daemon.pid());
+  EXPECT_LT(rss_after - rss_before, 20 * 1024) << "the daemon grew from " << rss_before << " to " << rss_after << " KiB";
+  // The same declared: 413 naming the limit.
+  auto declared = Sh("curl -sS --max-time 60 -w ' %{http_code}' -X POST" + auth + "--data-binary @" + big.string() + " " + base);
+  EXPECT_THAT(declared.output, HasSubstr("more than the 100000 this server takes"));
+  EXPECT_THAT(declared.output, HasSubstr(" 413"));
+  // Without a token, the body is never read: 401 at once.
+  auto no_token = Sh("curl -sS --max-time 60 -w ' %{http_code}' -X POST --data-binary @" + big.string() + " " + base);
+  EXPECT_THAT(no_token.output, HasSubstr(" 401"));
+
+  // Eight clients trickling header lines (no token needed for that): a normal request is answered
+  // meanwhile, and each of them is cut when its head is not in after the head deadline (10 s).
+  std::vector<int> slow;
+  for (int i = 0; i < 8; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    ASSERT_GT(send(fd, "GET /api/v1/runs/1 HTTP/1.1\r\n", 29, MSG_NOSIGNAL), 0);
+    slow.push_back(fd);
+  }
+  const auto asked = std::chrono::steady_clock::now();
+  auto normal = Sh("curl -sS --max-time 30 -w ' %{http_code}'" + auth + base + "/1");
+  EXPECT_THAT(normal.output, HasSubstr("no run 1\"} 404"));
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(5)) << "a normal request waited behind slow clients";
+  size_t open = slow.size();
+  const auto trickle = std::chrono::steady_clock::now();
+  while (open > 0 && std::chrono::steady_clock::now() - trickle < std::chrono::seconds(25)) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    open = 0;
+    for (int fd : slow) {
+      char c;
+      const ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
+      const bool closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+      if (!closed && send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL) > 0) ++open;
+    }
+  }
+  EXPECT_EQ(open, 0u) << "clients trickling headers kept their connections for 25 s";
+
+  // SIGTERM with a slow client connected and a request body half sent: the daemon leaves promptly.
+  const int half = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(half, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const std::string head = "POST /api/v1/runs HTTP/1.1\r\nAuthorization: Bearer " + token + "\r\nContent-Length: 5000\r\n\r\n{\"suite\":";
+  ASSERT_GT(send(half, head.data(), head.size(), MSG_NOSIGNAL), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto term = std::chrono::steady_clock::now();
+  const int wstatus = daemon.Stop(SIGTERM);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - term);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << wstatus;
+  EXPECT_LT(took, std::chrono::seconds(5));
+  std::printf("SIGTERM to exit with a client mid-body: %lld ms\n", static_cast<long long>(took.count()));
+  close(half);
+  for (int fd : slow) close(fd);
+
+  // HTTPS: a certificate made here; curl checks it against the daemon.
+  const std::string cert = (dir_ / "cert.pem").string(), key = (dir_ / "key.pem").string();
+  ASSERT_EQ(Sh("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 -keyout " +
+               key + " -out " + cert).exit_code,
+            0);
+  const std::string tls_log = (dir_ / "daemon_tls.log").string();
+  Daemon tls({"--db", uri, "--farm", farm, "--id", "hostile-tls", "--api-port", "0", "--api-token-file", token_file, "--api-tls-cert", cert,
+              "--api-tls-key", key},
+             tls_log);
+  const int tls_port = port_in(tls_log, "https");
+  ASSERT_GT(tls_port, 0) << read(tls_log);
+  EXPECT_THAT(read(tls_log), Not(HasSubstr("WARNING")));
+  auto over_tls = Sh("curl -sS --max-time 30 -w ' %{http_code}' --cacert " + cert + auth + "https://127.0.0.1:" + std::to_string(tls_port) +
+                     "/api/v1/runs/1");
+  EXPECT_THAT(over_tls.output, HasSubstr("no run 1\"} 404"));
+  const int tls_status = tls.Stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(tls_status) && WEXITSTATUS(tls_status) == 0) << tls_status;
+}
+
+// `hil serve` beyond loopback says loudly that it is plain HTTP; with a certificate it serves HTTPS
+// (curl checks it) and says nothing; bad TLS files are refused naming them; SIGTERM ends it.
+TEST_F(HilCli, ServeWarnsOnPlainHttpBeyondLoopbackAndServesHttps) {
+  SeedStore();
+  const std::string exe = HIL_EXE;
+  auto plain = Sh("timeout -k 5 2 " + exe + " serve --db " + db_ + " --port 0 --bind 0.0.0.0");
+  EXPECT_THAT(plain.output, HasSubstr("serving http://0.0.0.0:"));
+  EXPECT_THAT(plain.output, HasSubstr("WARNING: hil serve serves plain HTTP beyond this host"));
+  EXPECT_EQ(plain.exit_code, 124) << plain.output;  // ended by timeout's SIGTERM, not its SIGKILL
+  auto local = Sh("timeout -k 5 1 " + exe + " serve --db " + db_ + " --port 0");
+  EXPECT_THAT(local.output, HasSubstr("serving http://127.0.0.1:"));
+  EXPECT_THAT(local.output, Not(HasSubstr("WARNING")));
+
+  const std::string cert = (dir_ / "cert.pem").string(), key = (dir_ / "key.pem").string();
+  ASSERT_EQ(Sh("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 -keyout " +
+               key + " -out " + cert).exit_code,
+            0);
+  const std::string out = (dir_ / "serve.out").string();
+  auto https = Sh("(" + exe + " serve --db " + db_ + " --port 0 --tls-cert " + cert + " --tls-key " + key + " > " + out +
+                  " 2>&1 & pid=$!; for i in $(seq 100); do grep -q serving " + out + " && break; sleep 0.1; done; url=$(sed -n 's/^serving //p' " +
+                  out + "); curl -sS --max-time 20 --cacert " + cert + " \"${url}api/runs\"; echo; kill -TERM $pid; wait $pid; echo \"exit=$?\"; cat " +
+                  out + ")");
+  EXPECT_THAT(https.output, HasSubstr("\"suite\":\"ok\""));
+  EXPECT_THAT(https.output, HasSubstr("serving https://127.0.0.1:"));
+  auto bad = Hil("serve --db " + db_ + " --port 0 --tls-cert " + cert + " --tls-key " + (dir_ / "missing.pem").string());
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_THAT(bad.output, HasSubstr("hil: serve: TLS key " + (dir_ / "missing.pem").string() + ": cannot open (No such file or directory)"));
+  auto half = Hil("serve --db " + db_ + " --port 0 --tls-cert " + cert);
+  EXPECT_EQ(half.exit_code, 2) << half.output;
+  EXPECT_THAT(half.output, HasSubstr("HTTPS needs both a certificate and its key"));
 }
 
 // The children of `parent` whose command name starts with `comm` (from /proc).

@@ -62,6 +62,8 @@ struct RequestState {
   HttpRequest req;
   const HttpRoute* route = nullptr;
   bool answered = false;
+  bool too_large = false;  // the body passed the limit: counted in `dropped`, not kept
+  size_t dropped = 0;
 };
 
 }  // namespace
@@ -210,25 +212,36 @@ struct HttpServer::Impl {
     return MHD_YES;  // on to the body, if any
   }
 
-  MHD_Result OnBody(MHD_Connection* c, RequestState& st, const char* data, size_t* size) {
-    if (st.answered) {  // refused already: the rest of the body is dropped, and the connection closed
-      *size = 0;
-      return MHD_YES;
-    }
-    if (st.req.body.size() + *size > o.limits.max_body) {
-      *size = 0;
-      // A chunked body declares no length: its bytes are counted as they come.
-      if (AnswerError(c, st, 413, "request body: more than the " + std::to_string(o.limits.max_body) + " bytes this server takes", true) != MHD_YES)
-        return MHD_NO;  // too late to answer: close the connection instead
-      return MHD_YES;
-    }
-    st.req.body.append(data, *size);
+  // libmicrohttpd 0.9 can answer only once a body is complete, so a body past the limit (a chunked
+  // one declares no length to refuse up front) is counted and dropped, not kept: a small overrun still
+  // gets its 413 at the end, a large one has its connection cut once it passes the limit again.
+  MHD_Result OnBody(RequestState& st, const char* data, size_t* size) {
+    const size_t n = *size;
     *size = 0;
+    if (st.answered) return MHD_YES;  // refused from its head: the rest is dropped, the connection closed
+    if (!st.too_large && st.req.body.size() + n <= o.limits.max_body) {
+      st.req.body.append(data, n);
+      return MHD_YES;
+    }
+    if (!st.too_large) {
+      st.too_large = true;
+      st.dropped = st.req.body.size();
+      std::string().swap(st.req.body);
+    }
+    st.dropped += n;
+    if (st.dropped > 2 * o.limits.max_body + (64u << 10)) {
+      Log("closed the connection of " + st.req.peer + ": its request body passed " + std::to_string(st.dropped) +
+          " bytes (the limit is " + std::to_string(o.limits.max_body) + ")");
+      return MHD_NO;
+    }
     return MHD_YES;
   }
 
   MHD_Result OnComplete(MHD_Connection* c, RequestState& st) {
     if (st.answered) return MHD_YES;
+    if (st.too_large)
+      return AnswerError(c, st, 413, "request body of " + std::to_string(st.dropped) + " bytes: more than the " +
+                                         std::to_string(o.limits.max_body) + " this server takes", true);
     SetPhase(c, Phase::kHandler);
     HttpResponse res;
     res.headers.emplace_back("Cache-Control", "no-store");
@@ -251,7 +264,7 @@ struct HttpServer::Impl {
       *req_cls = st;
       return self->OnHead(c, url, method, *st);
     }
-    if (*size > 0) return self->OnBody(c, *st, data, size);
+    if (*size > 0) return self->OnBody(*st, data, size);
     return self->OnComplete(c, *st);
   }
 
@@ -320,9 +333,9 @@ bool BindsBeyondLoopback(std::string_view bind) {
 
 std::string PlainHttpWarning(const std::string& what, const std::string& url, const std::string& fix) {
   const std::string rule(78, '!');
-  return rule + "\n" + "WARNING: " + what + " serves plain HTTP beyond this host, on " + url + "\n" +
-         "  Anyone on the network between a client and this host can read every request and answer\n" +
-         "  (bearer tokens included) and change them. " + fix + "\n" + rule + "\n";
+  return rule + "\nWARNING: " + what + " serves plain HTTP beyond this host, on " + url +
+         "\n  Anyone on the network between a client and this host can read and change every request\n"
+         "  and answer (a bearer token included).\n  " + fix + "\n" + rule + "\n";
 }
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -74,7 +74,7 @@ Result<void> Serve(const ServeOptions& options) {
   // Read only: anything but GET and HEAD is refused (405).
 
   HttpServerOptions http;
-  http.name = "hil serve";
+  http.name = "serve";  // errors read "hil: serve: ..."
   http.bind = options.bind;
   http.port = options.port;
   http.tls_cert_file = options.tls_cert_file;
@@ -84,7 +84,7 @@ Result<void> Serve(const ServeOptions& options) {
   auto server = HttpServer::Start(std::move(http));
   if (!server) return std::unexpected(Error{Status::kBadArgument, server.error().message});
   if (BindsBeyondLoopback(options.bind) && !(*server)->tls())
-    std::fputs(PlainHttpWarning("hil serve", (*server)->url(), "Serve on 127.0.0.1 (the default) behind a TLS proxy, or give --tls-cert and --tls-key.").c_str(), stderr);
+    std::fputs(PlainHttpWarning("hil serve", (*server)->url(), "Fix: serve on 127.0.0.1 (the default) behind a TLS proxy, or give --tls-cert and --tls-key.").c_str(), stderr);
   if (options.on_listening) options.on_listening((*server)->url());
   (*server)->Wait();
   return {};
