@@ -229,7 +229,7 @@ TEST_F(HttpServerTest, CheckHeadAnswersBeforeTheBodyIsRead) {
 TEST_F(HttpServerTest, SlowHeadsAreCutAtTheDeadlineAndHoldUpNobody) {
   HttpServerOptions o = Options();
   o.limits.head_timeout = 1500ms;
-  o.limits.max_connections_per_client = 64;  // all clients here come from 127.0.0.1
+  o.limits.max_connections = 64;
   auto s = Start(std::move(o));
   ASSERT_TRUE(s);
   // Twenty clients each send a header line every 300 ms: every read is quick, the head never ends.
@@ -295,6 +295,19 @@ TEST_F(HttpServerTest, ConnectionsBeyondTheCapAreRefusedAndServedOnceOthersLeave
   for (int fd : held) close(fd);
   std::this_thread::sleep_for(300ms);
   EXPECT_THAT(Request(s->port(), "GET /hello?who=later HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), HasSubstr("hi later"));
+}
+
+TEST_F(HttpServerTest, ManyConcurrentClientsFromOneAddressAreAllServed) {
+  auto s = Start(Options());
+  ASSERT_TRUE(s);
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 200; ++i)
+    clients.emplace_back([&] {
+      ok += Request(s->port(), "GET /hello?who=many HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 10000ms).find("hi many") != std::string::npos;
+    });
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok, 200);
 }
 
 TEST_F(HttpServerTest, AHandlerSeesItsClientLeave) {

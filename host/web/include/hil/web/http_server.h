@@ -6,7 +6,7 @@
 //   - a deadline for the whole request head and one for the whole body (a client that sends a
 //     header line every few seconds is cut off at the deadline, not kept by each byte), an idle
 //     timeout for everything else, and a cap on the request head's size;
-//   - a cap on connections in all and per client address;
+//   - a cap on connections (those past it are closed at once), optionally per client address;
 //   - handlers that can see their client leave (HttpRequest::ClientGone) and a Stop() that tells them,
 //     cuts the slow and idle connections at once and returns when the handlers have;
 //   - HTTPS from a PEM certificate and key.
@@ -69,8 +69,8 @@ struct HttpLimits {
   std::chrono::milliseconds head_timeout{10000};    // the whole head, from the connection (or the previous answer)
   std::chrono::milliseconds body_timeout{60000};    // the whole body, from the end of the head
   unsigned idle_timeout_s = 30;                     // no byte either way while a request is answered
-  unsigned max_connections = 64;
-  unsigned max_connections_per_client = 16;
+  unsigned max_connections = 256;            // more are closed at once (the client may retry)
+  unsigned max_connections_per_client = 0;  // 0: no cap of its own (farm clients often share one address)
   std::chrono::milliseconds stop_grace{500};        // Stop() lets running handlers finish this long
 };
 
