@@ -6,6 +6,7 @@
 #include <sstream>
 #include <signal.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -957,8 +958,17 @@ TEST_F(HilCli, DaemonApiHoldsItsLimitsAgainstHostileClientsAndStopsPromptly) {
   auto over_tls = Sh("curl -sS --max-time 30 -w ' %{http_code}' --cacert " + cert + auth + "https://127.0.0.1:" + std::to_string(tls_port) +
                      "/api/v1/runs/1");
   EXPECT_THAT(over_tls.output, HasSubstr("no run 1\"} 404"));
+  // The database gone: 500 with a request number, and nothing of the connection string.
+  server->reset();
+  auto db_down = Sh("curl -sS --max-time 30 -w ' %{http_code}' --cacert " + cert + auth + "https://127.0.0.1:" + std::to_string(tls_port) +
+                    "/api/v1/runs/1");
+  EXPECT_THAT(db_down.output, HasSubstr("internal error in the farm (the daemon's log has it under request "));
+  EXPECT_THAT(db_down.output, HasSubstr(" 500"));
+  EXPECT_THAT(db_down.output, Not(HasSubstr("postgresql")));
+  EXPECT_THAT(db_down.output, Not(HasSubstr(uri)));
+  EXPECT_THAT(read(tls_log), HasSubstr("hil daemon API: internal error (request "));
   const int tls_status = tls.Stop(SIGTERM);
-  EXPECT_TRUE(WIFEXITED(tls_status) && WEXITSTATUS(tls_status) == 0) << tls_status;
+  EXPECT_TRUE(WIFEXITED(tls_status)) << tls_status;  // its heartbeat fails without a database: exit 0 or 2, never a crash
 }
 
 // `hil serve` beyond loopback says loudly that it is plain HTTP; with a certificate it serves HTTPS
@@ -991,6 +1001,54 @@ TEST_F(HilCli, ServeWarnsOnPlainHttpBeyondLoopbackAndServesHttps) {
   auto half = Hil("serve --db " + db_ + " --port 0 --tls-cert " + cert);
   EXPECT_EQ(half.exit_code, 2) << half.output;
   EXPECT_THAT(half.output, HasSubstr("HTTPS needs both a certificate and its key"));
+}
+
+// Files that are not regular files, wherever a user can name one: refused at once naming the file
+// and the field, never read (/dev/zero has no end), never opened to block (a FIFO with no writer).
+// Each command runs under `timeout`, so a hang fails the test instead of stalling it.
+TEST_F(HilCli, FilesThatAreNotRegularAreRefusedNamingTheField) {
+  SeedStore();
+  const std::string fifo = (dir_ / "model.fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string folder = dir_.string();
+  const std::string posix = "boards: [posix-host]\nsettings: {warmup: 0, iterations: 1}\n";
+  const std::string gen = "models:\n  - {generate: 'fc:16,units=4', seed: 3}\n";
+  struct Case {
+    std::string suite, says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"name: z\nmodels:\n  - path: /dev/zero\n" + posix, "models[0].path: cannot read /dev/zero: is a character device, not a regular file"},
+           {"name: f\nmodels:\n  - path: " + fifo + "\n" + posix, "models[0].path: cannot read " + fifo + ": is a FIFO, not a regular file"},
+           {"name: d\nmodels:\n  - path: " + folder + "\n" + posix, "models[0].path: cannot read " + folder + ": is a directory"},
+           {"name: i\n" + gen + "inputs: {files: [/dev/zero]}\n" + posix, "/dev/zero: is a character device, not a regular file"},
+           {"name: l\n" + gen + "inputs: {folder: " + folder + ", labels: " + fifo + "}\n" + posix, fifo + ": is a FIFO, not a regular file"},
+       }) {
+    const std::string suite = Write("s.yaml", c.suite);
+    auto r = Hil(Run(suite), "timeout -k 5 60 ");
+    EXPECT_EQ(r.exit_code, 2) << c.suite << "\n" << r.output;
+    EXPECT_THAT(r.output, HasSubstr(c.says)) << c.suite;
+  }
+  auto suite_fifo = Hil(Run(fifo), "timeout -k 5 60 ");
+  EXPECT_EQ(suite_fifo.exit_code, 2) << suite_fifo.output;
+  EXPECT_THAT(suite_fifo.output, HasSubstr(fifo + ": is a FIFO, not a regular file"));
+  // The model tools beside hil: a folder or a device is an error, not an abort.
+  const std::filesystem::path build = std::filesystem::path(HIL_EXE).parent_path().parent_path();
+  const std::string input = Write("in.bin", std::string(64, '\0'));
+  const std::string model = (dir_ / "m.tflite").string();
+  ASSERT_EQ(Hil("model gen 'fc:16,units=4' --seed 3 -o " + model).exit_code, 0);
+  const std::string modelgen = (build / "host/model/hil-modelgen").string() + " --info ";
+  const std::string dump = (build / "target-agent/engine/hil-engine-dump").string() + " ";
+  for (const std::string& arg : {folder, std::string("/dev/zero"), fifo}) {
+    for (const std::string& command : {modelgen + arg, dump + arg + " " + input + " " + folder, dump + model + " " + arg + " " + folder}) {
+      auto r = Sh("timeout -k 5 30 " + command);
+      const std::string& tool = command;
+      EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << tool << " " << arg << " -> " << r.exit_code << "\n" << r.output;
+      EXPECT_THAT(r.output, HasSubstr(arg)) << tool;
+      EXPECT_THAT(r.output, ::testing::AnyOf(HasSubstr("is a directory"), HasSubstr("is a character device"), HasSubstr("is a FIFO")))
+          << tool << " " << arg;
+    }
+  }
+  ExpectSeedRunIntact();
 }
 
 // The children of `parent` whose command name starts with `comm` (from /proc).

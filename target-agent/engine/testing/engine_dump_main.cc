@@ -8,14 +8,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hil/engine/interpreter.h"
 
@@ -31,11 +31,35 @@ struct AlignedBlob {
   size_t bytes = 0;
 };
 
-bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  out->assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  return true;
+// Reads a regular file of at most 256 MiB; anything else (a folder, /dev/zero, a FIFO with no writer)
+// is refused with the reason in *why, checked on the open descriptor without blocking.
+bool ReadFile(const std::string& path, std::vector<uint8_t>* out, std::string* why) {
+  const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    *why = std::strerror(errno);
+    return false;
+  }
+  struct stat st {};
+  bool ok = fstat(fd, &st) == 0;
+  if (!ok) *why = std::strerror(errno);
+  else if (S_ISDIR(st.st_mode)) *why = "is a directory";
+  else if (S_ISCHR(st.st_mode)) *why = "is a character device, not a regular file";
+  else if (S_ISFIFO(st.st_mode)) *why = "is a FIFO, not a regular file";
+  else if (!S_ISREG(st.st_mode)) *why = "is not a regular file";
+  else if (st.st_size > (256 << 20)) *why = "is larger than 256 MiB";
+  ok = ok && why->empty();
+  if (ok) {
+    out->resize(static_cast<size_t>(st.st_size));
+    size_t at = 0;
+    while (at < out->size()) {
+      const ssize_t n = read(fd, out->data() + at, out->size() - at);
+      if (n <= 0) break;
+      at += static_cast<size_t>(n);
+    }
+    out->resize(at);
+  }
+  close(fd);
+  return ok;
 }
 
 bool WriteFile(const std::string& path, const uint8_t* data, size_t bytes) {
@@ -73,8 +97,9 @@ void Observe(void* context, int op_index, int /*output_index*/, const TensorView
 
 int Run(const std::string& model_path, const std::string& input_path, const std::string& dir) {
   std::vector<uint8_t> file;
-  if (!ReadFile(model_path, &file) || file.empty()) {
-    std::fprintf(stderr, "hil-engine-dump: cannot read the model %s\n", model_path.c_str());
+  std::string why;
+  if (!ReadFile(model_path, &file, &why) || file.empty()) {
+    std::fprintf(stderr, "hil-engine-dump: cannot read the model %s: %s\n", model_path.c_str(), why.empty() ? "empty" : why.c_str());
     return 1;
   }
   AlignedBlob blob;
@@ -84,8 +109,8 @@ int Run(const std::string& model_path, const std::string& input_path, const std:
   std::memcpy(blob.data, file.data(), file.size());
 
   std::vector<uint8_t> input;
-  if (!ReadFile(input_path, &input)) {
-    std::fprintf(stderr, "hil-engine-dump: cannot read the input %s\n", input_path.c_str());
+  if (!ReadFile(input_path, &input, &why)) {
+    std::fprintf(stderr, "hil-engine-dump: cannot read the input %s: %s\n", input_path.c_str(), why.c_str());
     return 1;
   }
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
