@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -19,6 +18,7 @@
 
 #include <sys/stat.h>
 
+#include "hil/common/host_file.h"
 #include "tensorflow/compiler/mlir/lite/schema/schema_utils.h"
 #include "tensorflow/lite/micro/memory_helpers.h"
 #include "tensorflow/lite/micro/micro_interpreter.h"
@@ -67,10 +67,10 @@ bool RegisterAllOps(Resolver& r) {
 }
 
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  out->assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  return true;
+  std::string why;
+  if (hil::host_file::ReadRegular(path, 256u << 20, out, &why)) return true;
+  std::fprintf(stderr, "hil-tflm-dump: %s: %s\n", path.c_str(), why.c_str());
+  return false;
 }
 
 bool WriteFile(const std::string& path, const void* data, size_t bytes) {

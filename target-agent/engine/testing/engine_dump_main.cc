@@ -13,10 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "hil/common/host_file.h"
 #include "hil/engine/interpreter.h"
 
 namespace hil::agent::engine {
@@ -31,35 +30,8 @@ struct AlignedBlob {
   size_t bytes = 0;
 };
 
-// Reads a regular file of at most 256 MiB; anything else (a folder, /dev/zero, a FIFO with no writer)
-// is refused with the reason in *why, checked on the open descriptor without blocking.
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out, std::string* why) {
-  const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    *why = std::strerror(errno);
-    return false;
-  }
-  struct stat st {};
-  bool ok = fstat(fd, &st) == 0;
-  if (!ok) *why = std::strerror(errno);
-  else if (S_ISDIR(st.st_mode)) *why = "is a directory";
-  else if (S_ISCHR(st.st_mode)) *why = "is a character device, not a regular file";
-  else if (S_ISFIFO(st.st_mode)) *why = "is a FIFO, not a regular file";
-  else if (!S_ISREG(st.st_mode)) *why = "is not a regular file";
-  else if (st.st_size > (256 << 20)) *why = "is larger than 256 MiB";
-  ok = ok && why->empty();
-  if (ok) {
-    out->resize(static_cast<size_t>(st.st_size));
-    size_t at = 0;
-    while (at < out->size()) {
-      const ssize_t n = read(fd, out->data() + at, out->size() - at);
-      if (n <= 0) break;
-      at += static_cast<size_t>(n);
-    }
-    out->resize(at);
-  }
-  close(fd);
-  return ok;
+  return host_file::ReadRegular(path, 256u << 20, out, why);
 }
 
 bool WriteFile(const std::string& path, const uint8_t* data, size_t bytes) {

@@ -26,9 +26,11 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "hil/agent/agent.h"
 #include "hil/agent/mlperf_dut.h"
+#include "hil/common/host_file.h"
 
 namespace hil::agent::engine {
 uint64_t PortCycles() {
@@ -163,11 +165,13 @@ void Loop() {
   static hil::agent::engine::Interpreter mlperf_engine;
   static hil::agent::MlperfDut* mlperf = nullptr;
   if (!g_options.mlperf_model.empty()) {
-    FILE* f = fopen(g_options.mlperf_model.c_str(), "rb");
-    const size_t n = f ? fread(g_model, 1, sizeof g_model / 2, f) : 0;
-    if (f) fclose(f);
+    std::vector<uint8_t> bytes;
+    std::string why;
+    const bool read = hil::host_file::ReadRegular(g_options.mlperf_model, sizeof g_model / 2, &bytes, &why);
+    const size_t n = read ? bytes.size() : 0;
+    if (n > 0) memcpy(g_model, bytes.data(), n);
     if (n == 0) {
-      fprintf(stderr, "hil-agent-posix: cannot read --mlperf model %s\n", g_options.mlperf_model.c_str());
+      fprintf(stderr, "hil-agent-posix: cannot read --mlperf model %s: %s\n", g_options.mlperf_model.c_str(), read ? "empty" : why.c_str());
       g_exit_code = 1;
       swapcontext(&g_loop_context, &g_main_context);
     }
