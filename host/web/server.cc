@@ -60,7 +60,8 @@ Result<void> Serve(const ServeOptions& options) {
   routes.push_back({"GET", R"(/api/runs/(\d+)/jobs)", [&](const HttpRequest& req, HttpResponse& res) {
     int64_t run_id = 0;
     const std::string id = req.matches[1];
-    if (std::from_chars(id.data(), id.data() + id.size(), run_id).ec != std::errc()) run_id = -1;  // too large: no such run
+    if (std::from_chars(id.data(), id.data() + id.size(), run_id).ec != std::errc())  // too large for a run id
+      return SendError(res, Error{Status::kNotFound, "run " + id + ": no such run"});
     const ReportOptions o = report_options(req);
     with_store(res, [&](store::Store& s) { return JobsJson(s, run_id, o); }, "application/json");
   }});

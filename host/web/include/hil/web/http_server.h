@@ -10,7 +10,8 @@
 //   - handlers that can see their client leave (HttpRequest::ClientGone) and a Stop() that tells them,
 //     cuts the slow and idle connections at once and returns when the handlers have;
 //   - HTTPS from a PEM certificate and key.
-// Every answer the server gives by itself (404, 405, 413, 503, 500) is JSON: {"error": "..."}.
+// Every answer the server gives by itself (404, 405, 413, 503, 500) is JSON: {"error": "..."}, but
+// for libmicrohttpd's own to requests it cannot parse (400, 431: a head over max_head), short HTML.
 #pragma once
 
 #include <chrono>
