@@ -117,6 +117,18 @@ class Parser {
     return value;
   }
 
+  // Every job is planned (and, on a farm, queued) before any runs, so a short suite with long lists must
+  // not plan millions: `boards: [a, a, ...]` x `settings: [{}, {}, ...]` was 9e6 jobs from 42 KiB.
+  // Each list has at most kMaxYamlNodes entries, so the product fits 64 bits.
+  Result<void> CheckPlanSize(const YAML::Node& root, const Suite& suite) const {
+    const uint64_t jobs = uint64_t{suite.models.size()} * suite.boards.size() * suite.settings.size();
+    if (jobs <= kMaxSuiteJobs) return {};
+    return Bad(root, "(top level)", std::to_string(suite.models.size()) + " models x " + std::to_string(suite.boards.size()) +
+                                        " board kinds x " + std::to_string(suite.settings.size()) + " settings plan " +
+                                        std::to_string(jobs) + " jobs, more than the " + std::to_string(kMaxSuiteJobs) +
+                                        " a suite may have");
+  }
+
   Result<Settings> ParseSettings(const YAML::Node& node, const std::string& field) const {
     if (!node.IsMap()) return Bad(node, field, "expected a mapping with warmup, iterations, repetitions, link, kernel");
     if (auto ok = CheckKeys(node, field, {"warmup", "iterations", "repetitions", "link", "kernel"}); !ok)
@@ -326,6 +338,7 @@ class Parser {
     } else {
       suite.settings.push_back(Settings{});
     }
+    if (auto ok = CheckPlanSize(root, suite); !ok) return std::unexpected(ok.error());
 
     if (const YAML::Node checks = root["checks"]) {
       if (!checks.IsMap()) return Bad(checks, "checks", "expected a mapping like {outputs: host-reference}");

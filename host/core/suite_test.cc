@@ -324,5 +324,25 @@ TEST(ParseSuite, InputsFromFilesAndALabelledFolder) {
   std::filesystem::remove_all(dir);
 }
 
+// Found with host/fuzz's intake targets (hil_submission_fuzz times out on it): long lists of repeated board
+// kinds and empty settings planned millions of jobs from a few KiB, which cost the farm API seconds and
+// gigabytes before its answer.
+TEST(ParseSuite, PlansAtMostMaxSuiteJobs) {
+  auto list = [](const char* item, size_t n) {
+    std::string s = "[";
+    for (size_t i = 0; i < n; ++i) s += (i ? ", " : "") + std::string(item);
+    return s + "]";
+  };
+  const std::string head = "name: s\nmodels: [{generate: tiny, seed: 1}, m.tflite]\n";
+  auto at_limit = ParseSuite(head + "boards: " + list("b", 100) + "\nsettings: " + list("{}", 50) + "\n", "s.yaml", ".");
+  ASSERT_TRUE(at_limit) << at_limit.error().message;
+  EXPECT_EQ(PlanJobs(*at_limit).size(), kMaxSuiteJobs);
+  auto over = ParseSuite(head + "boards: " + list("b", 3000) + "\nsettings: " + list("{}", 3000) + "\n", "s.yaml", ".");
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, Status::kBadArgument);
+  EXPECT_THAT(over.error().message,
+              HasSubstr("s.yaml:1: (top level): 2 models x 3000 board kinds x 3000 settings plan 18000000 jobs, more than the 10000"));
+}
+
 }  // namespace
 }  // namespace hil

@@ -378,12 +378,12 @@ std::vector<NamedModel> SeedModels() {
     m.buffers = {{}, BytesOf(std::vector<int32_t>{0, 0, 1, 1, 0, 2, 0, 0}), BytesOf(std::vector<int32_t>{1, 2}),
                  {}, {}, {}, {}};
     m.tensors = {
-        {{1, 2, 2, 3}, 9, 3, {0.1f}, {1}, 0},  // 0 input
-        {{4, 2}, 2, 1, {}, {}, 0},             // 1 paddings
-        {{1, 4, 4, 3}, 9, 4, {0.1f}, {1}, 0},  // 2 padded
-        {{2}, 2, 2, {}, {}, 0},                // 3 axes
-        {{1, 1, 1, 3}, 9, 5, {0.1f}, {1}, 0},  // 4 mean (keep dims)
-        {{1, 1, 1, 6}, 9, 6, {0.1f}, {1}, 0},  // 5 concat
+        {{1, 2, 2, 3}, 9, 3, {0.1f}, {1}, 0, false, {}},  // 0 input
+        {{4, 2}, 2, 1, {}, {}, 0, false, {}},             // 1 paddings
+        {{1, 4, 4, 3}, 9, 4, {0.1f}, {1}, 0, false, {}},  // 2 padded
+        {{2}, 2, 2, {}, {}, 0, false, {}},                // 3 axes
+        {{1, 1, 1, 3}, 9, 5, {0.1f}, {1}, 0, false, {}},  // 4 mean (keep dims)
+        {{1, 1, 1, 6}, 9, 6, {0.1f}, {1}, 0, false, {}},  // 5 concat
     };
     FbNodeP red = Table();
     AddScalar(red, 0, 1, 1);

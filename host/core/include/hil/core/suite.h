@@ -115,6 +115,9 @@ struct Suite {
   std::string sha256;  // of the file's bytes (LoadSuite only)
 };
 
+// The most jobs (models x board kinds x settings) one suite may plan; more is refused when parsing.
+inline constexpr uint64_t kMaxSuiteJobs = 10000;
+
 // Reads and validates a suite file. Errors: kNotFound (missing/unreadable file), kBadArgument
 // (YAML syntax error, unknown or missing field, wrong type or range), each naming file and line.
 Result<Suite> LoadSuite(const std::string& path);
