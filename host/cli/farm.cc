@@ -34,6 +34,7 @@ using internal::JobInfoFor;
 using internal::Known;
 using internal::ModelBlob;
 using internal::ResolveInputs;
+using internal::ModelLimits;
 using internal::ResolveModels;
 using internal::Runner;
 
@@ -165,7 +166,13 @@ Result<CheckedSuite> CheckSuiteText(std::string_view suite_text, const std::stri
                                          b.kind + "' (known: " + Known(c.kinds) + ")");
   }
   if (cancelled && cancelled()) return Fail(Status::kTimeout, "the client left before the submission was checked");
-  auto blobs = ResolveModels(c.suite);
+  // A submission's models: what a request may make the farm generate and read (its uploads are bounded
+  // by the body limit already).
+  ModelLimits limits;
+  limits.max_models = kMaxSubmittedModels;
+  limits.max_generated_bytes = kMaxSubmittedGeneratedBytes;
+  limits.cancelled = cancelled;
+  auto blobs = ResolveModels(c.suite, limits);
   if (!blobs) return std::unexpected(blobs.error());
   c.blobs = std::move(*blobs);
   if (cancelled && cancelled()) return Fail(Status::kTimeout, "the client left before the submission was checked");

@@ -796,6 +796,15 @@ TEST_F(HilCli, DaemonApiSubmitsFollowsCancelsAndRefusesBadRequests) {
            {"name: x\nmodels:\n  - ../../../../etc/passwd\n" + posix, "models[0]: '../../../../etc/passwd' is not one"},
            {"name: x\nname: y\nmodels:\n  - {generate: kws, seed: 1}\n" + posix, "suite:2: key 'name' given twice in one mapping (first at line 1)"},
            {"name: x\nmodels:\n  - {generate: 'conv2d:99999x99999x3', seed: 1}\n" + posix, "more than the 64 MiB a generated tensor may have"},
+           // 60 bytes naming 256 MiB of weights: refused before any is drawn.
+           {"name: x\nmodels:\n  - {generate: 'fc:16384,units=16384', seed: 1}\n" + posix,
+            "suite:3: models[0].generate: the suite's generated models come to 257 MiB by this one, more than the 64 MiB one submission may generate"},
+           {"name: x\nmodels: [" + [] {
+              std::string many;
+              for (int i = 0; i < 300; ++i) many += (i ? ", " : "") + std::string("{generate: tiny, seed: ") + std::to_string(i) + "}";
+              return many;
+            }() + "]\n" + posix,
+            "suite: models: 300 models, more than the 256 one submission may name"},
        }) {
     auto x = api.Post("/api/v1/runs", auth, nlohmann::json{{"suite", suite}}.dump(), "application/json");
     ASSERT_TRUE(x);

@@ -59,11 +59,30 @@
 namespace hil::cli {
 namespace internal {
 
-Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite) {
+Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite, const ModelLimits& limits) {
+  if (suite.models.size() > limits.max_models)
+    return Fail(Status::kBadArgument, suite.file + ": models: " + std::to_string(suite.models.size()) + " models, more than the " +
+                                          std::to_string(limits.max_models) + " one submission may name");
+  // Bounded before anything is generated.
+  uint64_t generated = 0;
+  for (size_t i = 0; i < suite.models.size() && limits.max_generated_bytes != UINT64_MAX; ++i) {
+    const ModelSpec& m = suite.models[i];
+    if (m.source != ModelSpec::Source::kGenerate) continue;
+    auto bound = model::GeneratedModelBytesBound(m.generator);
+    if (!bound)
+      return Fail(Status::kBadArgument, suite.file + ":" + std::to_string(m.line) + ": models[" + std::to_string(i) + "].generate: " + bound.error());
+    generated += *bound;
+    if (generated > limits.max_generated_bytes)
+      return Fail(Status::kBadArgument, suite.file + ":" + std::to_string(m.line) + ": models[" + std::to_string(i) +
+                                            "].generate: the suite's generated models come to " + std::to_string((generated + (1 << 20) - 1) >> 20) +
+                                            " MiB by this one, more than the " + std::to_string(limits.max_generated_bytes >> 20) +
+                                            " MiB one submission may generate");
+  }
   std::vector<ModelBlob> blobs;
   for (size_t i = 0; i < suite.models.size(); ++i) {
     const ModelSpec& m = suite.models[i];
     const std::string where = suite.file + ":" + std::to_string(m.line) + ": models[" + std::to_string(i) + "]";
+    if (limits.cancelled && limits.cancelled()) return Fail(Status::kTimeout, "the client left before the models were made");
     ModelBlob b;
     if (m.source == ModelSpec::Source::kGenerate) {
       auto bytes = model::GenerateModel(m.generator, m.seed);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,8 +26,18 @@ struct ModelBlob {
   std::string sha256;
 };
 
-// Reads or generates every model of the suite; errors name the suite file, line and field.
-Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite);
+// What one request may make the farm generate and read: a submission to the farm API is bounded so a
+// few bytes of suite cannot cost the daemon minutes and gigabytes (a 60-byte `generate:` line names
+// 256 MiB of weights). `cancelled` is asked before each model.
+struct ModelLimits {
+  size_t max_models = SIZE_MAX;
+  uint64_t max_generated_bytes = UINT64_MAX;  // the sum of GeneratedModelBytesBound over the suite
+  std::function<bool()> cancelled;
+};
+
+// Reads or generates every model of the suite; errors name the suite file, line and field (kTimeout
+// when `limits.cancelled` said so).
+Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite, const ModelLimits& limits = {});
 // Reads the suite's input files (none for random inputs); errors name the suite file, line and field.
 Result<std::vector<std::vector<uint8_t>>> ResolveInputs(const Suite& suite);
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <map>
 
 #include "hil/model/graph_builder.h"
 #include "hil/model/model_stats.h"
@@ -487,6 +488,33 @@ std::expected<std::vector<KernelSpec>, std::string> KernelSpecsOf(const ModelDef
     specs.push_back(s);
   }
   return specs;
+}
+
+std::expected<uint64_t, std::string> GeneratedModelBytesBound(std::string_view name_or_spec) {
+  constexpr uint64_t kOverhead = 64u << 10;  // flatbuffer tables, names, quantization
+  if (name_or_spec.find(':') == std::string_view::npos) {
+    // A zoo network's size does not depend on its seed: measured once per name.
+    static const std::map<std::string, uint64_t> sizes = [] {
+      std::map<std::string, uint64_t> out;
+      for (const ZooInfo& z : ZooModels()) {
+        auto m = MakeZooModel(z.name, 0);
+        auto bytes = m ? WriteTflite(*m) : std::unexpected(m.error());
+        out[z.name] = bytes ? bytes->size() : 0;
+      }
+      return out;
+    }();
+    if (auto it = sizes.find(std::string(name_or_spec)); it != sizes.end()) return it->second + kOverhead;
+    return std::unexpected(MakeZooModel(name_or_spec, 0).error());  // not a zoo name: its error
+  }
+  auto spec = ParseKernelSpec(name_or_spec);
+  if (!spec) return std::unexpected(spec.error());
+  const KernelSpec& k = *spec;
+  uint64_t weights = 0;
+  if (k.op == KernelOp::kFullyConnected) weights = uint64_t(k.channels) * uint64_t(k.out_channels);
+  if (k.op == KernelOp::kConv2d) weights = uint64_t(k.kernel_h) * uint64_t(k.kernel_w) * uint64_t(k.channels) * uint64_t(k.out_channels);
+  if (k.op == KernelOp::kDepthwiseConv2d) weights = uint64_t(k.kernel_h) * uint64_t(k.kernel_w) * uint64_t(k.out_channels);
+  // ParseKernelSpec has bounded the weights to kMaxModelFileBytes, so these sums do not overflow.
+  return weights + 4 * uint64_t(k.out_channels) + kOverhead;
 }
 
 std::expected<std::vector<uint8_t>, std::string> GenerateModel(std::string_view name_or_spec, uint64_t seed) {

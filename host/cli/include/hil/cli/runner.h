@@ -97,6 +97,11 @@ struct Submitted {
   int64_t run_id = 0;
   size_t jobs = 0;
 };
+// A submission's models: at most this many, generating at most this many bytes (by
+// model::GeneratedModelBytesBound, before any is generated).
+inline constexpr size_t kMaxSubmittedModels = 256;
+inline constexpr uint64_t kMaxSubmittedGeneratedBytes = uint64_t{64} << 20;
+
 // `cancelled` (if given) is asked between the checks, before anything is written: true ends the
 // submission with kTimeout and queues nothing (the client that sent it has gone).
 Result<Submitted> SubmitSuite(const std::string& farm_db, std::string_view suite_text, const std::string& file, const std::string& base_dir,

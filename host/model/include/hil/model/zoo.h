@@ -65,6 +65,10 @@ std::string KernelSpecString(const KernelSpec& spec);  // canonical form, parses
 // sweep can cover exactly the shapes of the MLPerf Tiny networks. Errors: a malformed model.
 std::expected<std::vector<KernelSpec>, std::string> KernelSpecsOf(const ModelDef& model);
 
+// An upper bound of the bytes GenerateModel() makes of `name_or_spec` (and roughly of its time: the
+// weights are drawn one by one), known before anything is generated. Errors: as GenerateModel's.
+std::expected<uint64_t, std::string> GeneratedModelBytesBound(std::string_view name_or_spec);
+
 // A zoo name or a kernel spec string -> .tflite bytes.
 std::expected<std::vector<uint8_t>, std::string> GenerateModel(std::string_view name_or_spec, uint64_t seed);
 
