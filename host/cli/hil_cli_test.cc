@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <random>
 #include <chrono>
 #include <cstdio>
@@ -932,6 +933,34 @@ TEST_F(HilCli, DaemonApiHoldsItsLimitsAgainstHostileClientsAndStopsPromptly) {
     }
   }
   EXPECT_EQ(open, 0u) << "clients trickling headers kept their connections for 25 s";
+
+  // 200 clients at once, each a request that opens the database: all answered (handlers take turns,
+  // so the database's connection limit is never reached).
+  std::vector<int> many;
+  for (int i = 0; i < 200; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    many.push_back(fd);
+  }
+  const std::string get = "GET /api/v1/runs/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
+  for (int fd : many) ASSERT_GT(send(fd, get.data(), get.size(), MSG_NOSIGNAL), 0);
+  int answered = 0;
+  std::string first_other;
+  for (int fd : many) {
+    std::string got;
+    char buf[4096];
+    timeval tv{30, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<size_t>(n));
+    close(fd);
+    if (got.find("404 Not Found") != std::string::npos && got.find("no run 1") != std::string::npos) ++answered;
+    else if (first_other.empty()) first_other = got.empty() ? "(nothing)" : got;
+  }
+  EXPECT_EQ(answered, 200) << "first other answer: " << first_other;
 
   // SIGTERM with a slow client connected and a request body half sent: the daemon leaves promptly.
   const int half = socket(AF_INET, SOCK_STREAM, 0);

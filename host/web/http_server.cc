@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
@@ -82,6 +83,7 @@ struct HttpServer::Impl {
   std::mutex mu;  // connections, stopped, start_log
   std::condition_variable cv;
   std::map<MHD_Connection*, Connection> connections;
+  unsigned running_handlers = 0;
   std::thread watchdog;
   std::string start_log;  // libmicrohttpd's messages while starting: why it could not
   bool starting = true;
@@ -237,20 +239,44 @@ struct HttpServer::Impl {
     return MHD_YES;
   }
 
+  // A counting semaphore over the handlers; a waiting request gives up when its client leaves or the
+  // server stops.
+  bool TakeHandlerSlot(const HttpRequest& req) {
+    std::unique_lock<std::mutex> lock(mu);
+    while (running_handlers >= std::max(1u, o.limits.max_handlers)) {
+      if (stopping || req.ClientGone()) return false;
+      cv.wait_for(lock, std::chrono::milliseconds(50));
+    }
+    ++running_handlers;
+    return true;
+  }
+
+  void GiveHandlerSlot() {
+    std::lock_guard<std::mutex> lock(mu);
+    --running_handlers;
+    cv.notify_all();
+  }
+
   MHD_Result OnComplete(MHD_Connection* c, RequestState& st) {
     if (st.answered) return MHD_YES;
     if (st.too_large)
       return AnswerError(c, st, 413, "request body of " + std::to_string(st.dropped) + " bytes: more than the " +
                                          std::to_string(o.limits.max_body) + " this server takes", true);
     SetPhase(c, Phase::kHandler);
+    if (!TakeHandlerSlot(st.req)) {
+      if (stopping) return AnswerError(c, st, 503, o.name + " is stopping", true);
+      return MHD_NO;  // its client left while it waited
+    }
     HttpResponse res;
     res.headers.emplace_back("Cache-Control", "no-store");
     try {
       st.route->handler(st.req, res);
     } catch (const std::exception& e) {
+      GiveHandlerSlot();
       Log(st.req.method + " " + st.req.path + ": handler failed: " + e.what());
       return AnswerError(c, st, 500, "internal error in " + o.name, true);
     }
+    GiveHandlerSlot();
     if (st.req.ClientGone() && !stopping) return MHD_NO;  // nobody to answer
     return Answer(c, st, res, false);
   }

@@ -310,6 +310,29 @@ TEST_F(HttpServerTest, ManyConcurrentClientsFromOneAddressAreAllServed) {
   EXPECT_EQ(ok, 200);
 }
 
+TEST_F(HttpServerTest, HandlersBeyondTheirCapWaitTheirTurn) {
+  HttpServerOptions o = Options();
+  o.limits.max_handlers = 2;
+  std::atomic<int> running{0}, most{0};
+  o.routes.push_back({"GET", "/busy", [&](const HttpRequest&, HttpResponse& res) {
+                        const int now = ++running;
+                        for (int seen = most; now > seen && !most.compare_exchange_weak(seen, now);) {
+                        }
+                        std::this_thread::sleep_for(100ms);
+                        --running;
+                        res.Set(200, "done", "text/plain");
+                      }});
+  auto s = Start(std::move(o));
+  ASSERT_TRUE(s);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 10; ++i)
+    clients.emplace_back([&] { ok += Request(s->port(), "GET /busy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 10000ms).find("done") != std::string::npos; });
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok, 10);
+  EXPECT_EQ(most, 2);
+}
+
 TEST_F(HttpServerTest, AHandlerSeesItsClientLeave) {
   auto s = Start(Options());
   ASSERT_TRUE(s);

@@ -73,6 +73,9 @@ struct HttpLimits {
   unsigned max_connections = 256;            // more are closed at once (the client may retry)
   unsigned max_connections_per_client = 0;  // 0: no cap of its own (farm clients often share one address)
   std::chrono::milliseconds stop_grace{500};        // Stop() lets running handlers finish this long
+  // Handlers running at once; more wait their turn (while their clients stay): a handler may hold
+  // scarce things (a database connection each), connections are cheap.
+  unsigned max_handlers = 8;
 };
 
 struct HttpServerOptions {
