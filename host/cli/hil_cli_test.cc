@@ -71,6 +71,18 @@ Result Sh(const std::string& cmd) {
   return r;
 }
 
+// A TCP connection to 127.0.0.1:port; -1 when refused.
+int ConnectLocal(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
+  close(fd);
+  return -1;
+}
+
 class HilCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -907,12 +919,8 @@ TEST_F(HilCli, DaemonApiHoldsItsLimitsAgainstHostileClientsAndStopsPromptly) {
   // meanwhile, and each of them is cut when its head is not in after the head deadline (10 s).
   std::vector<int> slow;
   for (int i = 0; i < 8; ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    const int fd = ConnectLocal(port);
+    ASSERT_GE(fd, 0);
     ASSERT_GT(send(fd, "GET /api/v1/runs/1 HTTP/1.1\r\n", 29, MSG_NOSIGNAL), 0);
     slow.push_back(fd);
   }
@@ -938,12 +946,8 @@ TEST_F(HilCli, DaemonApiHoldsItsLimitsAgainstHostileClientsAndStopsPromptly) {
   // so the database's connection limit is never reached).
   std::vector<int> many;
   for (int i = 0; i < 200; ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    const int fd = ConnectLocal(port);
+    ASSERT_GE(fd, 0);
     many.push_back(fd);
   }
   const std::string get = "GET /api/v1/runs/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
@@ -963,12 +967,8 @@ TEST_F(HilCli, DaemonApiHoldsItsLimitsAgainstHostileClientsAndStopsPromptly) {
   EXPECT_EQ(answered, 200) << "first other answer: " << first_other;
 
   // SIGTERM with a slow client connected and a request body half sent: the daemon leaves promptly.
-  const int half = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(half, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const int half = ConnectLocal(port);
+  ASSERT_GE(half, 0);
   const std::string head = "POST /api/v1/runs HTTP/1.1\r\nAuthorization: Bearer " + token + "\r\nContent-Length: 5000\r\n\r\n{\"suite\":";
   ASSERT_GT(send(half, head.data(), head.size(), MSG_NOSIGNAL), 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
