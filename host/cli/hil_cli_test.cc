@@ -44,9 +44,8 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-// `env` is prepended to the command line ("NAME=value "); `merge_stderr` false discards stderr.
-Result Hil(const std::string& args, const std::string& env = "", bool merge_stderr = true) {
-  const std::string cmd = env + std::string(HIL_EXE) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+// A shell command line as given; its stdout (and whatever it redirects there).
+Result Shell(const std::string& cmd) {
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -58,18 +57,13 @@ Result Hil(const std::string& args, const std::string& env = "", bool merge_stde
   return r;
 }
 
-// A shell command line, stdout and stderr together.
-Result Sh(const std::string& cmd) {
-  Result r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
+// `env` is prepended to the command line ("NAME=value "); `merge_stderr` false discards stderr.
+Result Hil(const std::string& args, const std::string& env = "", bool merge_stderr = true) {
+  return Shell(env + std::string(HIL_EXE) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null"));
 }
+
+// A shell command line, stdout and stderr together.
+Result Sh(const std::string& cmd) { return Shell(cmd + " 2>&1"); }
 
 // A TCP connection to 127.0.0.1:port; -1 when refused.
 int ConnectLocal(int port) {
@@ -81,6 +75,21 @@ int ConnectLocal(int port) {
   if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
   close(fd);
   return -1;
+}
+
+// The port a daemon announced in its log ("API on http://127.0.0.1:PORT/api/v1/"); 0 when it did not
+// within 10 s.
+int AnnouncedApiPort(const std::string& log, const std::string& scheme = "http") {
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto at = text.find("API on " + scheme + "://"); at != std::string::npos) {
+      const auto colon = text.find(':', at + 9 + scheme.size());
+      return std::atoi(text.c_str() + colon + 1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
 }
 
 class HilCli : public ::testing::Test {
@@ -732,13 +741,7 @@ TEST_F(HilCli, DaemonApiSubmitsFollowsCancelsAndRefusesBadRequests) {
   const std::string log = (dir_ / "daemon.log").string();
   Daemon daemon({"--db", uri, "--farm", farm, "--id", "api", "--api-port", "0", "--api-token-file", token_file, "--api-max-bytes", "100000"},
                 log);
-  int port = 0;
-  for (int i = 0; i < 200 && port == 0; ++i) {
-    std::ifstream in(log);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (auto at = text.find("API on http://127.0.0.1:"); at != std::string::npos) port = std::atoi(text.c_str() + at + 24);
-    else std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const int port = AnnouncedApiPort(log);
   ASSERT_GT(port, 0) << "the daemon did not announce its API";
   httplib::Client api("127.0.0.1", port);
   const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
@@ -860,18 +863,6 @@ TEST_F(HilCli, DaemonApiHoldsItsLimitsAgainstHostileClientsAndStopsPromptly) {
   const std::string token = "another-s3cret-token-here";
   const auto token_file = Write("token", token + "\n");
   const auto farm = Write("host.yaml", "name: host\ninstances:\n  - {id: h-posix, kind: posix-host}\n");
-  auto port_in = [](const std::string& log, const std::string& scheme) {
-    for (int i = 0; i < 200; ++i) {
-      std::ifstream in(log);
-      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (auto at = text.find("API on " + scheme + "://"); at != std::string::npos) {
-        const auto colon = text.find(':', at + 9 + scheme.size());
-        return std::atoi(text.c_str() + colon + 1);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return 0;
-  };
   auto read = [](const std::string& path) {
     std::ifstream in(path);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -887,7 +878,7 @@ TEST_F(HilCli, DaemonApiHoldsItsLimitsAgainstHostileClientsAndStopsPromptly) {
   Daemon daemon({"--db", uri, "--farm", farm, "--id", "hostile", "--api-port", "0", "--api-bind", "0.0.0.0", "--api-token-file",
                  token_file, "--api-max-bytes", "100000"},
                 log);
-  const int port = port_in(log, "http");
+  const int port = AnnouncedApiPort(log);
   ASSERT_GT(port, 0) << read(log);
   EXPECT_THAT(read(log), HasSubstr("WARNING: the daemon API serves plain HTTP beyond this host, on http://0.0.0.0:"));
   EXPECT_THAT(read(log), HasSubstr("give --api-tls-cert and --api-tls-key"));
@@ -990,7 +981,7 @@ TEST_F(HilCli, DaemonApiHoldsItsLimitsAgainstHostileClientsAndStopsPromptly) {
   Daemon tls({"--db", uri, "--farm", farm, "--id", "hostile-tls", "--api-port", "0", "--api-token-file", token_file, "--api-tls-cert", cert,
               "--api-tls-key", key},
              tls_log);
-  const int tls_port = port_in(tls_log, "https");
+  const int tls_port = AnnouncedApiPort(tls_log, "https");
   ASSERT_GT(tls_port, 0) << read(tls_log);
   EXPECT_THAT(read(tls_log), Not(HasSubstr("WARNING")));
   auto over_tls = Sh("curl -sS --max-time 30 -w ' %{http_code}' --cacert " + cert + auth + "https://127.0.0.1:" + std::to_string(tls_port) +

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fuzz/intake_harness.h"
+#include "hil/core/file.h"
 
 namespace {
 
@@ -38,12 +39,9 @@ void OnFatal(int sig) {
 }
 
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  uint8_t buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->insert(out->end(), buf, buf + n);
-  std::fclose(f);
+  auto bytes = hil::ReadRegularFile(path, hil::kMaxInputFileBytes);
+  if (!bytes) return false;
+  out->assign(bytes->begin(), bytes->end());
   return true;
 }
 
