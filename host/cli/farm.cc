@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
@@ -17,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hil/board/board.h"
+#include "hil/board/posix_board.h"
 #include "hil/cli/daemon_api.h"
 #include "hil/cli/runner.h"
 #include "hil/core/plan.h"
@@ -329,6 +332,38 @@ Result<std::unique_ptr<RunContext>> MakeContext(const DaemonOptions& o, const Ru
 
 }  // namespace
 
+namespace {
+
+// A stop (SIGTERM, SIGINT) is honoured within a second: jobs still running a moment after it go back
+// to the queue uncounted, for this host's next start or another daemon, and the process ends here:
+// their threads wait on boards whose agents are stopped now, and cannot be joined in time.
+void GiveBackJobsInHand(const DaemonOptions& o, store::PgQueue& control, std::mutex& mu, std::map<std::string, store::Lease>& in_hand,
+                        const std::function<void(const std::string&)>& log) {
+  std::vector<store::Lease> hand;
+  for (int i = 0; i < 3; ++i) {  // jobs about to end anyway end
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      hand.clear();
+      for (const auto& [board, lease] : in_hand) hand.push_back(lease);
+    }
+    if (hand.empty()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (const store::Lease& l : hand) {
+    if (auto g = control.GiveBack(l); g)
+      log(fmt::format("job {} of run {} given back to the queue: the daemon is stopping", l.job_id, l.run_id));
+    else
+      log(g.error().message);
+  }
+  board::KillAllAgents();
+  (void)control.Heartbeat(o.id, "", "stopped");
+  log("stopped");
+  std::fflush(nullptr);
+  std::_Exit(0);
+}
+
+}  // namespace
+
 Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
   std::vector<Error> broken;
   auto kinds = board::LoadBoardKinds(o.boards_dir, &broken);
@@ -351,9 +386,10 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
     pool.boards[inst.id];
     pool.monitors[inst.id];
   }
-  std::mutex mu;  // contexts, drained, the log
+  std::mutex mu;  // contexts, drained, in_hand, the log
   std::map<int64_t, std::unique_ptr<RunContext>> contexts;
   std::set<std::string> drained;
+  std::map<std::string, store::Lease> in_hand;  // board instance -> the job it runs
   auto log = [&](const std::string& line) {
     std::lock_guard<std::mutex> lock(mu);
     if (o.progress) *o.progress << o.id << ": " << line << "\n" << std::flush;
@@ -415,6 +451,20 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
         continue;
       }
       const store::Lease& l = **lease;
+      // In hand until this iteration ends: a stopping daemon gives such jobs back.
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        in_hand[inst.id] = l;
+      }
+      struct Done {
+        std::mutex& mu;
+        std::map<std::string, store::Lease>& in_hand;
+        const std::string& board;
+        ~Done() {
+          std::lock_guard<std::mutex> lock(mu);
+          in_hand.erase(board);
+        }
+      } done{mu, in_hand, inst.id};
       Job job;
       RunContext* ctx = nullptr;
       std::string spec_error;
@@ -504,6 +554,7 @@ Result<int> RunDaemon(const DaemonOptions& o, const std::atomic<bool>& stop) {
     for (int i = 0; i < 10 && !stop && !idle_out; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (api) api->Stop();
+  if (stop) GiveBackJobsInHand(o, **control, mu, in_hand, log);
   for (auto& t : workers) t.join();
   (void)(*control)->Heartbeat(o.id, "", "stopped");
   contexts.clear();

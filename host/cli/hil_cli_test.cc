@@ -712,6 +712,55 @@ TEST_F(HilCli, FarmAcrossHostsSurvivesADaemonKilledMidJob) {
   PQfinish(watch);
 }
 
+// SIGTERM to a daemon running a job: it leaves within a second and gives the job back to the queue,
+// uncounted (no attempt in its history, none spent); another daemon then runs it and the run passes.
+TEST_F(HilCli, DaemonGivesItsJobBackOnSigtermAndAnotherFinishesIt) {
+  auto server = hil::store::testing::PgServer::Start();
+  ASSERT_TRUE(server) << server.error().message;
+  ASSERT_TRUE((*server)->CreateDatabase("giveback"));
+  const std::string uri = (*server)->Uri("giveback");
+  const auto farm1 = Write("h1.yaml", "name: h1\ninstances:\n  - {id: h1-posix, kind: posix-host}\n");
+  const auto farm2 = Write("h2.yaml", "name: h2\ninstances:\n  - {id: h2-posix, kind: posix-host}\n");
+  auto d1 = std::make_unique<Daemon>(std::vector<std::string>{"--db", uri, "--farm", farm1, "--id", "d1"}, (dir_ / "d1.log").string());
+  const auto suite = Write("long.yaml", "name: long\nmodels:\n  - {generate: vww, seed: 1}\ninputs: {random: {seed: 3, count: 1}}\n"
+                                        "boards: [posix-host]\nsettings: {warmup: 0, iterations: 400}\n");
+  Result run;
+  std::thread submitter([&] { run = Hil("run " + suite + " --farm " + uri); });
+  PGconn* watch = PQconnectdb((*server)->Conninfo("giveback").c_str());
+  auto query = [&](const std::string& sql) {
+    PGresult* r = PQexec(watch, sql.c_str());
+    const std::string v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    PQclear(r);
+    return v;
+  };
+  bool leased = false;
+  for (int i = 0; i < 600 && !leased; ++i) {
+    leased = query("SELECT count(*) FROM queue WHERE state='leased' AND lease_owner LIKE 'd1/%'") == "1";
+    if (!leased) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(leased) << "daemon 1 never took the job";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // well into its 400 inferences
+  const auto term = std::chrono::steady_clock::now();
+  const int status = d1->Stop(SIGTERM);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - term);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_LT(took, std::chrono::seconds(5));
+  std::printf("SIGTERM to exit with a job in hand: %lld ms\n", static_cast<long long>(took.count()));
+  std::ifstream in(dir_ / "d1.log");
+  const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(log, HasSubstr("given back to the queue: the daemon is stopping"));
+  EXPECT_EQ(query("SELECT state || ' ' || attempts FROM queue"), "queued 0");
+  EXPECT_EQ(query("SELECT count(*) FROM queue_attempts"), "0");
+
+  auto d2 = std::make_unique<Daemon>(std::vector<std::string>{"--db", uri, "--farm", farm2, "--id", "d2"}, (dir_ / "d2.log").string());
+  submitter.join();
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("1 job: 1 pass, 0 fail, 0 error"));
+  EXPECT_EQ(query("SELECT owner || ' ' || attempt || ' ' || outcome FROM queue_attempts"), "d2/h2-posix 1 done");
+  EXPECT_EQ(d2->Stop(SIGTERM), 0);
+  PQfinish(watch);
+}
+
 std::string Base64(const std::string& bytes) {
   static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;

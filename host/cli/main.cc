@@ -526,7 +526,8 @@ int main(int argc, char** argv) {
       daemon.exit_when_idle = std::chrono::milliseconds(daemon_idle_exit_ms);
       daemon.health_interval = std::chrono::milliseconds(daemon_health_ms);
       daemon.progress = &std::cerr;
-      // SIGINT/SIGTERM: finish the jobs in hand, then leave (a second signal leaves at once).
+      // SIGINT/SIGTERM: leave within a second, jobs in hand given back to the queue (a second signal
+      // leaves at once).
       static std::atomic<bool> stop{false};
       struct sigaction graceful = {};
       graceful.sa_handler = [](int sig) {

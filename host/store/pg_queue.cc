@@ -225,6 +225,25 @@ Result<void> PgQueue::Release(const Lease& lease, const std::string& error) {
   });
 }
 
+Result<void> PgQueue::GiveBack(const Lease& lease) {
+  return InTransaction<void>(conn_, "queue " + name_, [&]() -> Result<void> {
+    const std::string job = std::to_string(lease.job_id);
+    Res q = Run(conn_,
+                "UPDATE queue SET state='queued', attempts=GREATEST(attempts - 1, 0), lease_token=NULL, lease_expires=NULL "
+                "WHERE job_id=$1 AND lease_token=$2 AND state='leased'",
+                {P(lease.job_id), lease.token});
+    if (!q.ok()) return Fail(Status::kInternal, "queue " + name_ + ": giving job " + job + " back: " + q.Error());
+    if (q.Affected() != 1)
+      return Fail(Status::kBadState, "queue " + name_ + ": job " + job + ": the lease of " + lease.owner + " was lost before it gave the job back");
+    // The attempt did not happen as far as the job's history goes: its number is the next claim's.
+    Res a = Run(conn_, "DELETE FROM queue_attempts WHERE job_id=$1 AND attempt=$2", {P(lease.job_id), P(lease.attempt)});
+    Res j = Run(conn_, "UPDATE jobs SET status='queued' WHERE id=$1", {P(lease.job_id)});
+    Res n = Run(conn_, "SELECT pg_notify('hil_queue', $1)", {P(lease.run_id)});
+    if (!a.ok() || !j.ok() || !n.ok()) return Fail(Status::kInternal, "queue " + name_ + ": giving job " + job + " back");
+    return {};
+  });
+}
+
 Result<void> PgQueue::Heartbeat(const std::string& daemon_id, const std::string& boards, const std::string& state) {
   Res r = Run(conn_,
               "INSERT INTO daemons(id, host, boards, state, heartbeat) VALUES ($1,$2,$3,$4,now()) "

@@ -86,6 +86,10 @@ struct DaemonOptions {
   std::string api_tls_cert;           // PEM certificate and key: the API serves HTTPS
   std::string api_tls_key;
 };
+// Serves until `stop` turns true (or idle past exit_when_idle). A stop takes effect within a second:
+// the API closes, idle boards stop claiming, and jobs still running a third of a second later are given
+// back to the queue (not counted as an attempt) and the process ends at once with 0 (their threads
+// wait on agents that are stopped then). Without jobs in hand it returns 0.
 Result<int> RunDaemon(const DaemonOptions& options, const std::atomic<bool>& stop);
 
 // Submits a suite given as text to a farm across hosts (the files it names must be inside `base_dir`,

@@ -89,6 +89,10 @@ class PgQueue {
   // Gives the job back after a failure that another attempt may not have (board fault): queued
   // again, or quarantined when out of attempts. kBadState when the lease was lost.
   Result<void> Release(const Lease& lease, const std::string& error);
+  // Gives the job back unfinished because its daemon is stopping (SIGTERM): queued again at once for
+  // any daemon, and the attempt is neither counted against it nor kept in its history (the job did
+  // not fail). kBadState when the lease was lost (the job ended or was claimed again meanwhile).
+  Result<void> GiveBack(const Lease& lease);
 
   // Daemon registry: `boards` is free text (the kinds and instances the host has).
   Result<void> Heartbeat(const std::string& daemon_id, const std::string& boards, const std::string& state);
