@@ -112,8 +112,8 @@ void Agent::Handle(const protocol::Header& header, const uint8_t* payload) {
     Send(static_cast<uint8_t>(MessageType::kError), header.sequence, buf_.response, ew.size());
   }
   if (reset_after) {
-    interpreter_.Reset();
-    (void)interpreter_.SetKernelVariant(engine::KernelVariant::kRef);  // RESET drops all state
+    engine_->Reset();
+    (void)engine_->SetKernelVariant(engine::KernelVariant::kRef);  // RESET drops all state
     loading_ = false;
     load_received_ = 0;
     profile_.Clear();
@@ -140,7 +140,7 @@ Status Agent::Hello(Writer& w) {
 Status Agent::LoadBegin(Reader& r) {
   protocol::LoadBeginRequest req;
   if (!req.Decode(r)) return Fail(Status::kBadLength, "malformed LOAD_BEGIN");
-  interpreter_.Reset();
+  engine_->Reset();
   loading_ = false;
   if (req.total_bytes == 0) return Fail(Status::kBadArgument, "model of 0 bytes");
   if (req.total_bytes > buf_.model_bytes) {
@@ -188,19 +188,19 @@ Status Agent::LoadEnd(Writer& w) {
     return Fail(Status::kCrcMismatch, "model CRC-32 is %08lx, announced %08lx",
                 static_cast<unsigned long>(crc), static_cast<unsigned long>(load_crc_));
   }
-  Status s = interpreter_.Load(buf_.model, load_total_, buf_.arena, buf_.arena_bytes);
-  if (s != Status::kOk) return Fail(s, "%s", interpreter_.ErrorDetail()[0] ? interpreter_.ErrorDetail() : StatusName(s));
-  if (interpreter_.input_count() + interpreter_.output_count() > protocol::kMaxTensors) {
-    interpreter_.Reset();
+  Status s = engine_->Load(buf_.model, load_total_, buf_.arena, buf_.arena_bytes);
+  if (s != Status::kOk) return Fail(s, "%s", engine_->ErrorDetail()[0] ? engine_->ErrorDetail() : StatusName(s));
+  if (engine_->input_count() + engine_->output_count() > protocol::kMaxTensors) {
+    engine_->Reset();
     return Fail(Status::kTooLarge, "model has more than %d inputs and outputs", protocol::kMaxTensors);
   }
   // Room for the input copies after the blob, 8-byte aligned.
   size_t inputs = 0;
-  for (int i = 0; i < interpreter_.input_count(); ++i) inputs += interpreter_.input(i).bytes;
+  for (int i = 0; i < engine_->input_count(); ++i) inputs += engine_->input(i).bytes;
   const size_t at = (static_cast<size_t>(load_total_) + 7u) & ~size_t{7};
   if (at > buf_.model_bytes || inputs > buf_.model_bytes - at) {
     const size_t need = at + inputs;
-    interpreter_.Reset();
+    engine_->Reset();
     return Fail(Status::kTooLarge, "model of %lu bytes plus its %lu input bytes exceed the model buffer of %lu bytes by %lu bytes",
                 static_cast<unsigned long>(load_total_), static_cast<unsigned long>(inputs),
                 static_cast<unsigned long>(buf_.model_bytes), static_cast<unsigned long>(need - buf_.model_bytes));
@@ -208,12 +208,12 @@ Status Agent::LoadEnd(Writer& w) {
   staged_inputs_ = buf_.model + at;
   memset(staged_inputs_, 0, inputs);
   protocol::LoadEndResponse resp;
-  resp.arena_used = static_cast<uint32_t>(interpreter_.arena_used());
-  resp.operator_count = static_cast<uint16_t>(interpreter_.operator_count());
-  resp.input_count = static_cast<uint8_t>(interpreter_.input_count());
-  resp.output_count = static_cast<uint8_t>(interpreter_.output_count());
-  for (int i = 0; i < resp.input_count; ++i) resp.input_bytes[i] = static_cast<uint32_t>(interpreter_.input(i).bytes);
-  for (int i = 0; i < resp.output_count; ++i) resp.output_bytes[i] = static_cast<uint32_t>(interpreter_.output(i).bytes);
+  resp.arena_used = static_cast<uint32_t>(engine_->arena_used());
+  resp.operator_count = static_cast<uint16_t>(engine_->operator_count());
+  resp.input_count = static_cast<uint8_t>(engine_->input_count());
+  resp.output_count = static_cast<uint8_t>(engine_->output_count());
+  for (int i = 0; i < resp.input_count; ++i) resp.input_bytes[i] = static_cast<uint32_t>(engine_->input(i).bytes);
+  for (int i = 0; i < resp.output_count; ++i) resp.output_bytes[i] = static_cast<uint32_t>(engine_->output(i).bytes);
   resp.Encode(w);
   profile_.Clear();
   return Status::kOk;
@@ -222,18 +222,18 @@ Status Agent::LoadEnd(Writer& w) {
 Status Agent::SetInput(Reader& r) {
   protocol::SetInputRequest req;
   if (!req.Decode(r)) return Fail(Status::kBadLength, "malformed SET_INPUT");
-  if (!interpreter_.loaded()) return Fail(Status::kBadState, "SET_INPUT before a model is loaded");
-  if (req.index >= interpreter_.input_count()) {
-    return Fail(Status::kOutOfRange, "input %u does not exist (model has %d)", req.index, interpreter_.input_count());
+  if (!engine_->loaded()) return Fail(Status::kBadState, "SET_INPUT before a model is loaded");
+  if (req.index >= engine_->input_count()) {
+    return Fail(Status::kOutOfRange, "input %u does not exist (model has %d)", req.index, engine_->input_count());
   }
-  engine::TensorView t = interpreter_.input(req.index);
+  engine::TensorView t = engine_->input(req.index);
   if (req.size > t.bytes || req.offset > t.bytes - req.size) {
     return Fail(Status::kOutOfRange, "input %u bytes [%lu, +%lu) past its %lu bytes", req.index,
                 static_cast<unsigned long>(req.offset), static_cast<unsigned long>(req.size),
                 static_cast<unsigned long>(t.bytes));
   }
   size_t before = 0;
-  for (int i = 0; i < req.index; ++i) before += interpreter_.input(i).bytes;
+  for (int i = 0; i < req.index; ++i) before += engine_->input(i).bytes;
   memcpy(staged_inputs_ + before + req.offset, req.data, req.size);
   memcpy(t.data + req.offset, req.data, req.size);
   return Status::kOk;
@@ -242,10 +242,10 @@ Status Agent::SetInput(Reader& r) {
 void Agent::RestoreInputs() {
   // Every run computes the same thing, as the host reference does (a freshly loaded model): a
   // stateful model's variables (LSTM, SVDF state) start over, outside the measured window.
-  interpreter_.ResetVariables();
+  engine_->ResetVariables();
   size_t at = 0;
-  for (int i = 0; i < interpreter_.input_count(); ++i) {
-    engine::TensorView t = interpreter_.input(i);
+  for (int i = 0; i < engine_->input_count(); ++i) {
+    engine::TensorView t = engine_->input(i);
     memcpy(t.data, staged_inputs_ + at, t.bytes);
     at += t.bytes;
   }
@@ -254,7 +254,7 @@ void Agent::RestoreInputs() {
 Status Agent::Invoke(Reader& r, Writer& w) {
   protocol::InvokeRequest req;
   if (!req.Decode(r)) return Fail(Status::kBadLength, "malformed INVOKE");
-  if (!interpreter_.loaded()) return Fail(Status::kBadState, "INVOKE before a model is loaded");
+  if (!engine_->loaded()) return Fail(Status::kBadState, "INVOKE before a model is loaded");
   uint16_t limit = protocol::MaxIterationsPerInvoke(buf_.max_payload);
   if (limit > kMaxIterations) limit = kMaxIterations;
   if (req.iterations == 0 || req.iterations > limit) {
@@ -262,8 +262,8 @@ Status Agent::Invoke(Reader& r, Writer& w) {
   }
   for (uint16_t i = 0; i < req.warmup; ++i) {
     RestoreInputs();
-    Status s = interpreter_.Invoke(nullptr);
-    if (s != Status::kOk) return Fail(s, "%s", interpreter_.ErrorDetail());
+    Status s = engine_->Invoke(nullptr);
+    if (s != Status::kOk) return Fail(s, "%s", engine_->ErrorDetail());
   }
   profile_.Clear();
   if (port_.timestamp) port_.timestamp(true);
@@ -271,11 +271,11 @@ Status Agent::Invoke(Reader& r, Writer& w) {
     RestoreInputs();
     if (port_.align_counter) port_.align_counter();
     const uint64_t start = engine::PortCycles();
-    Status s = interpreter_.Invoke(&profile_);
+    Status s = engine_->Invoke(&profile_);
     const uint64_t end = engine::PortCycles();
     if (s != Status::kOk) {
       if (port_.timestamp) port_.timestamp(false);
-      return Fail(s, "%s", interpreter_.ErrorDetail());
+      return Fail(s, "%s", engine_->ErrorDetail());
     }
     cycles_[i] = end - start;
   }
@@ -291,11 +291,11 @@ Status Agent::Invoke(Reader& r, Writer& w) {
 Status Agent::GetOutput(Reader& r, Writer& w) {
   protocol::GetOutputRequest req;
   if (!req.Decode(r)) return Fail(Status::kBadLength, "malformed GET_OUTPUT");
-  if (!interpreter_.loaded()) return Fail(Status::kBadState, "GET_OUTPUT before a model is loaded");
-  if (req.index >= interpreter_.output_count()) {
-    return Fail(Status::kOutOfRange, "output %u does not exist (model has %d)", req.index, interpreter_.output_count());
+  if (!engine_->loaded()) return Fail(Status::kBadState, "GET_OUTPUT before a model is loaded");
+  if (req.index >= engine_->output_count()) {
+    return Fail(Status::kOutOfRange, "output %u does not exist (model has %d)", req.index, engine_->output_count());
   }
-  engine::TensorView t = interpreter_.output(req.index);
+  engine::TensorView t = engine_->output(req.index);
   if (req.offset > t.bytes) return Fail(Status::kOutOfRange, "offset %lu past output of %lu bytes",
                                         static_cast<unsigned long>(req.offset), static_cast<unsigned long>(t.bytes));
   size_t n = t.bytes - req.offset;
@@ -313,8 +313,8 @@ Status Agent::GetOutput(Reader& r, Writer& w) {
 Status Agent::GetProfile(Reader& r, Writer& w) {
   protocol::GetProfileRequest req;
   if (!req.Decode(r)) return Fail(Status::kBadLength, "malformed GET_PROFILE");
-  if (!interpreter_.loaded()) return Fail(Status::kBadState, "GET_PROFILE before a model is loaded");
-  const int total = interpreter_.operator_count();
+  if (!engine_->loaded()) return Fail(Status::kBadState, "GET_PROFILE before a model is loaded");
+  const int total = engine_->operator_count();
   if (req.first > total) return Fail(Status::kOutOfRange, "operator %u past the model's %d", req.first, total);
   size_t fit = (w.remaining() - 6) / protocol::kProfileEntryBytes;
   size_t count = static_cast<size_t>(total - req.first);
@@ -324,7 +324,7 @@ Status Agent::GetProfile(Reader& r, Writer& w) {
   w.U16(static_cast<uint16_t>(count));
   for (size_t i = 0; i < count; ++i) {
     const int op = req.first + static_cast<int>(i);
-    w.U16(interpreter_.opcode(op));
+    w.U16(engine_->opcode(op));
     w.U32(profile_.calls[op]);
     w.U64(profile_.cycles[op]);
   }
@@ -336,10 +336,10 @@ Status Agent::GetProfile(Reader& r, Writer& w) {
 Status Agent::SetKernel(Reader& r, Writer& w) {
   protocol::SetKernelRequest req;
   if (!req.Decode(r)) return Fail(Status::kBadLength, "malformed SET_KERNEL");
-  const Status s = interpreter_.SetKernelVariant(static_cast<engine::KernelVariant>(req.variant));
-  if (s != Status::kOk) return Fail(s, "%s", interpreter_.ErrorDetail()[0] ? interpreter_.ErrorDetail() : StatusName(s));
+  const Status s = engine_->SetKernelVariant(static_cast<engine::KernelVariant>(req.variant));
+  if (s != Status::kOk) return Fail(s, "%s", engine_->ErrorDetail()[0] ? engine_->ErrorDetail() : StatusName(s));
   protocol::SetKernelResponse resp;
-  resp.variant = static_cast<uint8_t>(interpreter_.kernel_variant_in_effect());
+  resp.variant = static_cast<uint8_t>(engine_->kernel_variant_in_effect());
   resp.Encode(w);
   profile_.Clear();
   return Status::kOk;
@@ -348,7 +348,7 @@ Status Agent::SetKernel(Reader& r, Writer& w) {
 Status Agent::GetMemory(Writer& w) {
   protocol::GetMemoryResponse m;
   m.arena_bytes = static_cast<uint32_t>(buf_.arena_bytes);
-  m.arena_used = interpreter_.loaded() ? static_cast<uint32_t>(interpreter_.arena_used()) : 0;
+  m.arena_used = engine_->loaded() ? static_cast<uint32_t>(engine_->arena_used()) : 0;
   m.stack_bytes = port_.stack_bytes ? port_.stack_bytes() : 0;
   m.stack_used = port_.stack_used ? port_.stack_used() : 0;
   m.static_bytes = port_.static_bytes;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "hil/agent/inference_engine.h"
 #include "hil/engine/interpreter.h"
 #include "hil/protocol/frame.h"
 #include "hil/protocol/messages.h"
@@ -104,7 +105,9 @@ class Agent {
   Port port_;
   Buffers buf_;
   protocol::FrameDecoder decoder_;
-  engine::Interpreter interpreter_;
+  // The engine the requests run on (inference_engine.h); ours until another is chosen.
+  TinyHilEngine tinyhil_;
+  InferenceEngine* engine_ = &tinyhil_;
   engine::OpProfile profile_;
   uint64_t cycles_[kMaxIterations] = {};
 
