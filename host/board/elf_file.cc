@@ -32,12 +32,12 @@ struct Bytes {
 }  // namespace
 
 Result<ElfInfo> ReadElf(const std::string& path) {
-  auto text = ReadRegularFile(path, uint64_t{256} << 20);
-  if (!text) {
-    if (text.error().code == Status::kNotFound) return Fail(Status::kNotFound, "firmware " + path + " not found");
-    return Fail(text.error().code, "firmware " + text.error().message);
+  auto read = ReadRegularFileBytes(path, uint64_t{256} << 20);
+  if (!read) {
+    if (read.error().code == Status::kNotFound) return Fail(Status::kNotFound, "firmware " + path + " not found");
+    return Fail(read.error().code, "firmware " + read.error().message);
   }
-  const std::vector<uint8_t> data(text->begin(), text->end());
+  const std::vector<uint8_t> data = std::move(*read);
   auto bad = [&](const std::string& why) { return Fail(Status::kModelInvalid, "firmware " + path + ": " + why); };
   if (data.size() < 52 || memcmp(data.data(), "\x7f" "ELF", 4) != 0) return bad("not an ELF file");
   if (data[4] != 1 || data[5] != 1) return bad("not a 32-bit little-endian ELF file");

@@ -39,10 +39,9 @@ void OnFatal(int sig) {
 }
 
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
-  auto bytes = hil::ReadRegularFile(path, hil::kMaxInputFileBytes);
-  if (!bytes) return false;
-  out->assign(bytes->begin(), bytes->end());
-  return true;
+  auto bytes = hil::ReadRegularFileBytes(path, hil::kMaxInputFileBytes);
+  if (bytes) *out = std::move(*bytes);
+  return bytes.has_value();
 }
 
 bool EndsWith(std::string_view s, std::string_view tail) {

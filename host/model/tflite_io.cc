@@ -436,10 +436,10 @@ std::expected<ModelDef, std::string> ReadTflite(std::span<const uint8_t> bytes) 
 
 std::expected<std::vector<uint8_t>, std::string> ReadFileBytes(const std::string& path, uint64_t max_bytes) {
   // A directory, a FIFO or a device (/dev/zero) would otherwise fail deep in the stream library,
-  // block, or grow without bound: ReadRegularFile checks the open file first.
-  auto text = ReadRegularFile(path, max_bytes);
-  if (!text) return std::unexpected(text.error().message);
-  return std::vector<uint8_t>(text->begin(), text->end());
+  // block, or grow without bound: ReadRegularFileBytes checks the open file first.
+  auto bytes = ReadRegularFileBytes(path, max_bytes);
+  if (!bytes) return std::unexpected(bytes.error().message);
+  return std::move(*bytes);
 }
 
 std::expected<void, std::string> WriteFileBytes(const std::string& path, std::span<const uint8_t> bytes) {

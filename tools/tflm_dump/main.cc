@@ -68,7 +68,7 @@ bool RegisterAllOps(Resolver& r) {
 
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
   std::string why;
-  if (hil::host_file::ReadRegular(path, 256u << 20, out, &why)) return true;
+  if (hil::host_file::ReadRegular(path, 256u << 20, out, &why) == hil::Status::kOk) return true;
   std::fprintf(stderr, "hil-tflm-dump: %s: %s\n", path.c_str(), why.c_str());
   return false;
 }

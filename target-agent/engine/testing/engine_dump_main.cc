@@ -31,7 +31,7 @@ struct AlignedBlob {
 };
 
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out, std::string* why) {
-  return host_file::ReadRegular(path, 256u << 20, out, why);
+  return host_file::ReadRegular(path, 256u << 20, out, why) == Status::kOk;
 }
 
 bool WriteFile(const std::string& path, const uint8_t* data, size_t bytes) {

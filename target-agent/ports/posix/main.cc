@@ -167,7 +167,7 @@ void Loop() {
   if (!g_options.mlperf_model.empty()) {
     std::vector<uint8_t> bytes;
     std::string why;
-    const bool read = hil::host_file::ReadRegular(g_options.mlperf_model, sizeof g_model / 2, &bytes, &why);
+    const bool read = hil::host_file::ReadRegular(g_options.mlperf_model, sizeof g_model / 2, &bytes, &why) == hil::Status::kOk;
     const size_t n = read ? bytes.size() : 0;
     if (n > 0) memcpy(g_model, bytes.data(), n);
     if (n == 0) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "hil/core/error.h"
 
@@ -20,6 +21,9 @@ inline constexpr uint64_t kMaxTextFileBytes = uint64_t{16} << 20;
 // descriptor (fstat), so it cannot be swapped for another kind of file between check and read. A file
 // that grows while read yields the bytes it had when opened. Errors (kNotFound when it does not exist,
 // kTooLarge past max_bytes, else kBadArgument / kInternal) say "<path>: <why>"; callers prefix the field that named it.
+// (The rule itself is hil/common/host_file.h's, shared with the tools outside host/.)
 Result<std::string> ReadRegularFile(const std::string& path, uint64_t max_bytes);
+// The same, as bytes (models, firmware).
+Result<std::vector<uint8_t>> ReadRegularFileBytes(const std::string& path, uint64_t max_bytes);
 
 }  // namespace hil
