@@ -31,7 +31,7 @@ void Send(HttpResponse& res, int status, const json& body) {
   res.Set(status, body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
-void SendError(HttpResponse& res, int status, const std::string& message) { Send(res, status, {{"error", message}}); }
+void SendError(HttpResponse& res, int status, const std::string& message) { res.SetError(status, message); }
 
 // A failure of the farm's own machinery (its database, its disk): the client learns that, and the
 // request's time to match it in the daemon's log; the details (which name the database server, the

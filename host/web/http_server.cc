@@ -33,10 +33,6 @@ bool SameName(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string ErrorJson(const std::string& message) {
-  return nlohmann::json{{"error", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 std::string AddressText(const sockaddr* sa) {
   if (sa == nullptr) return "?";
   char host[INET6_ADDRSTRLEN] = "?";
@@ -156,9 +152,15 @@ struct HttpServer::Impl {
 
   MHD_Result AnswerError(MHD_Connection* c, RequestState& st, int status, const std::string& message, bool close) {
     HttpResponse res;
-    res.Set(status, ErrorJson(message), "application/json");
+    res.SetError(status, message);
     res.headers.emplace_back("Cache-Control", "no-store");
     return Answer(c, st, res, close);
+  }
+
+  // 413 for a body of `bytes` (as declared, or as counted).
+  MHD_Result AnswerTooLarge(MHD_Connection* c, RequestState& st, const std::string& bytes) {
+    return AnswerError(c, st, 413, "request body of " + bytes + " bytes: more than the " + std::to_string(o.limits.max_body) +
+                                       " this server takes", true);
   }
 
   // The head is in: route it, and refuse now what needs no body to refuse.
@@ -194,7 +196,7 @@ struct HttpServer::Impl {
     st.route = Route(st, &allowed);
     if (st.route == nullptr && !allowed.empty()) {
       HttpResponse res;
-      res.Set(405, ErrorJson(req.method + " " + req.path + ": method not allowed (allowed: " + allowed + ")"), "application/json");
+      res.SetError(405, req.method + " " + req.path + ": method not allowed (allowed: " + allowed + ")");
       res.headers.emplace_back("Allow", allowed);
       return Answer(c, st, res, true);
     }
@@ -207,9 +209,7 @@ struct HttpServer::Impl {
     if (!length.empty()) {
       unsigned long long n = 0;
       const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
-      if (ec != std::errc() || end != length.data() + length.size() || n > o.limits.max_body)
-        return AnswerError(c, st, 413, "request body of " + length + " bytes: more than the " + std::to_string(o.limits.max_body) +
-                                           " this server takes", true);
+      if (ec != std::errc() || end != length.data() + length.size() || n > o.limits.max_body) return AnswerTooLarge(c, st, length);
     }
     return MHD_YES;  // on to the body, if any
   }
@@ -259,9 +259,7 @@ struct HttpServer::Impl {
 
   MHD_Result OnComplete(MHD_Connection* c, RequestState& st) {
     if (st.answered) return MHD_YES;
-    if (st.too_large)
-      return AnswerError(c, st, 413, "request body of " + std::to_string(st.dropped) + " bytes: more than the " +
-                                         std::to_string(o.limits.max_body) + " this server takes", true);
+    if (st.too_large) return AnswerTooLarge(c, st, std::to_string(st.dropped));
     SetPhase(c, Phase::kHandler);
     if (!TakeHandlerSlot(st.req)) {
       if (stopping) return AnswerError(c, st, 503, o.name + " is stopping", true);
@@ -270,13 +268,15 @@ struct HttpServer::Impl {
     HttpResponse res;
     res.headers.emplace_back("Cache-Control", "no-store");
     try {
+      struct Slot {
+        Impl& self;
+        ~Slot() { self.GiveHandlerSlot(); }
+      } slot{*this};
       st.route->handler(st.req, res);
     } catch (const std::exception& e) {
-      GiveHandlerSlot();
       Log(st.req.method + " " + st.req.path + ": handler failed: " + e.what());
       return AnswerError(c, st, 500, "internal error in " + o.name, true);
     }
-    GiveHandlerSlot();
     if (st.req.ClientGone() && !stopping) return MHD_NO;  // nobody to answer
     return Answer(c, st, res, false);
   }
@@ -336,6 +336,10 @@ struct HttpServer::Impl {
     self->Log(text);
   }
 };
+
+void HttpResponse::SetError(int status_code, const std::string& message) {
+  Set(status_code, nlohmann::json{{"error", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+}
 
 std::string HttpRequest::Header(std::string_view name) const {
   for (const auto& [k, v] : headers)

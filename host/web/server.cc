@@ -3,7 +3,6 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "hil/store/open_store.h"
 #include "hil/web/http_server.h"
@@ -14,10 +13,7 @@ namespace {
 
 ReportFilter FilterOf(const HttpRequest& req) { return {.since = req.Param("since"), .suite = req.Param("suite")}; }
 
-void SendError(HttpResponse& res, const Error& e) {
-  res.Set(e.code == Status::kNotFound ? 404 : 500,
-          nlohmann::json{{"error", e.message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
-}
+void SendError(HttpResponse& res, const Error& e) { res.SetError(e.code == Status::kNotFound ? 404 : 500, e.message); }
 
 }  // namespace
 

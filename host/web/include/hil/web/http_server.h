@@ -54,6 +54,9 @@ struct HttpResponse {
     body = std::move(text);
     content_type = std::move(type);
   }
+  // {"error": "<message>"} as JSON: the one shape of every error answer, the server's own and the
+  // handlers'.
+  void SetError(int status_code, const std::string& message);
 };
 
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
