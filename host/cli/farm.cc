@@ -36,9 +36,8 @@ using internal::BoardPool;
 using internal::JobInfoFor;
 using internal::Known;
 using internal::ModelBlob;
-using internal::ResolveInputs;
 using internal::ModelLimits;
-using internal::ResolveModels;
+using internal::ResolveSuiteData;
 using internal::Runner;
 
 namespace {
@@ -147,8 +146,7 @@ namespace {
 struct CheckedSuite {
   Suite suite;
   std::map<std::string, board::BoardKind> kinds;
-  std::vector<ModelBlob> blobs;
-  std::vector<std::vector<uint8_t>> inputs;
+  internal::SuiteData data;
 };
 
 Result<CheckedSuite> CheckSuiteText(std::string_view suite_text, const std::string& file, const std::string& base_dir,
@@ -168,21 +166,15 @@ Result<CheckedSuite> CheckSuiteText(std::string_view suite_text, const std::stri
       return Fail(Status::kNotFound, file + ":" + std::to_string(b.line) + ": boards[" + std::to_string(i) + "]: unknown board kind '" +
                                          b.kind + "' (known: " + Known(c.kinds) + ")");
   }
-  if (cancelled && cancelled()) return Fail(Status::kTimeout, "the client left before the submission was checked");
   // A submission's models: what a request may make the farm generate and read (its uploads are bounded
-  // by the body limit already).
+  // by the body limit already); the client that left is asked about before each model.
   ModelLimits limits;
   limits.max_models = kMaxSubmittedModels;
   limits.max_generated_bytes = kMaxSubmittedGeneratedBytes;
   limits.cancelled = cancelled;
-  auto blobs = ResolveModels(c.suite, limits);
-  if (!blobs) return std::unexpected(blobs.error());
-  c.blobs = std::move(*blobs);
-  if (cancelled && cancelled()) return Fail(Status::kTimeout, "the client left before the submission was checked");
-  if (auto runnable = internal::CheckModelsRunnable(c.suite, c.blobs); !runnable) return std::unexpected(runnable.error());
-  auto inputs = ResolveInputs(c.suite);
-  if (!inputs) return std::unexpected(inputs.error());
-  c.inputs = std::move(*inputs);
+  auto data = ResolveSuiteData(c.suite, limits);
+  if (!data) return std::unexpected(data.error());
+  c.data = std::move(*data);
   if (cancelled && cancelled()) return Fail(Status::kTimeout, "the client left before the submission was checked");
   return c;
 }
@@ -205,7 +197,7 @@ Result<Submitted> SubmitSuite(const std::string& farm_db, std::string_view suite
   if (!store) return Fail(Status::kInternal, store.error().message);
   auto queue = store::PgQueue::Open(farm_db);
   if (!queue) return Fail(Status::kInternal, queue.error().message);
-  auto run = SubmitRun(c->suite, c->blobs, c->inputs, c->kinds, **store, **queue, nullptr);
+  auto run = SubmitRun(c->suite, c->data.blobs, c->data.inputs, c->kinds, **store, **queue, nullptr);
   if (!run) return Fail(Status::kInternal, run.error().message);
   return Submitted{*run, PlanJobs(c->suite).size()};
 }

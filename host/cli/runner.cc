@@ -135,6 +135,19 @@ Result<std::vector<std::vector<uint8_t>>> ResolveInputs(const Suite& suite) {
   return out;
 }
 
+Result<SuiteData> ResolveSuiteData(const Suite& suite, const ModelLimits& limits) {
+  SuiteData d;
+  auto blobs = ResolveModels(suite, limits);
+  if (!blobs) return std::unexpected(blobs.error());
+  d.blobs = std::move(*blobs);
+  // Before any board starts: a model the engine cannot run fails here, naming every operator it lacks.
+  if (auto runnable = CheckModelsRunnable(suite, d.blobs); !runnable) return std::unexpected(runnable.error());
+  auto inputs = ResolveInputs(suite);
+  if (!inputs) return std::unexpected(inputs.error());
+  d.inputs = std::move(*inputs);
+  return d;
+}
+
 std::string Known(const std::map<std::string, board::BoardKind>& kinds) {
   std::string s;
   for (const auto& [name, _] : kinds) s += (s.empty() ? "" : ", ") + name;
@@ -164,8 +177,7 @@ using internal::BoardPool;
 using internal::JobInfoFor;
 using internal::Known;
 using internal::ModelBlob;
-using internal::ResolveInputs;
-using internal::ResolveModels;
+using internal::ResolveSuiteData;
 using internal::Runner;
 using internal::SubmitAndFollow;
 
@@ -1466,13 +1478,9 @@ Result<RunOutcome> RunSuite(const RunOptions& given) {
     for (const auto& inst : farm->instances) have = have || inst.kind == b.kind;
     if (!have) return Fail(Status::kNotFound, where + ": board kind '" + b.kind + "' has no instance in the farm " + farm_path);
   }
-  auto blobs = ResolveModels(*suite);
-  if (!blobs) return std::unexpected(blobs.error());
-  // Before any board starts: a model the engine cannot run fails here, naming every operator it lacks.
-  if (auto runnable = CheckModelsRunnable(*suite, *blobs); !runnable) return std::unexpected(runnable.error());
-  auto inputs = ResolveInputs(*suite);
-  if (!inputs) return std::unexpected(inputs.error());
-  if (remote) return SubmitAndFollow(options, *suite, *blobs, *inputs, *kinds, farm_path);
+  auto data = ResolveSuiteData(*suite);
+  if (!data) return std::unexpected(data.error());
+  if (remote) return SubmitAndFollow(options, *suite, data->blobs, data->inputs, *kinds, farm_path);
 
   auto store = store::OpenStore(options.db_path);  // an SQLite file, or postgresql://...
   if (!store) return std::unexpected(store.error());
@@ -1496,7 +1504,7 @@ Result<RunOutcome> RunSuite(const RunOptions& given) {
                                          " changed since the run began (sha256 " + recorded.substr(0, 12) + " then, " +
                                          suite->sha256.substr(0, 12) + " now); start a new run");
   }
-  Runner runner(options, *suite, std::move(*blobs), std::move(*inputs), std::move(*kinds), std::move(local_farm), **store);
+  Runner runner(options, *suite, std::move(data->blobs), std::move(data->inputs), std::move(*kinds), std::move(local_farm), **store);
   return runner.Run();
 }
 

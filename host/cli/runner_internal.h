@@ -41,6 +41,14 @@ Result<std::vector<ModelBlob>> ResolveModels(const Suite& suite, const ModelLimi
 // Reads the suite's input files (none for random inputs); errors name the suite file, line and field.
 Result<std::vector<std::vector<uint8_t>>> ResolveInputs(const Suite& suite);
 
+// What a planned suite runs on, read and checked before any board starts, as `hil run` and a farm
+// submission both need it: ResolveModels, then CheckModelsRunnable, then ResolveInputs.
+struct SuiteData {
+  std::vector<ModelBlob> blobs;
+  std::vector<std::vector<uint8_t>> inputs;
+};
+Result<SuiteData> ResolveSuiteData(const Suite& suite, const ModelLimits& limits = {});
+
 // Every model of the suite loads in the engine with operators it runs; else an error naming the suite
 // line, and every missing operator and type (issue 16: refused at planning, before any board starts).
 Result<void> CheckModelsRunnable(const Suite& suite, const std::vector<ModelBlob>& blobs);
