@@ -77,26 +77,34 @@ enum class ParentEnd { kKilled, kExits };
 // Forks an intermediate process that starts `sleep 30` with die_with_parent and reports its pid,
 // then ends that process as `end` says. Returns the sleep's pid (0 on failure).
 pid_t ChildOfEndedParent(ParentEnd end) {
-  int fds[2];
+  int fds[2], go[2];
   if (pipe(fds) != 0) return 0;
+  if (pipe(go) != 0) return 0;
   const pid_t parent = fork();
   if (parent < 0) return 0;
   if (parent == 0) {
     close(fds[0]);
+    close(go[1]);
     Subprocess p;
     if (!p.Start({"sleep", "30"}, "", /*die_with_parent=*/true)) _exit(1);
     const pid_t child = p.pid();
     if (write(fds[1], &child, sizeof child) != sizeof child) _exit(1);
+    // Ends only once the test has seen the sleep alive (else the death signal could beat its check).
+    char c;
+    (void)!read(go[0], &c, 1);
     if (end == ParentEnd::kExits) _exit(0);  // no Stop(): only the death signal can end the sleep
     pause();  // killed by the test
     _exit(0);
   }
   close(fds[1]);
+  close(go[0]);
   pid_t child = 0;
   if (read(fds[0], &child, sizeof child) != static_cast<ssize_t>(sizeof child)) child = 0;
   close(fds[0]);
   // Start() returns after exec, so the sleep runs by now.
   if (child > 0 && kill(child, 0) != 0) child = 0;
+  (void)!write(go[1], "g", 1);
+  close(go[1]);
   if (end == ParentEnd::kKilled) kill(parent, SIGKILL);
   waitpid(parent, nullptr, 0);
   return child;
