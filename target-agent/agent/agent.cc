@@ -13,7 +13,10 @@ using protocol::Reader;
 using protocol::Writer;
 
 Agent::Agent(const Port& port, const Buffers& buffers)
-    : port_(port), buf_(buffers), decoder_(buffers.rx, buffers.rx_bytes) {}
+    : port_(port), buf_(buffers), decoder_(buffers.rx, buffers.rx_bytes) {
+  engines_[static_cast<int>(protocol::EngineId::kTinyHil)] = &tinyhil_;
+  engines_[static_cast<int>(protocol::EngineId::kTflm)] = port.tflm;
+}
 
 void Agent::Push(uint8_t byte) {
   switch (decoder_.Push(byte)) {
@@ -86,6 +89,7 @@ void Agent::Handle(const protocol::Header& header, const uint8_t* payload) {
       status = r.done() ? GetMemory(w) : Fail(Status::kBadLength, "GET_MEMORY takes no payload");
       break;
     case MessageType::kSetKernel: status = SetKernel(r, w); break;
+    case MessageType::kSetEngine: status = SetEngine(r, w); break;
     case MessageType::kReset:
       reset_after = true;
       break;
@@ -112,11 +116,9 @@ void Agent::Handle(const protocol::Header& header, const uint8_t* payload) {
     Send(static_cast<uint8_t>(MessageType::kError), header.sequence, buf_.response, ew.size());
   }
   if (reset_after) {
-    engine_->Reset();
-    (void)engine_->SetKernelVariant(engine::KernelVariant::kRef);  // RESET drops all state
-    loading_ = false;
-    load_received_ = 0;
-    profile_.Clear();
+    DropModel();  // RESET drops all state: our engine again, with its reference kernels
+    engine_ = &tinyhil_;
+    (void)engine_->SetKernelVariant(engine::KernelVariant::kRef);
     if (port_.reset) port_.reset();
   }
 }
@@ -133,6 +135,10 @@ Status Agent::Hello(Writer& w) {
   strncpy(h.agent_name, port_.agent_name, protocol::kMaxNameBytes);
   strncpy(h.board_id, port_.board_id, protocol::kMaxNameBytes);
   h.max_iterations = kMaxIterations;
+  h.engines = 0;
+  for (int i = 0; i < protocol::kEngineCount; ++i) {
+    if (engines_[i] != nullptr) h.engines |= static_cast<uint8_t>(1u << i);
+  }
   h.Encode(w);
   return Status::kOk;
 }
@@ -353,6 +359,33 @@ Status Agent::GetMemory(Writer& w) {
   m.stack_used = port_.stack_used ? port_.stack_used() : 0;
   m.static_bytes = port_.static_bytes;
   m.Encode(w);
+  return Status::kOk;
+}
+
+void Agent::DropModel() {
+  engine_->Reset();
+  loading_ = false;
+  load_received_ = 0;
+  profile_.Clear();
+}
+
+Status Agent::SetEngine(Reader& r, Writer& w) {
+  protocol::SetEngineRequest req;
+  if (!req.Decode(r)) return Fail(Status::kBadLength, "malformed SET_ENGINE");
+  if (req.engine >= protocol::kEngineCount) return Fail(Status::kBadArgument, "engine %u does not exist", req.engine);
+  const auto id = static_cast<protocol::EngineId>(req.engine);
+  if (engines_[req.engine] == nullptr) {
+    return Fail(Status::kNotFound, "engine %s is not built into this agent", protocol::EngineName(id));
+  }
+  DropModel();
+  engine_ = engines_[req.engine];
+  // Ours starts from its reference kernels, as after RESET; TFLM's are fixed when it is built.
+  (void)engine_->SetKernelVariant(id == protocol::EngineId::kTinyHil ? engine::KernelVariant::kRef
+                                                                     : engine::KernelVariant::kAuto);
+  protocol::SetEngineResponse resp;
+  resp.engine = req.engine;
+  resp.kernel_variant = static_cast<uint8_t>(engine_->kernel_variant_in_effect());
+  resp.Encode(w);
   return Status::kOk;
 }
 

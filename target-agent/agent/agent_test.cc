@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -247,6 +248,118 @@ TEST_F(AgentTest, MemoryReportsPortFigures) {
   EXPECT_EQ(m.arena_bytes, sizeof arena_);
   EXPECT_EQ(m.arena_used, 0u);
   EXPECT_EQ(m.static_bytes, 1234u);
+}
+
+// A stand-in second engine: "loads" any blob whose first byte is 'E', one int8 input and one output
+// of 4 bytes, and Invoke adds 1 to each byte.
+class EchoEngine final : public InferenceEngine {
+ public:
+  const char* name() const override { return "echo"; }
+  Status Load(const uint8_t* model, size_t, uint8_t* arena, size_t) override {
+    if (model[0] != 'E') {
+      snprintf(error_, sizeof error_, "not an echo model");
+      return Status::kModelInvalid;
+    }
+    arena_ = arena;
+    loaded_ = true;
+    ++loads;
+    return Status::kOk;
+  }
+  void Reset() override { loaded_ = false; }
+  bool loaded() const override { return loaded_; }
+  const char* ErrorDetail() const override { return error_; }
+  int input_count() const override { return 1; }
+  int output_count() const override { return 1; }
+  engine::TensorView input(int) const override { return View(arena_); }
+  engine::TensorView output(int) const override { return View(arena_ + 4); }
+  size_t arena_used() const override { return 8; }
+  void ResetVariables() override {}
+  Status Invoke(engine::OpProfile*) override {
+    for (int i = 0; i < 4; ++i) arena_[4 + i] = static_cast<uint8_t>(arena_[i] + 1);
+    return Status::kOk;
+  }
+  int operator_count() const override { return 1; }
+  uint16_t opcode(int) const override { return 0; }
+  Status SetKernelVariant(engine::KernelVariant v) override {
+    return v == engine::KernelVariant::kAuto || v == engine::KernelVariant::kDsp ? Status::kOk : Status::kNotFound;
+  }
+  engine::KernelVariant kernel_variant_in_effect() const override { return engine::KernelVariant::kDsp; }
+  int loads = 0;
+
+ private:
+  static engine::TensorView View(uint8_t* data) {
+    engine::TensorView v;
+    v.rank = 1;
+    v.dims[0] = 4;
+    v.bytes = 4;
+    v.data = data;
+    return v;
+  }
+  uint8_t* arena_ = nullptr;
+  bool loaded_ = false;
+  char error_[40] = {};
+};
+
+TEST_F(AgentTest, SetEngineSwitchesEnginesAndRefusesOnesNotBuilt) {
+  // Without a second engine: HELLO has ours only, SET_ENGINE tflm is refused by name.
+  protocol::HelloResponse h;
+  Reply hello = Request(MessageType::kHello);
+  protocol::Reader rd(hello.payload.data(), hello.payload.size());
+  ASSERT_TRUE(h.Decode(rd));
+  EXPECT_EQ(h.engines, 1u);
+  auto e = AsError(Request(MessageType::kSetEngine, {1}));
+  EXPECT_EQ(e.status, Status::kNotFound);
+  EXPECT_STREQ(e.message, "engine tflm is not built into this agent");
+  EXPECT_EQ(AsError(Request(MessageType::kSetEngine, {7})).status, Status::kBadArgument);
+  EXPECT_EQ(AsError(Request(MessageType::kSetEngine, {})).status, Status::kBadLength);
+
+  // With one: HELLO says so; SET_ENGINE answers with the variant in effect; the next LOAD and INVOKE
+  // run on it; RESET goes back to ours.
+  EchoEngine echo;
+  port_.tflm = &echo;
+  Buffers b;
+  b.model = model_, b.model_bytes = sizeof model_, b.arena = arena_, b.arena_bytes = sizeof arena_;
+  b.rx = rx_, b.rx_bytes = sizeof rx_, b.tx = tx_, b.tx_bytes = sizeof tx_;
+  b.scratch = scratch_, b.scratch_bytes = sizeof scratch_, b.response = response_, b.response_bytes = sizeof response_;
+  b.max_payload = kMaxPayload;
+  agent_ = std::make_unique<Agent>(port_, b);
+  hello = Request(MessageType::kHello);
+  protocol::Reader rd2(hello.payload.data(), hello.payload.size());
+  ASSERT_TRUE(h.Decode(rd2));
+  EXPECT_EQ(h.engines, 3u);
+  Reply set = Request(MessageType::kSetEngine, {1});
+  ASSERT_EQ(set.header.type, uint8_t(MessageType::kSetEngine) | protocol::kResponseBit);
+  EXPECT_EQ(set.payload, (std::vector<uint8_t>{1, uint8_t(engine::KernelVariant::kDsp)}));
+
+  std::vector<uint8_t> blob(32, 0);
+  blob[0] = 'E';
+  Request(MessageType::kLoadBegin, LoadBegin(32, protocol::Crc32(blob.data(), 32)));
+  Request(MessageType::kLoadChunk, Chunk(0, blob.data(), 32));
+  Reply loaded = Request(MessageType::kLoadEnd);
+  ASSERT_EQ(loaded.header.type, uint8_t(MessageType::kLoadEnd) | protocol::kResponseBit);
+  EXPECT_EQ(echo.loads, 1);
+  Request(MessageType::kSetInput, {0, 0, 0, 0, 0, 10, 20, 30, 40});
+  Reply inv = Request(MessageType::kInvoke, {0, 0, 1, 0});
+  ASSERT_EQ(inv.header.type, uint8_t(MessageType::kInvoke) | protocol::kResponseBit);
+  Reply out = Request(MessageType::kGetOutput, {0, 0, 0, 0, 0, 64, 0, 0, 0});
+  ASSERT_EQ(out.header.type, uint8_t(MessageType::kGetOutput) | protocol::kResponseBit);
+  EXPECT_EQ(std::vector<uint8_t>(out.payload.end() - 4, out.payload.end()), (std::vector<uint8_t>{11, 21, 31, 41}));
+  // SET_KERNEL goes to the engine in effect: this one has dsp only.
+  EXPECT_EQ(AsError(Request(MessageType::kSetKernel, {0})).status, Status::kNotFound);
+
+  // Our engine refuses the same blob (not a TFLite model): the switch back is real.
+  Request(MessageType::kSetEngine, {0});
+  Request(MessageType::kLoadBegin, LoadBegin(32, protocol::Crc32(blob.data(), 32)));
+  Request(MessageType::kLoadChunk, Chunk(0, blob.data(), 32));
+  EXPECT_EQ(AsError(Request(MessageType::kLoadEnd)).status, Status::kModelInvalid);
+  EXPECT_EQ(echo.loads, 1);
+  // RESET: ours again, even after choosing the other.
+  Request(MessageType::kSetEngine, {1});
+  Request(MessageType::kReset);
+  Request(MessageType::kLoadBegin, LoadBegin(32, protocol::Crc32(blob.data(), 32)));
+  Request(MessageType::kLoadChunk, Chunk(0, blob.data(), 32));
+  EXPECT_EQ(AsError(Request(MessageType::kLoadEnd)).status, Status::kModelInvalid);
+  EXPECT_EQ(echo.loads, 1);
 }
 
 TEST_F(AgentTest, ResetAnswersThenDropsState) {

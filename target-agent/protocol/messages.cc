@@ -16,8 +16,17 @@ const char* MessageTypeName(uint8_t type) {
     case MessageType::kGetMemory: return "GET_MEMORY";
     case MessageType::kReset: return "RESET";
     case MessageType::kSetKernel: return "SET_KERNEL";
+    case MessageType::kSetEngine: return "SET_ENGINE";
     default: return "UNKNOWN";
   }
+}
+
+const char* EngineName(EngineId engine) {
+  switch (engine) {
+    case EngineId::kTinyHil: return "tinyhil";
+    case EngineId::kTflm: return "tflm";
+  }
+  return "unknown";
 }
 
 const char* CycleSourceName(CycleSource source) {
@@ -42,6 +51,7 @@ void HelloResponse::Encode(Writer& w) const {
   w.Str(agent_name);
   w.Str(board_id);
   w.U16(max_iterations);
+  w.U8(engines);
 }
 
 bool HelloResponse::Decode(Reader& r) {
@@ -55,6 +65,8 @@ bool HelloResponse::Decode(Reader& r) {
   r.Str(agent_name, sizeof agent_name);
   r.Str(board_id, sizeof board_id);
   max_iterations = r.U16();
+  engines = 1u << static_cast<uint8_t>(EngineId::kTinyHil);
+  if (r.remaining() > 0) engines = r.U8();
   return r.done();
 }
 
@@ -195,6 +207,16 @@ bool SetKernelRequest::Decode(Reader& r) { variant = r.U8(); return r.done(); }
 
 void SetKernelResponse::Encode(Writer& w) const { w.U8(variant); }
 bool SetKernelResponse::Decode(Reader& r) { variant = r.U8(); return r.done(); }
+
+void SetEngineRequest::Encode(Writer& w) const { w.U8(engine); }
+bool SetEngineRequest::Decode(Reader& r) { engine = r.U8(); return r.done(); }
+
+void SetEngineResponse::Encode(Writer& w) const { w.U8(engine); w.U8(kernel_variant); }
+bool SetEngineResponse::Decode(Reader& r) {
+  engine = r.U8();
+  kernel_variant = r.U8();
+  return r.done();
+}
 
 void ErrorResponse::Encode(Writer& w) const {
   w.U16(static_cast<uint16_t>(status));

@@ -45,6 +45,9 @@ struct Port {
   // window runs from one falling edge to the next. Null when the board has no such pin (then leave
   // kCapTimestampGpio out of `capabilities`).
   void (*timestamp)(bool start) = nullptr;
+  // TensorFlow Lite Micro (tflm_engine.h's TflmEngine()) when the port is built with it, for
+  // SET_ENGINE; null otherwise. Our engine is always there and runs until SET_ENGINE chooses another.
+  InferenceEngine* tflm = nullptr;
 };
 
 struct Buffers {
@@ -99,14 +102,18 @@ class Agent {
   Status GetProfile(protocol::Reader& r, protocol::Writer& w);
   Status GetMemory(protocol::Writer& w);
   Status SetKernel(protocol::Reader& r, protocol::Writer& w);
+  Status SetEngine(protocol::Reader& r, protocol::Writer& w);
+  void DropModel();
   Status Fail(Status status, const char* format, ...);
   void Send(uint8_t type, uint16_t sequence, const uint8_t* payload, size_t size);
 
   Port port_;
   Buffers buf_;
   protocol::FrameDecoder decoder_;
-  // The engine the requests run on (inference_engine.h); ours until another is chosen.
+  // The engine the requests run on (inference_engine.h); ours until SET_ENGINE chooses another.
+  // engines_[id] is EngineId id's engine, null when not built in.
   TinyHilEngine tinyhil_;
+  InferenceEngine* engines_[protocol::kEngineCount] = {};
   InferenceEngine* engine_ = &tinyhil_;
   engine::OpProfile profile_;
   uint64_t cycles_[kMaxIterations] = {};

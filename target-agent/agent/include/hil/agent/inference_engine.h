@@ -22,7 +22,9 @@ class InferenceEngine {
   // Load, in place. Errors as engine::Interpreter::Load (kModelInvalid, kUnsupportedOperator,
   // kArenaTooSmall, ...), with one sentence in ErrorDetail().
   virtual Status Load(const uint8_t* model, size_t model_bytes, uint8_t* arena, size_t arena_bytes) = 0;
-  virtual void Reset() = 0;  // forgets the model
+  // Forgets the model. Call it before the model buffer or the arena is written again: an engine may
+  // read both while letting go (TFLM calls each operator's free hook on its nodes in the arena).
+  virtual void Reset() = 0;
   virtual bool loaded() const = 0;
   virtual const char* ErrorDetail() const = 0;
 

@@ -24,6 +24,7 @@ enum class MessageType : uint8_t {
   kGetMemory = 0x09,
   kReset = 0x0A,
   kSetKernel = 0x0B,
+  kSetEngine = 0x0C,
   kError = 0xFF,
 };
 
@@ -50,6 +51,16 @@ enum Capability : uint32_t {
   kCapTimestampGpio = 1u << 3,
 };
 
+// The engines an agent may run a model on (SET_ENGINE; HELLO's `engines` has bit i set when engine
+// i is built into the agent).
+enum class EngineId : uint8_t {
+  kTinyHil = 0,  // ours (target-agent/engine)
+  kTflm = 1,     // TensorFlow Lite Micro (with CMSIS-NN where the core has DSP or MVE)
+};
+inline constexpr int kEngineCount = 2;
+// "tinyhil", "tflm" or "unknown".
+const char* EngineName(EngineId engine);
+
 inline constexpr size_t kMaxNameBytes = 32;
 inline constexpr int kMaxTensors = 8;  // inputs + outputs reported by LOAD_END
 
@@ -64,6 +75,8 @@ struct HelloResponse {
   char agent_name[kMaxNameBytes + 1] = {};
   char board_id[kMaxNameBytes + 1] = {};
   uint16_t max_iterations = 0;  // most timed runs one INVOKE accepts (the reply size may limit further)
+  // Bit i: EngineId i is built in. Agents older than SET_ENGINE do not send it: decoded as ours only.
+  uint8_t engines = 1u << static_cast<uint8_t>(EngineId::kTinyHil);
   void Encode(Writer& w) const;
   bool Decode(Reader& r);
 };
@@ -191,6 +204,22 @@ struct SetKernelRequest {
 
 struct SetKernelResponse {
   uint8_t variant = 0;
+  void Encode(Writer& w) const;
+  bool Decode(Reader& r);
+};
+
+// SET_ENGINE: which engine the next LOAD uses (EngineId). Forgets the loaded model; the kernel
+// variant goes back to auto for TFLM (its kernels are fixed when built) and to ref for ours. The
+// response carries the engine and the kernel variant now in effect. RESET selects ours again.
+struct SetEngineRequest {
+  uint8_t engine = 0;
+  void Encode(Writer& w) const;
+  bool Decode(Reader& r);
+};
+
+struct SetEngineResponse {
+  uint8_t engine = 0;
+  uint8_t kernel_variant = 0;
   void Encode(Writer& w) const;
   bool Decode(Reader& r);
 };
