@@ -31,6 +31,9 @@
 #include "hil/agent/agent.h"
 #include "hil/agent/mlperf_dut.h"
 #include "hil/common/host_file.h"
+#if HIL_AGENT_TFLM
+#include "hil/agent/tflm_engine.h"
+#endif
 
 namespace hil::agent::engine {
 uint64_t PortCycles() {
@@ -136,6 +139,9 @@ void Loop() {
   port.cycle_source = hil::protocol::CycleSource::kHostMonotonicNs;
   port.capabilities = hil::protocol::kCapProfiling | hil::protocol::kCapStackPainting;
   port.write = WriteAll;
+#if HIL_AGENT_TFLM
+  port.tflm = &hil::agent::TflmEngine();
+#endif
   port.stack_bytes = StackBytes;
   port.stack_used = StackUsed;
   port.static_bytes = 0;
