@@ -2,6 +2,7 @@
 #   make run   - build, then `hil run suites/quickstart.yaml` (results in results/hil.db, report in
 #                results/report.html)
 #   make test  - build everything and run every test (ctest)
+#   make firmware-tflm - also build TensorFlow Lite Micro into the agent firmware (suites/engines.yaml)
 # Both install missing Debian packages first (packages/debian.txt) when run as root.
 
 BUILD_DIR ?= build
@@ -11,7 +12,7 @@ RESULTS ?= results
 SUITE ?= suites/quickstart.yaml
 HIL := $(BUILD_DIR)/host/hil
 
-.PHONY: all deps configure build run test clean
+.PHONY: all deps configure build run test clean firmware-tflm
 
 all: build
 
@@ -35,6 +36,13 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 600
+
+# TensorFlow Lite Micro (with CMSIS-NN) as a second engine in the agent firmware of every emulated
+# CPU, for suites/engines.yaml: about 5 minutes of build per CPU, so not part of `make test`. The
+# POSIX agent has TFLM in every build. Later builds and `make test` keep it (a cache setting).
+firmware-tflm: configure
+	cmake -S . -B $(BUILD_DIR) -DHIL_TFLM_FIRMWARE=all
+	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -64,7 +64,7 @@ nlohmann::json JobSpec(const Suite& suite, const std::vector<ModelBlob>& blobs, 
       {"job",
        {{"ordinal", job.ordinal}, {"model_index", job.model_index}, {"board_kind", job.board_kind}, {"warmup", job.settings.warmup},
         {"iterations", job.settings.iterations}, {"repetitions", job.settings.repetitions}, {"link", job.settings.link},
-        {"kernel", job.settings.kernel}}}};
+        {"kernel", job.settings.kernel}, {"engine", job.settings.engine}}}};
   if (suite.checks.min_top1) spec["checks"]["min_top1"] = *suite.checks.min_top1;
   if (suite.checks.min_auc) spec["checks"]["min_auc"] = *suite.checks.min_auc;
   nlohmann::json budgets = nlohmann::json::array();
@@ -93,6 +93,7 @@ Job JobFromSpec(const nlohmann::json& spec) {
   job.settings.repetitions = j.at("repetitions").get<int>();
   job.settings.link = j.at("link").get<std::string>();
   job.settings.kernel = j.at("kernel").get<std::string>();
+  job.settings.engine = j.value("engine", std::string());  // queued by a daemon older than engines: ours
   return job;
 }
 

@@ -355,6 +355,72 @@ TEST_F(HilCli, KernelVariantIsChosenPerJobAndRefusedWhereNotBuilt) {
   EXPECT_LT(dsp * 2, ref);  // SMLAD does two MACs per instruction
 }
 
+// TensorFlow Lite Micro as a second engine on the POSIX agent (its host build, reference kernels):
+// `engine: [tinyhil, tflm]` runs each model on both; TFLM's outputs pass the same check against the
+// host reference as ours; the engine is stored per job and compared by `hil results --kernels`.
+// Models: the zoo's shapes and single operators, and (when ../shared is there) MLPerf Tiny's own.
+// Without a TFLM checkout the agent has no TFLM, and a suite asking for it says why.
+TEST_F(HilCli, TflmEngineRunsBesideOursWithTheSameOutputs) {
+  std::string models =
+      "  - {name: kws, generate: kws, seed: 1}\n"
+      "  - {name: conv, generate: 'conv2d:16x16x8,oc=16,k=3x3,s=2,pad=same,act=relu', seed: 2}\n"
+      "  - {name: dw, generate: 'depthwise:16x16x8,dm=2,k=3x3', seed: 2}\n"
+      "  - {name: add, generate: 'add:8x8x16,b=1x1x16', seed: 2}\n"
+      "  - {name: pool, generate: 'avgpool:15x13x24,k=2x2,s=1,pad=valid,act=relu', seed: 2}\n";
+  int expect_jobs = 10;
+  if (std::string(HIL_SHARED_DIR).size() && std::filesystem::exists(std::string(HIL_SHARED_DIR) + "/models/ad_autoencoder_int8.tflite")) {
+    models += "  - {name: ad-mlperf, path: " + std::string(HIL_SHARED_DIR) + "/models/ad_autoencoder_int8.tflite}\n";
+    models += "  - {name: ic-mlperf, path: " + std::string(HIL_SHARED_DIR) + "/models/ic_resnet8_int8.tflite}\n";
+    expect_jobs += 4;
+  }
+  const auto suite = Write("engines.yaml", "name: engines\nmodels:\n" + models +
+                                               "inputs: {random: {seed: 3, count: 2}}\nboards: [posix-host]\n"
+                                               "settings: {warmup: 0, iterations: 2, engine: [tinyhil, tflm]}\n"
+                                               "checks: {outputs: host-reference}\n");
+  auto r = Hil(Run(suite));
+#if HIL_HAVE_TFLM
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr(std::to_string(expect_jobs) + " jobs: " + std::to_string(expect_jobs) + " pass"));
+  EXPECT_THAT(r.output, ::testing::ContainsRegex("kws +posix-host#[12] \\[tflm\\] +pass"));
+  auto boards = Hil("boards");
+  EXPECT_THAT(boards.output, HasSubstr("posix-host: host-cpu"));
+  EXPECT_THAT(boards.output, HasSubstr("engines: tinyhil, tflm"));
+
+  // Stored per job, compared per model: both engines' rows, TFLM's arena, the ratio to TFLM.
+  auto k = Hil("results --run 1 --kernels --ops --db " + db_);
+  ASSERT_EQ(k.exit_code, 0) << k.output;
+  EXPECT_THAT(k.output, HasSubstr("VS TFLM"));
+  EXPECT_THAT(k.output, ::testing::ContainsRegex("kws +posix-host +host-cpu +tinyhil +ref +[0-9]+ +ns:host-monotonic"));
+  EXPECT_THAT(k.output, ::testing::ContainsRegex("kws +posix-host +host-cpu +tflm +ref +[0-9]+ +ns:host-monotonic .* 1\\.00x +[0-9]+ +pass"));
+  EXPECT_THAT(k.output, ::testing::ContainsRegex("kws +posix-host +[0-9]+ +CONV_2D +tflm +ref"));
+  auto json = Hil("results --run 1 --format json --db " + db_, "", false);
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  const auto doc = nlohmann::json::parse(json.output);
+  int tflm = 0;
+  for (const auto& j : doc["jobs"]) tflm += j["engine"] == "tflm";
+  EXPECT_EQ(tflm, expect_jobs / 2);
+#else
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("engine tflm is not built into the posix-host agent: no TensorFlow Lite Micro checkout"));
+#endif
+}
+
+// An engine a board's agent was built without: `hil boards` says so with the build's reason, and a
+// job asking for it fails with that reason before the board starts, the run's other jobs going on.
+// The lm3s6965evb never has TFLM (its flash and RAM hold one engine), whatever the build's settings.
+TEST_F(HilCli, EngineTheAgentLacksIsRefusedWithTheBuildsReason) {
+  auto boards = Hil("boards");
+  ASSERT_EQ(boards.exit_code, 0) << boards.output;
+  EXPECT_THAT(boards.output, ::testing::ContainsRegex("lm3s6965evb: cortex-m3 [^\n]*\n +engines: tinyhil \\(tflm: the lm3s6965evb's 256 KiB of flash"));
+  EXPECT_THAT(boards.output, ::testing::ContainsRegex("mps2-an386-mlperf: [^\n]*\n +engines: tinyhil \\(tflm: an MLPerf Tiny DUT runs the model compiled"));
+  const auto suite = Write("lacks.yaml", "name: lacks\nmodels:\n  - {generate: 'fc:16,units=4', seed: 3}\nboards: [lm3s6965evb]\n"
+                                         "settings: {warmup: 0, iterations: 2, engine: [tinyhil, tflm]}\n");
+  auto r = Hil(Run(suite));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("engine tflm is not built into the lm3s6965evb agent: the lm3s6965evb's 256 KiB of flash"));
+  EXPECT_THAT(r.output, HasSubstr("2 jobs: 1 pass, 0 fail, 1 error"));
+}
+
 // hil boards scan, end to end through libusb: under umockdev the farm's ST-LINK (by serial) is
 // present, a second probe the farm names is missing (exit 1), and devices the farm does not list
 // are shown as unknown.

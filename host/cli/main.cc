@@ -19,6 +19,7 @@
 #include <iostream>
 #include <thread>
 
+#include "hil/board/agent_engines.h"
 #include "hil/board/board_kind.h"
 #include "hil/board/posix_board.h"
 #include "hil/board/hub_power.h"
@@ -232,7 +233,7 @@ int CmdBaseline(const std::string& db_path, bool set, const std::string& name, i
   return kExitPass;
 }
 
-int CmdBoards(const std::string& boards_dir, const std::string& farm_arg) {
+int CmdBoards(const std::string& boards_dir, const std::string& farm_arg, const std::string& build_dir) {
   std::vector<hil::Error> broken;
   auto kinds = hil::board::LoadBoardKinds(boards_dir, &broken);
   if (!kinds) return Error(kinds.error().message);
@@ -242,7 +243,8 @@ int CmdBoards(const std::string& boards_dir, const std::string& farm_arg) {
     std::cout << "  " << name << ": " << k.core << " @ " << k.clock_hz << " Hz, platform " << k.platform << ", transport "
               << k.transport;
     if (!k.description.empty()) std::cout << " - " << k.description;
-    std::cout << "\n";
+    // The engines its agent was built with (suite `settings: {engine: ...}`), or why one is missing.
+    std::cout << "\n      engines: " << hil::board::EnginesLine(hil::board::ReadAgentEngines(k, build_dir)) << "\n";
   }
   const std::string farm_path = farm_arg.empty() ? boards_dir + "/farms/default.yaml" : farm_arg;
   auto farm = hil::board::LoadFarm(farm_path, *kinds);
@@ -296,7 +298,7 @@ int CmdResultsKernels(hil::store::Store& store, const std::string& db_path, int6
                       const std::string& boards_dir) {
   auto groups = hil::web::KernelGroups(store, run_id, {.db_path = db_path, .boards_dir = boards_dir, .filter = {}});
   if (!groups) return Error(groups.error().message);
-  std::cout << "run " << run_id << ": kernel variants per model x board kind\n";
+  std::cout << "run " << run_id << ": engines and kernel variants per model x board kind\n";
   std::cout << hil::report::KernelTable(*groups, ops);
   return kExitPass;
 }
@@ -392,6 +394,9 @@ int main(int argc, char** argv) {
   auto* cmd_boards = app.add_subcommand("boards", "List board kinds and the farm's instances");
   cmd_boards->add_option("--boards", boards_dir, "Folder of board kinds")->capture_default_str();
   cmd_boards->add_option("--farm", farm_path, "Farm file (default: <boards>/farms/default.yaml)");
+  std::string boards_build_dir = DefaultBuildDir();
+  cmd_boards->add_option("--build-dir", boards_build_dir, "Build folder with the agents and firmware (their engines are read there)")
+      ->capture_default_str();
   auto* cmd_scan = cmd_boards->add_subcommand("scan", "Find the farm's probes, serial adapters and power monitors on USB");
   cmd_scan->add_option("--boards", boards_dir, "Folder of board kinds")->capture_default_str();
   cmd_scan->add_option("--farm", farm_path, "Farm file (default: <boards>/farms/default.yaml)");
@@ -439,7 +444,8 @@ int main(int argc, char** argv) {
                         "With --run: per-operator profile of each job (with --kernels: per-operator speed-ups)");
   bool results_kernels = false;
   cmd_results->add_flag("--kernels", results_kernels,
-                        "With --run: kernel variants per model x board: median, per MAC, speed-up over ref, % of the core's peak");
+                        "With --run: engines and kernel variants per model x board: median, per MAC, speed-up over ref, "
+                        "% of the core's peak, ratio to TFLM, arena");
   std::string results_boards = DefaultBoardsDir();
   cmd_results->add_option("--boards", results_boards, "With --kernels: folder of board kinds (for each kind's core)")
       ->capture_default_str();
@@ -544,7 +550,7 @@ int main(int argc, char** argv) {
     }
     if (*cmd_boards) {
       if (*cmd_cycle) return CmdBoardsPowerCycle(boards_dir, farm_path, cycle_id, cycle_off_ms);
-      return *cmd_scan ? CmdBoardsScan(boards_dir, farm_path) : CmdBoards(boards_dir, farm_path);
+      return *cmd_scan ? CmdBoardsScan(boards_dir, farm_path) : CmdBoards(boards_dir, farm_path, boards_build_dir);
     }
     if (*cmd_results) return CmdResults(results_db, run_id, results_ops, results_kernels, results_boards, results_format);
     if (*cmd_compare) return CmdCompare(compare_db, compare_a, compare_b, compare_threshold);

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <optional>
@@ -20,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "hil/board/agent_engines.h"
 #include "hil/board/board_kind.h"
 #include "hil/board/openocd_probe.h"
 #include "hil/board/probe_selector.h"
@@ -168,6 +170,7 @@ store::JobInfo JobInfoFor(const Suite& suite, const std::vector<ModelBlob>& blob
   info.iterations = job.settings.iterations;
   info.repetitions = job.settings.repetitions;
   info.kernel = job.settings.kernel;
+  info.engine = job.settings.engine.empty() ? "tinyhil" : job.settings.engine;
   return info;
 }
 
@@ -726,11 +729,7 @@ class internal::Runner::Impl {
     return out == "HEAD" ? "" : out;  // a detached HEAD has no branch
   }
 
-  std::string AgentPath(const board::BoardKind& kind) const {
-    const std::string rel = kind.agent.empty() ? "target-agent/ports/posix/hil-agent-posix" : kind.agent;
-    if (std::filesystem::path(rel).is_absolute()) return rel;
-    return (std::filesystem::path(options_.build_dir) / rel).string();
-  }
+  std::string AgentPath(const board::BoardKind& kind) const { return board::AgentFile(kind, options_.build_dir); }
 
   link::SessionOptions SessionFor() const {
     link::SessionOptions o;
@@ -871,6 +870,7 @@ class internal::Runner::Impl {
     info.iterations = job.settings.iterations;
     info.repetitions = job.settings.repetitions;
     info.kernel = job.settings.kernel;
+    info.engine = job.settings.engine.empty() ? "tinyhil" : job.settings.engine;
     auto id = store_.BeginJob(run_id_, info);
     if (!id) return std::unexpected(id.error());
     store::JobResult r;
@@ -1247,15 +1247,30 @@ class internal::Runner::Impl {
       if (!ref) return std::unexpected(ref.error());
       reference = std::move(*ref);
     }
+    // An engine the agent was built without fails here, with the build's reason, before any board
+    // starts; the agent's own refusal (SET_ENGINE) covers agents without the build's record.
+    if (const std::string engine = job.settings.engine.empty() ? "tinyhil" : job.settings.engine; engine != "tinyhil") {
+      const board::AgentEngines engines = board::ReadAgentEngines(kind, options_.build_dir);
+      if (std::find(engines.built.begin(), engines.built.end(), engine) == engines.built.end()) {
+        const auto why = engines.why_not.find(engine);
+        return Fail(Status::kNotFound, "engine " + engine + " is not built into the " + kind.name + " agent" +
+                                           (why == engines.why_not.end() ? std::string() : ": " + why->second));
+      }
+    }
     auto link_kind = LinkFor(inst, job.settings);
     if (!link_kind) return std::unexpected(link_kind.error());
     auto board = BoardFor(inst, *link_kind);
     if (!board) return std::unexpected(board.error());
     link::AgentSession& s = (*board)->session();
-    // The kernel variant first: the agent keeps the last one across models, so every job says which
-    // it wants (ref when the suite is silent). A core without it refuses by name.
+    // The engine and its kernel variant first: the agent keeps both across models, so every job says
+    // which it wants (ours with its reference kernels when the suite is silent; TFLM's kernels are
+    // fixed when it is built, so its default is what it has). An agent or core without them refuses
+    // by name.
+    const bool tflm = job.settings.engine == "tflm";
+    if (auto engine = s.SetEngine(static_cast<uint8_t>(tflm ? protocol::EngineId::kTflm : protocol::EngineId::kTinyHil)); !engine)
+      return std::unexpected(engine.error());
     {
-      const std::string want = job.settings.kernel.empty() ? "ref" : job.settings.kernel;
+      const std::string want = !job.settings.kernel.empty() ? job.settings.kernel : tflm ? "auto" : "ref";
       const uint8_t code = want == "dsp" ? 1 : want == "mve" ? 2 : want == "auto" ? 3 : 0;
       auto in_effect = s.SetKernel(code);
       if (!in_effect) return Wrap(in_effect.error(), "kernel " + want);

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <set>
@@ -129,9 +130,10 @@ class Parser {
                                         " a suite may have");
   }
 
-  Result<Settings> ParseSettings(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsMap()) return Bad(node, field, "expected a mapping with warmup, iterations, repetitions, link, kernel");
-    if (auto ok = CheckKeys(node, field, {"warmup", "iterations", "repetitions", "link", "kernel"}); !ok)
+  // One settings entry; `engine` may be a list, which makes one Settings per engine (in its order).
+  Result<std::vector<Settings>> ParseSettings(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsMap()) return Bad(node, field, "expected a mapping with warmup, iterations, repetitions, link, kernel, engine");
+    if (auto ok = CheckKeys(node, field, {"warmup", "iterations", "repetitions", "link", "kernel", "engine"}); !ok)
       return std::unexpected(ok.error());
     Settings s;
     if (node["kernel"]) {
@@ -140,6 +142,25 @@ class Parser {
       if (*v != "ref" && *v != "dsp" && *v != "mve" && *v != "auto")
         return Bad(node["kernel"], field + ".kernel", "expected ref, dsp, mve or auto, got '" + *v + "'");
       s.kernel = *v;
+    }
+    std::vector<std::string> engines;
+    if (const YAML::Node e = node["engine"]) {
+      std::vector<YAML::Node> items;
+      if (e.IsSequence()) {
+        if (e.size() == 0) return Bad(e, field + ".engine", "expected tinyhil, tflm or a list of them, got an empty list");
+        for (size_t i = 0; i < e.size(); ++i) items.push_back(e[i]);
+      } else {
+        items.push_back(e);
+      }
+      for (size_t i = 0; i < items.size(); ++i) {
+        const std::string where = field + ".engine" + (e.IsSequence() ? "[" + std::to_string(i) + "]" : "");
+        auto v = String(items[i], where);
+        if (!v) return std::unexpected(v.error());
+        if (*v != "tinyhil" && *v != "tflm") return Bad(items[i], where, "expected tinyhil or tflm, got '" + *v + "'");
+        if (std::find(engines.begin(), engines.end(), *v) != engines.end())
+          return Bad(items[i], where, "engine " + *v + " is listed twice");
+        engines.push_back(*v);
+      }
     }
     if (node["link"]) {
       auto v = String(node["link"], field + ".link");
@@ -162,7 +183,13 @@ class Parser {
       if (!v) return std::unexpected(v.error());
       s.repetitions = static_cast<int>(*v);
     }
-    return s;
+    if (engines.empty()) return std::vector<Settings>{s};
+    std::vector<Settings> each;
+    for (const std::string& engine : engines) {
+      each.push_back(s);
+      each.back().engine = engine;
+    }
+    return each;
   }
 
   Result<ModelSpec> ParseModel(const YAML::Node& node, const std::string& field, const std::string& base_dir) const {
@@ -328,12 +355,12 @@ class Parser {
         for (size_t i = 0; i < settings.size(); ++i) {
           auto s = ParseSettings(settings[i], "settings[" + std::to_string(i) + "]");
           if (!s) return std::unexpected(s.error());
-          suite.settings.push_back(*s);
+          suite.settings.insert(suite.settings.end(), s->begin(), s->end());
         }
       } else {
         auto s = ParseSettings(settings, "settings");
         if (!s) return std::unexpected(s.error());
-        suite.settings.push_back(*s);
+        suite.settings = std::move(*s);
       }
     } else {
       suite.settings.push_back(Settings{});

@@ -174,6 +174,36 @@ TEST(ParseSuite, KernelIsRefDspMveOrAuto) {
   EXPECT_THAT(bad.error().message, HasSubstr("s.yaml:4: settings.kernel: expected ref, dsp, mve or auto, got 'neon'"));
 }
 
+// `engine: [tinyhil, tflm]` compares engines: one Settings per engine, the rest of the entry shared,
+// in the suite's order; silent means ours (empty). Unknown or repeated engines are refused by line.
+TEST(ParseSuite, EngineListPlansOneSettingsPerEngine) {
+  auto good = ParseSuite("name: x\nmodels: [a]\nboards: [b]\nsettings:\n  - {kernel: auto, iterations: 3, engine: [tinyhil, tflm]}\n"
+                         "  - {kernel: ref}\n  - {engine: tflm}\n",
+                         "s.yaml", ".");
+  ASSERT_TRUE(good) << good.error().message;
+  ASSERT_EQ(good->settings.size(), 4u);
+  EXPECT_EQ(good->settings[0].engine, "tinyhil");
+  EXPECT_EQ(good->settings[1].engine, "tflm");
+  EXPECT_EQ(good->settings[1].kernel, "auto");
+  EXPECT_EQ(good->settings[1].iterations, 3);
+  EXPECT_EQ(good->settings[2].engine, "");
+  EXPECT_EQ(good->settings[3].engine, "tflm");
+  auto single = ParseSuite("name: x\nmodels: [a, b]\nboards: [b]\nsettings: {engine: [tflm, tinyhil]}\n", "s.yaml", ".");
+  ASSERT_TRUE(single) << single.error().message;
+  ASSERT_EQ(single->settings.size(), 2u);
+  EXPECT_EQ(single->settings[0].engine, "tflm");
+
+  auto bad = ParseSuite("name: x\nmodels: [a]\nboards: [b]\nsettings:\n  engine: [tinyhil, onnx]\n", "s.yaml", ".");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("s.yaml:5: settings.engine[1]: expected tinyhil or tflm, got 'onnx'"));
+  auto twice = ParseSuite("name: x\nmodels: [a]\nboards: [b]\nsettings: {engine: [tflm, tflm]}\n", "s.yaml", ".");
+  ASSERT_FALSE(twice);
+  EXPECT_THAT(twice.error().message, HasSubstr("settings.engine[1]: engine tflm is listed twice"));
+  auto empty = ParseSuite("name: x\nmodels: [a]\nboards: [b]\nsettings: {engine: []}\n", "s.yaml", ".");
+  ASSERT_FALSE(empty);
+  EXPECT_THAT(empty.error().message, HasSubstr("settings.engine: expected tinyhil, tflm or a list of them, got an empty list"));
+}
+
 TEST(ParseSuite, LinkIsUartOrRtt) {
   auto good = ParseSuite(kGood, "s.yaml", ".");
   ASSERT_TRUE(good) << good.error().message;

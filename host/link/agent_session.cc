@@ -136,6 +136,7 @@ Result<AgentInfo> AgentSession::Hello() {
   info_.agent_name = h.agent_name;
   info_.board_id = h.board_id;
   info_.max_iterations = h.max_iterations;
+  info_.engines = h.engines;
   hello_ = true;
   return info_;
 }
@@ -319,6 +320,28 @@ Result<uint8_t> AgentSession::SetKernel(uint8_t variant) {
   protocol::Reader r(reply->data(), reply->size());
   if (!resp.Decode(r)) return Problem(Status::kBadFrame, "malformed SET_KERNEL reply");
   return resp.variant;
+}
+
+Result<uint8_t> AgentSession::SetEngine(uint8_t engine) {
+  if (auto h = EnsureHello(); !h) return std::unexpected(h.error());
+  const auto name = [](int id) { return std::string(protocol::EngineName(static_cast<protocol::EngineId>(id))); };
+  if (engine >= protocol::kEngineCount || !(info_.engines & (1u << engine))) {
+    std::string has;
+    for (int i = 0; i < protocol::kEngineCount; ++i)
+      if (info_.engines & (1u << i)) has += (has.empty() ? "" : ", ") + name(i);
+    return Problem(Status::kNotFound, "engine " + name(engine) + " is not built into the agent on " + info_.board_id +
+                                          " (it has " + has + ")");
+  }
+  // An agent with ours only is not asked: nothing to switch (and agents from before SET_ENGINE
+  // would not know the request). Its kernel variant is whatever SET_KERNEL chose.
+  if (engine == static_cast<uint8_t>(protocol::EngineId::kTinyHil) && info_.engines == 1) return uint8_t{0};
+  const uint8_t payload[1] = {engine};
+  auto reply = Request(T(MessageType::kSetEngine), std::span(payload, 1), options_.response_timeout);
+  if (!reply) return std::unexpected(reply.error());
+  protocol::SetEngineResponse resp;
+  protocol::Reader r(reply->data(), reply->size());
+  if (!resp.Decode(r) || resp.engine != engine) return Problem(Status::kBadFrame, "malformed SET_ENGINE reply");
+  return resp.kernel_variant;
 }
 
 Result<void> AgentSession::Reset() {

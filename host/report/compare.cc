@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <tuple>
 #include <utility>
 
 namespace hil::report {
@@ -15,12 +16,15 @@ std::string Ci(const Summary& s) { return s.count ? fmt::format("[{}..{}]", s.ci
 
 std::vector<JobComparison> CompareJobs(const std::vector<store::JobRow>& base, const std::vector<store::JobRow>& candidate,
                                        double threshold_pct) {
-  std::map<std::pair<std::string, std::string>, std::vector<const store::JobRow*>> by_key;
-  for (const auto& j : base) by_key[{j.info.model_name, j.info.board_kind}].push_back(&j);
-  std::map<std::pair<std::string, std::string>, size_t> used;
+  // Jobs pair by model, board kind and engine (one engine's figures never stand for another's), in
+  // order within those.
+  using Key = std::tuple<std::string, std::string, std::string>;
+  std::map<Key, std::vector<const store::JobRow*>> by_key;
+  for (const auto& j : base) by_key[{j.info.model_name, j.info.board_kind, store::EngineOf(j.info)}].push_back(&j);
+  std::map<Key, size_t> used;
   std::vector<JobComparison> out;
   for (const auto& c : candidate) {
-    const std::pair<std::string, std::string> key{c.info.model_name, c.info.board_kind};
+    const Key key{c.info.model_name, c.info.board_kind, store::EngineOf(c.info)};
     JobComparison row;
     row.model_name = c.info.model_name;
     row.board_kind = c.info.board_kind;
@@ -39,8 +43,8 @@ std::vector<JobComparison> CompareJobs(const std::vector<store::JobRow>& base, c
   for (const auto& [key, jobs] : by_key) {
     for (size_t k = used[key]; k < jobs.size(); ++k) {
       JobComparison row;
-      row.model_name = key.first;
-      row.board_kind = key.second;
+      row.model_name = std::get<0>(key);
+      row.board_kind = std::get<1>(key);
       row.base = jobs[k];
       row.comparison.base = Summarize(jobs[k]->samples);
       row.comparison.reason = "not in the candidate run";

@@ -20,6 +20,22 @@ store::JobRow Job(const std::string& model, const std::string& kind, std::vector
   return j;
 }
 
+// One engine's figures never stand for another's: with TFLM jobs in the base run only, ours pairs
+// with ours (an older store's empty engine is ours) and TFLM's job is "not in the candidate run".
+TEST(CompareJobs, PairsByEngineToo) {
+  std::vector<store::JobRow> a = {Job("kws", "an386", {7000}), Job("kws", "an386", {8000})};
+  a[0].info.engine = "tflm";
+  std::vector<store::JobRow> b = {Job("kws", "an386", {8000})};
+  b[0].info.engine = "tinyhil";
+  const auto rows = CompareJobs(a, b, 1.0);
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_NE(rows[0].base, nullptr);
+  EXPECT_EQ(rows[0].base->samples[0], 8000u);
+  EXPECT_EQ(rows[0].comparison.verdict, Verdict::kUnchanged);
+  EXPECT_EQ(rows[1].candidate, nullptr);
+  EXPECT_EQ(rows[1].base->info.engine, "tflm");
+}
+
 TEST(CompareJobs, PairsByModelAndBoardAndFlagsOnlyRealChanges) {
   const std::vector<store::JobRow> a = {Job("kws", "an386", {1000, 1000, 1000}), Job("vww", "an386", {5000, 5000}),
                                         Job("ic", "an386", {7000}),

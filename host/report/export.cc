@@ -25,6 +25,7 @@ json JobJson(const store::JobRow& j) {
             {"board_instance", j.info.board_instance},
             // The variant in effect ("ref", "dsp", "mve"); null in stores from before it was recorded.
             {"kernel", j.info.kernel.empty() ? json(nullptr) : json(j.info.kernel)},
+            {"engine", store::EngineOf(j.info)},
             {"clock_hz", j.info.clock_hz},
             {"settings", {{"warmup", j.info.warmup}, {"iterations", j.info.iterations}, {"repetitions", j.info.repetitions}}},
             {"status", j.status},
@@ -116,14 +117,14 @@ std::string RunJson(const store::RunRow& run, const Environment& env, const std:
 
 std::string JobsCsv(const store::RunRow& run, const std::vector<store::JobRow>& jobs) {
   std::string out =
-      "run_id,job_id,model,model_sha256,board_kind,board_instance,kernel,status,unit,source,count,min,median,mean,p90,max,"
+      "run_id,job_id,model,model_sha256,board_kind,board_instance,kernel,engine,status,unit,source,count,min,median,mean,p90,max,"
       "median_ci_low,median_ci_high,median_us,arena_used,stack_used,ram_peak_bytes,flash_bytes,energy_uj,energy_source,check,"
       "regression,error\n";
   for (const auto& j : jobs) {
     const Summary s = Summarize(j.samples);
     const double us = s.count ? ToMicroseconds(s.median, j.unit, j.info.clock_hz) : -1;
     std::vector<std::string> f = {std::to_string(run.id), std::to_string(j.id), j.info.model_name, j.info.model_sha256,
-                                  j.info.board_kind, j.info.board_instance, j.info.kernel, j.status, j.unit, j.source};
+                                  j.info.board_kind, j.info.board_instance, j.info.kernel, store::EngineOf(j.info), j.status, j.unit, j.source};
     if (s.count) {
       f.insert(f.end(), {std::to_string(s.count), std::to_string(s.min), fmt::format("{}", s.median), fmt::format("{:.3f}", s.mean),
                          std::to_string(s.p90), std::to_string(s.max), std::to_string(s.ci_low), std::to_string(s.ci_high)});

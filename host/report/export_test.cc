@@ -96,13 +96,15 @@ TEST(JobsCsv, OneQuotedRowPerJob) {
   EXPECT_EQ(csv.substr(0, csv.find('\n')).find("run_id,job_id,model"), 0u);
 }
 
-TEST(JobsCsv, CarriesTheKernelVariantAfterTheBoard) {
+TEST(JobsCsv, CarriesTheKernelVariantAndEngineAfterTheBoard) {
   Fixture f;
   f.jobs[1].info.kernel = "ref";
+  f.jobs[2].info.engine = "tflm";
   const std::string csv = JobsCsv(f.run, f.jobs);
-  EXPECT_THAT(csv, HasSubstr("board_kind,board_instance,kernel,status,"));
-  EXPECT_THAT(csv, HasSubstr("4,1,kws,,mps2-an386,mps2-an386#1,dsp,pass,instructions,"));
-  EXPECT_THAT(csv, HasSubstr(",mps2-an386,mps2-an386#1,ref,fail,"));
+  EXPECT_THAT(csv, HasSubstr("board_kind,board_instance,kernel,engine,status,"));
+  EXPECT_THAT(csv, HasSubstr("4,1,kws,,mps2-an386,mps2-an386#1,dsp,tinyhil,pass,instructions,"));  // an older store's: ours
+  EXPECT_THAT(csv, HasSubstr(",mps2-an386,mps2-an386#1,ref,tinyhil,fail,"));
+  EXPECT_THAT(csv, HasSubstr(",mps2-an386,mps2-an386#1,dsp,tflm,error,"));
 }
 
 TEST(JUnitXml, OneCasePerJobAndCheckWithMessages) {

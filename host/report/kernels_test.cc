@@ -151,19 +151,59 @@ TEST(KernelTable, OneRowPerVariantAndPerOperatorWithOps) {
   auto groups = CompareKernels(**opened, run, Context());
   ASSERT_TRUE(groups);
   const std::string t = KernelTable(*groups, false);
-  EXPECT_THAT(t, HasSubstr("MODEL  BOARD       CORE       KERNEL  MEDIAN  UNIT        MACS  PER MAC  SPEED-UP  % PEAK  STATUS"));
-  EXPECT_THAT(t, ContainsRegex("conv +mps2-an386 +cortex-m4 +ref +4000 +cycles:dwt +800 +5.00 +1.00x +10.0% +pass"));
-  EXPECT_THAT(t, ContainsRegex("conv +mps2-an386 +cortex-m4 +dsp +1600 +cycles:dwt +800 +2.00 +2.50x +25.0% +pass"));
+  EXPECT_THAT(t, HasSubstr("MODEL  BOARD       CORE       ENGINE   KERNEL  MEDIAN  UNIT        MACS  PER MAC  SPEED-UP  % PEAK  ARENA  STATUS"));
+  EXPECT_THAT(t, ContainsRegex("conv +mps2-an386 +cortex-m4 +tinyhil +ref +4000 +cycles:dwt +800 +5.00 +1.00x +10.0% +- +pass"));
+  EXPECT_THAT(t, ContainsRegex("conv +mps2-an386 +cortex-m4 +tinyhil +dsp +1600 +cycles:dwt +800 +2.00 +2.50x +25.0% +- +pass"));
+  EXPECT_THAT(t, Not(HasSubstr("VS TFLM")));  // no TFLM job, no column
   EXPECT_THAT(t, HasSubstr("peak int8 MACs per cycle: cortex-m4 2)"));
   EXPECT_THAT(t, Not(HasSubstr("mps3-an547")));
   EXPECT_THAT(t, Not(HasSubstr("QEMU")));  // cycles only
   EXPECT_THAT(t, Not(HasSubstr("RESHAPE")));
 
   const std::string with_ops = KernelTable(*groups, true);
-  EXPECT_THAT(with_ops, ContainsRegex("conv +mps2-an386 +0 +CONV_2D +dsp +3800 +950 +4.00x"));
-  EXPECT_THAT(with_ops, ContainsRegex("conv +mps2-an386 +1 +RESHAPE +dsp +200 +200 +1.00x"));
+  EXPECT_THAT(with_ops, ContainsRegex("conv +mps2-an386 +0 +CONV_2D +tinyhil +dsp +3800 +950 +4.00x"));
+  EXPECT_THAT(with_ops, ContainsRegex("conv +mps2-an386 +1 +RESHAPE +tinyhil +dsp +200 +200 +1.00x"));
 
-  EXPECT_THAT(KernelTable({}, true), HasSubstr("no model ran with more than one kernel variant"));
+  EXPECT_THAT(KernelTable({}, true), HasSubstr("no model ran with more than one engine or kernel variant"));
+}
+
+// TFLM beside ours on one board: its own rows (after ours), the ratio of each row to it, the arena
+// each engine used; the run's regressions pair jobs by engine too (compare.cc), so the two engines'
+// jobs of one model and board never stand for each other.
+TEST(KernelTable, ComparesEnginesWithTheirArenas) {
+  store::JobRow ref, dsp, tflm;
+  ref.id = 1;
+  ref.info = {.model_name = "kws", .board_kind = "mps2-an386", .kernel = "ref", .engine = "tinyhil"};
+  ref.unit = "instructions";
+  ref.source = "qemu-icount";
+  ref.samples = {20000};
+  ref.status = "pass";
+  ref.memory = store::MemoryRow{65536, 24000, 8192, 1024, 4096};
+  dsp = ref;
+  dsp.id = 2;
+  dsp.info.kernel = "dsp";
+  dsp.samples = {8000};
+  tflm = ref;
+  tflm.id = 3;
+  tflm.info.kernel = "dsp";
+  tflm.info.engine = "tflm";
+  tflm.samples = {7000};
+  tflm.memory = store::MemoryRow{65536, 26500, 8192, 1024, 4096};
+  std::map<int64_t, std::vector<store::OpProfileRow>> ops = {{1, {{0, 3, "CONV_2D", 1, 19000}}},
+                                                           {2, {{0, 3, "CONV_2D", 1, 7600}}},
+                                                           {3, {{0, 3, "CONV_2D", 1, 6650}}}};
+  // Given TFLM first, it still comes after ours.
+  const auto groups = CompareKernels({tflm, dsp, ref}, ops, {.core_by_board = {{"mps2-an386", "cortex-m4"}}});
+  ASSERT_EQ(groups.size(), 1u);
+  ASSERT_EQ(groups[0].variants.size(), 3u);
+  EXPECT_EQ(groups[0].variants[2].engine, "tflm");
+  EXPECT_DOUBLE_EQ(*groups[0].variants[1].vs_tflm, 7000.0 / 8000.0);
+  const std::string t = KernelTable(groups, true);
+  EXPECT_THAT(t, ContainsRegex("kws +mps2-an386 +cortex-m4 +tinyhil +ref +20000 +instructions:qemu-icount +- +- +1.00x +- +0.35x +24000 +pass"));
+  EXPECT_THAT(t, ContainsRegex("kws +mps2-an386 +cortex-m4 +tinyhil +dsp +8000 .* +2.50x +- +0.88x +24000 +pass"));
+  EXPECT_THAT(t, ContainsRegex("kws +mps2-an386 +cortex-m4 +tflm +dsp +7000 .* +2.86x +- +1.00x +26500 +pass"));
+  EXPECT_THAT(t, HasSubstr("VS TFLM = TFLM's median / this median"));
+  EXPECT_THAT(t, ContainsRegex("kws +mps2-an386 +0 +CONV_2D +tflm +dsp +19000 +6650 +2.86x"));
 }
 
 TEST(KernelTable, SaysInstructionsUnderQemu) {

@@ -51,9 +51,12 @@ std::string SummaryTable(const std::vector<store::JobRow>& jobs, const TableOpti
       const char* c = j.status == store::kPass ? "\x1b[32m" : j.status == store::kFail ? "\x1b[31m" : "\x1b[33m";
       status = std::string(c) + j.status + "\x1b[0m";
     }
-    // The kernel variant goes with the board when it is not the reference: "mps2-an386#1 [dsp]".
-    const std::string board = j.info.board_instance +
-                              (j.info.kernel.empty() || j.info.kernel == "ref" ? "" : " [" + j.info.kernel + "]");
+    // The engine and kernel variant go with the board when they are not our reference kernels:
+    // "mps2-an386#1 [dsp]", "mps2-an386#1 [tflm dsp]".
+    const bool tflm = store::EngineOf(j.info) == "tflm";
+    const bool ref = j.info.kernel.empty() || j.info.kernel == "ref";
+    const std::string tag = tflm ? (ref ? "tflm" : "tflm " + j.info.kernel) : (ref ? "" : j.info.kernel);
+    const std::string board = j.info.board_instance + (tag.empty() ? "" : " [" + tag + "]");
     std::vector<std::string> r = {j.info.model_name, board, status};
     if (s.count > 0) {
       r.push_back(fmt::format("{:.0f}", s.median));

@@ -65,10 +65,11 @@ Result<int64_t> PgQueue::Submit(int64_t run_id, const JobInfo& job, const std::s
   if (!Run(conn_, "BEGIN").ok()) return Fail(Status::kInternal, "queue " + name_ + ": BEGIN");
   Res j = Run(conn_,
               "INSERT INTO jobs(run_id, ordinal, model_name, model_sha256, model_bytes, board_kind, board_instance, clock_hz, "
-              "warmup, iterations, repetitions, status, started_at, kernel) "
-              "VALUES ($1,$2,$3,$4,$5,$6,'',$7,$8,$9,$10,'queued',$11,$12) RETURNING id",
+              "warmup, iterations, repetitions, status, started_at, kernel, engine) "
+              "VALUES ($1,$2,$3,$4,$5,$6,'',$7,$8,$9,$10,'queued',$11,$12,$13) RETURNING id",
               {P(run_id), P(job.ordinal), job.model_name, job.model_sha256, P(static_cast<int64_t>(job.model_bytes)), job.board_kind,
-               P(static_cast<int64_t>(job.clock_hz)), P(job.warmup), P(job.iterations), P(job.repetitions), NowUtc(), OrNull(job.kernel)});
+               P(static_cast<int64_t>(job.clock_hz)), P(job.warmup), P(job.iterations), P(job.repetitions), NowUtc(), OrNull(job.kernel),
+               OrNull(job.engine)});
   if (!j.ok()) {
     (void)Run(conn_, "ROLLBACK");
     return Fail(Status::kInternal, "queue " + name_ + ": adding a job to run " + std::to_string(run_id) + ": " + j.Error());

@@ -147,6 +147,10 @@ CREATE TABLE outputs (
   PRIMARY KEY (job_id, input_index, output_index)
 );
 )sql",
+    // v4: the engine a job ran on (tinyhil, tflm); NULL is ours (SqliteStore v7).
+    R"sql(
+ALTER TABLE jobs ADD COLUMN engine TEXT;
+)sql",
 };
 static_assert(std::size(kMigrations) == PgStore::kSchemaVersion);
 
@@ -255,11 +259,11 @@ Result<void> PgStore::SetEnvironment(int64_t run_id, const std::vector<std::pair
 Result<int64_t> PgStore::BeginJob(int64_t run_id, const JobInfo& job) {
   Res r = Run(conn_,
               "INSERT INTO jobs(run_id, ordinal, model_name, model_sha256, model_bytes, board_kind, board_instance, clock_hz, "
-              "warmup, iterations, repetitions, status, started_at, kernel) "
-              "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'running',$12,$13) RETURNING id",
+              "warmup, iterations, repetitions, status, started_at, kernel, engine) "
+              "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'running',$12,$13,$14) RETURNING id",
               {P(run_id), P(job.ordinal), job.model_name, job.model_sha256, P(static_cast<int64_t>(job.model_bytes)), job.board_kind,
                job.board_instance, P(static_cast<int64_t>(job.clock_hz)), P(job.warmup), P(job.iterations), P(job.repetitions),
-               NowUtc(), OrNull(job.kernel)});
+               NowUtc(), OrNull(job.kernel), OrNull(job.engine)});
   if (!r.ok()) return Fail(Status::kInternal, "store " + name_ + ": inserting job for run " + std::to_string(run_id) + ": " + r.Error());
   return r.Int(0, 0);
 }
@@ -365,7 +369,7 @@ Result<std::vector<JobRow>> PgStore::ListJobs(int64_t run_id) {
               "j.clock_hz, j.warmup, j.iterations, j.repetitions, j.status, COALESCE(j.error, ''), COALESCE(j.check_result, ''), "
               "COALESCE(j.check_detail, ''), COALESCE(j.unit, ''), COALESCE(j.source, ''), m.arena_bytes, m.arena_used, "
               "m.stack_bytes, m.stack_used, m.static_bytes, m.job_id, j.flash_bytes, j.energy_uj, COALESCE(j.energy_source, ''), "
-              "COALESCE(j.regression, ''), COALESCE(j.kernel, '') "
+              "COALESCE(j.regression, ''), COALESCE(j.kernel, ''), COALESCE(j.engine, '') "
               "FROM jobs j LEFT JOIN memory m ON m.job_id = j.id WHERE j.run_id=$1 ORDER BY j.ordinal, j.id",
               {P(run_id)});
   Res s = Run(conn_, "SELECT s.job_id, s.value FROM samples s JOIN jobs j ON j.id = s.job_id WHERE j.run_id=$1 ORDER BY s.seq",
@@ -406,6 +410,7 @@ Result<std::vector<JobRow>> PgStore::ListJobs(int64_t run_id) {
     }
     r.regression = q.Text(i, 26);
     r.info.kernel = q.Text(i, 27);
+    r.info.engine = q.Text(i, 28);
     if (auto it = samples.find(r.id); it != samples.end()) r.samples = std::move(it->second);
     rows.push_back(std::move(r));
   }

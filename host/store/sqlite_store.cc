@@ -123,6 +123,10 @@ CREATE TABLE outputs (
   PRIMARY KEY (job_id, input_index, output_index)
 );
 )sql",
+    // v7: the engine a job ran on (tinyhil, tflm), so engines can be compared; NULL is ours.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN engine TEXT;
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 
@@ -335,13 +339,14 @@ Result<void> SqliteStore::SetEnvironment(int64_t run_id, const std::vector<std::
 Result<int64_t> SqliteStore::BeginJob(int64_t run_id, const JobInfo& job) {
   Stmt q(db_,
          "INSERT INTO jobs(run_id, ordinal, model_name, model_sha256, model_bytes, board_kind, board_instance, "
-         "clock_hz, warmup, iterations, repetitions, status, started_at, kernel) VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',?,?)");
+         "clock_hz, warmup, iterations, repetitions, status, started_at, kernel, engine) VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',?,?,?)");
   if (!q.ok()) return SqlError("preparing job insert");
   q.Bind(1, run_id).Bind(2, job.ordinal).Bind(3, job.model_name).Bind(4, job.model_sha256);
   q.Bind(5, static_cast<int64_t>(job.model_bytes)).Bind(6, job.board_kind).Bind(7, job.board_instance);
   q.Bind(8, static_cast<int64_t>(job.clock_hz)).Bind(9, job.warmup).Bind(10, job.iterations).Bind(11, job.repetitions);
   q.Bind(12, NowUtc());
   if (job.kernel.empty()) q.BindNull(13); else q.Bind(13, job.kernel);
+  if (job.engine.empty()) q.BindNull(14); else q.Bind(14, job.engine);
   if (q.Step() != SQLITE_DONE) return SqlError("inserting job for run " + std::to_string(run_id));
   return sqlite3_last_insert_rowid(db_);
 }
@@ -445,7 +450,7 @@ Result<std::vector<JobRow>> SqliteStore::ListJobs(int64_t run_id) {
          "SELECT j.id, j.ordinal, j.model_name, j.model_sha256, j.model_bytes, j.board_kind, j.board_instance, "
          "j.clock_hz, j.warmup, j.iterations, j.repetitions, j.status, j.error, j.check_result, j.check_detail, "
          "j.unit, j.source, m.arena_bytes, m.arena_used, m.stack_bytes, m.stack_used, m.static_bytes, m.job_id, "
-         "j.flash_bytes, j.energy_uj, j.energy_source, j.regression, j.kernel "
+         "j.flash_bytes, j.energy_uj, j.energy_source, j.regression, j.kernel, j.engine "
          "FROM jobs j LEFT JOIN memory m ON m.job_id = j.id WHERE j.run_id=? ORDER BY j.ordinal, j.id");
   Stmt s(db_, "SELECT value FROM samples WHERE job_id=? ORDER BY rowid");
   if (!q.ok() || !s.ok()) return SqlError("listing jobs");
@@ -484,6 +489,7 @@ Result<std::vector<JobRow>> SqliteStore::ListJobs(int64_t run_id) {
     }
     r.regression = q.Text(26);
     r.info.kernel = q.Text(27);
+    r.info.engine = q.Text(28);
     s.Bind(1, r.id);
     while (s.Step() == SQLITE_ROW) r.samples.push_back(static_cast<uint64_t>(s.Int(0)));
     s.Reset();

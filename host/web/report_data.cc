@@ -167,12 +167,22 @@ class Collector {
     auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
     json variants = json::array(), ops = json::array();
     for (const auto& v : g.variants) {
-      variants.push_back({{"kernel", v.kernel}, {"job_id", v.job_id},         {"status", v.status},     {"unit", v.unit},
-                          {"source", v.source}, {"median", v.median},         {"per_mac", opt(v.per_mac)},
-                          {"speedup", opt(v.speedup)}, {"peak_pct", opt(v.peak_pct)}});
+      variants.push_back({{"engine", v.engine},
+                          {"kernel", v.kernel},
+                          {"job_id", v.job_id},
+                          {"status", v.status},
+                          {"unit", v.unit},
+                          {"source", v.source},
+                          {"median", v.median},
+                          {"per_mac", opt(v.per_mac)},
+                          {"speedup", opt(v.speedup)},
+                          {"peak_pct", opt(v.peak_pct)},
+                          {"vs_tflm", opt(v.vs_tflm)},
+                          {"arena_used", v.arena_used ? json(*v.arena_used) : json(nullptr)},
+                          {"flash_bytes", v.flash_bytes}});
     }
     for (const auto& o : g.ops) {
-      ops.push_back({{"index", o.op_index}, {"name", o.op_name}, {"kernel", o.kernel}, {"ref", opt(o.ref_per_call)},
+      ops.push_back({{"index", o.op_index}, {"name", o.op_name}, {"engine", o.engine}, {"kernel", o.kernel}, {"ref", opt(o.ref_per_call)},
                      {"value", opt(o.per_call)}, {"speedup", opt(o.speedup)}});
     }
     return {{"run_id", g.run_id},
@@ -196,6 +206,7 @@ class Collector {
     o["board"] = j.info.board_kind;
     o["board_instance"] = j.info.board_instance;
     o["kernel"] = j.info.kernel.empty() ? json(nullptr) : json(j.info.kernel);  // the variant in effect
+    o["engine"] = store::EngineOf(j.info);
     auto core = cores_.find(j.info.board_kind);
     o["core"] = core == cores_.end() ? "" : core->second;
     o["clock_hz"] = j.info.clock_hz;

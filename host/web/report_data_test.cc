@@ -172,10 +172,12 @@ TEST_F(KernelReport, JsonCarriesEachJobsVariantAndTheComparison) {
   auto text = ReportJson(store_, Options());
   ASSERT_TRUE(text) << text.error().message;
   const json j = json::parse(*text);
-  ASSERT_EQ(j["jobs"].size(), 6u);
+  ASSERT_EQ(j["jobs"].size(), 7u);
   EXPECT_EQ(j["jobs"][0]["kernel"], "ref");
+  EXPECT_EQ(j["jobs"][0]["engine"], "tinyhil");
   EXPECT_EQ(j["jobs"][1]["kernel"], "dsp");  // the variant in effect, though the job asked for "auto"
-  EXPECT_EQ(j["jobs"][3]["kernel"], "mve");
+  EXPECT_EQ(j["jobs"][2]["engine"], "tflm");
+  EXPECT_EQ(j["jobs"][4]["kernel"], "mve");
 
   // fc-64x10 on the M4 and on the M55; the ref-only pairs form no group.
   const json& k = j["kernels"];
@@ -187,7 +189,7 @@ TEST_F(KernelReport, JsonCarriesEachJobsVariantAndTheComparison) {
   EXPECT_EQ(m4["core"], "cortex-m4");
   EXPECT_EQ(m4["peak_macs_per_cycle"], 2.0);
   EXPECT_EQ(m4["macs"], 640);
-  ASSERT_EQ(m4["variants"].size(), 2u);
+  ASSERT_EQ(m4["variants"].size(), 3u);
   EXPECT_EQ(m4["variants"][0]["kernel"], "ref");
   EXPECT_DOUBLE_EQ(m4["variants"][0]["median"].get<double>(), 6400);
   EXPECT_DOUBLE_EQ(m4["variants"][0]["per_mac"].get<double>(), 10.0);
@@ -197,7 +199,22 @@ TEST_F(KernelReport, JsonCarriesEachJobsVariantAndTheComparison) {
   EXPECT_DOUBLE_EQ(m4["variants"][1]["per_mac"].get<double>(), 3.75);
   EXPECT_DOUBLE_EQ(m4["variants"][1]["speedup"].get<double>(), 6400.0 / 2400.0);
   EXPECT_DOUBLE_EQ(m4["variants"][1]["peak_pct"].get<double>(), 100.0 * 640 / (2400.0 * 2));
-  ASSERT_EQ(m4["ops"].size(), 2u);
+  // TensorFlow Lite Micro last; every row against it, with each engine's arena.
+  EXPECT_EQ(m4["variants"][0]["engine"], "tinyhil");
+  EXPECT_EQ(m4["variants"][2]["engine"], "tflm");
+  EXPECT_EQ(m4["variants"][2]["kernel"], "dsp");
+  EXPECT_DOUBLE_EQ(m4["variants"][2]["median"].get<double>(), 2900);
+  EXPECT_DOUBLE_EQ(m4["variants"][2]["speedup"].get<double>(), 6400.0 / 2900.0);
+  EXPECT_DOUBLE_EQ(m4["variants"][2]["vs_tflm"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(m4["variants"][1]["vs_tflm"].get<double>(), 2900.0 / 2400.0);
+  EXPECT_DOUBLE_EQ(m4["variants"][0]["vs_tflm"].get<double>(), 2900.0 / 6400.0);
+  EXPECT_EQ(m4["variants"][1]["arena_used"], 1200);
+  EXPECT_EQ(m4["variants"][2]["arena_used"], 1648);
+  EXPECT_TRUE(m4["variants"][0]["arena_used"].is_null());
+  EXPECT_TRUE(k[1]["variants"][1]["vs_tflm"].is_null());  // no TFLM job on the M55
+  ASSERT_EQ(m4["ops"].size(), 4u);  // ours with dsp, then TFLM, each against ours with ref
+  EXPECT_EQ(m4["ops"][2]["engine"], "tflm");
+  EXPECT_DOUBLE_EQ(m4["ops"][2]["speedup"].get<double>(), 2.5);  // 6000 -> 2400 per call
   EXPECT_EQ(m4["ops"][0]["name"], "FULLY_CONNECTED");
   EXPECT_DOUBLE_EQ(m4["ops"][0]["ref"].get<double>(), 6000);
   EXPECT_DOUBLE_EQ(m4["ops"][0]["value"].get<double>(), 2000);

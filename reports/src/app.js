@@ -23,7 +23,13 @@
   }
   // A board kind with the job's kernel variant when it is not the reference, "mps2-an386 [dsp]" (as in
   // `hil results`): variants of one model on one board are separate series and rows.
-  const boardLabel = (j) => j.board + (j.kernel && j.kernel !== 'ref' ? ' [' + j.kernel + ']' : '');
+  // With TFLM the engine goes first: "mps2-an386 [tflm dsp]".
+  const boardLabel = (j) => {
+    const tflm = j.engine === 'tflm';
+    const ref = !j.kernel || j.kernel === 'ref';
+    const tag = tflm ? (ref ? 'tflm' : 'tflm ' + j.kernel) : (ref ? '' : j.kernel);
+    return j.board + (tag ? ' [' + tag + ']' : '');
+  };
   const key = (j) => j.model + ' @ ' + boardLabel(j);
   const runById = new Map();
 
@@ -320,8 +326,9 @@
     body.innerHTML = h;
   }
 
-  // Kernel variants side by side (data.kernels: per run, each model x board kind that ran with more
-  // than one variant, computed by hil_report's CompareKernels): the newest group per model x board.
+  // Engines and kernel variants side by side (data.kernels: per run, each model x board kind that ran
+  // with more than one engine/variant pair, computed by hil_report's CompareKernels): the newest group
+  // per model x board.
   const fmtX = (v) => (v == null ? '' : v.toFixed(2) + 'x');
   function renderKernels() {
     const section = document.getElementById('kernels');
@@ -335,26 +342,32 @@
     }
     const groups = [...newest.values()];
     const peaks = new Map(all.map((g) => [g.core || 'unknown core', g.peak_macs_per_cycle]));
-    let h = '<p class="note">Each model on each board kind that ran with more than one kernel variant (the newest run that did): ' +
-      'the median count per inference of each variant, the count per MAC, the speed-up over <code>ref</code> (ref median / variant median) ' +
+    const anyTflm = groups.some((g) => g.variants.some((v) => v.engine === 'tflm'));
+    let h = '<p class="note">Each model on each board kind that ran with more than one engine or kernel variant (the newest run that did): ' +
+      'the median count per inference of each, the count per MAC, the speed-up over our engine with <code>ref</code> kernels (that median / this median), ' +
+      'the ratio to TensorFlow Lite Micro (TFLM\'s median / this median: above 1 is faster than TFLM), the arena bytes the engine used ' +
       'and the share of the core\'s peak int8 MAC rate (MACs / (count x peak MACs per cycle); peaks: ' +
       [...peaks].map(([c, p]) => `${esc(c)} ${p}`).join(', ') + '). ' +
       '<b>Under QEMU the figures are instructions, not cycles</b> (<code>-icount</code>): per MAC is then instructions per MAC, and ' +
       '% of peak takes one instruction for one cycle. Per operator: matched by op index, counts per call.</p>';
     if (!groups.length) { body.innerHTML = h + '<p>No kernel comparison for this selection.</p>'; renderKernelChart([]); return; }
     h += '<table class="kernels"><tr><th class="l">model</th><th class="l">board</th><th class="l">core (peak MACs/cycle)</th><th>run</th>' +
-      '<th class="l">kernel</th><th>median count</th><th class="l">unit:source</th><th>MACs</th><th title="median / MACs, in the unit of the count">per MAC</th>' +
-      '<th title="ref median / variant median">speed-up over ref</th><th title="MACs / (count x the core\'s peak int8 MACs per cycle)">% of peak</th><th class="l">status</th></tr>';
+      '<th class="l">engine</th><th class="l">kernel</th><th>median count</th><th class="l">unit:source</th><th>MACs</th><th title="median / MACs, in the unit of the count">per MAC</th>' +
+      '<th title="median of ours with ref kernels / this median">speed-up over ref</th><th title="MACs / (count x the core\'s peak int8 MACs per cycle)">% of peak</th>' +
+      (anyTflm ? '<th title="TFLM median / this median">vs TFLM</th>' : '') +
+      '<th title="arena bytes the engine used (GET_MEMORY)">arena</th><th class="l">status</th></tr>';
     for (const g of groups) {
       g.variants.forEach((v, i) => {
         const span = `rowspan="${g.variants.length}"`;
-        h += `<tr data-model="${esc(g.model)}" data-board="${esc(g.board)}" data-kernel="${esc(v.kernel)}">` +
+        h += `<tr data-model="${esc(g.model)}" data-board="${esc(g.board)}" data-engine="${esc(v.engine || 'tinyhil')}" data-kernel="${esc(v.kernel)}">` +
           (i === 0 ? `<td class="l" ${span}>${esc(g.model)}</td><td class="l" ${span}>${esc(g.board)}</td>` +
             `<td class="l" ${span}>${esc(g.core || '?')} (${g.peak_macs_per_cycle})</td><td ${span}>#${g.run_id}</td>` : '') +
-          `<td class="l"><b>${esc(v.kernel)}</b></td><td title="job ${v.job_id}">${fmtInt(v.median)}</td><td class="l src">${esc(v.unit)}:${esc(v.source)}</td>` +
+          `<td class="l">${esc(v.engine || 'tinyhil')}</td><td class="l"><b>${esc(v.kernel)}</b></td><td title="job ${v.job_id}">${fmtInt(v.median)}</td><td class="l src">${esc(v.unit)}:${esc(v.source)}</td>` +
           (i === 0 ? `<td ${span}>${fmtInt(g.macs)}</td>` : '') +
           `<td>${v.per_mac == null ? '' : v.per_mac.toFixed(2)}</td><td class="speedup">${fmtX(v.speedup)}</td>` +
           `<td class="peak">${v.peak_pct == null ? '' : `<span class="bar" style="width:${(Math.min(v.peak_pct, 100) * 0.8).toFixed(1)}px"></span>${v.peak_pct.toFixed(1)} %`}</td>` +
+          (anyTflm ? `<td class="vs-tflm">${fmtX(v.vs_tflm)}</td>` : '') +
+          `<td>${fmtInt(v.arena_used)}</td>` +
           `<td class="l ${esc(v.status)}">${esc(v.status)}</td></tr>`;
       });
     }
@@ -363,14 +376,14 @@
     h += '<h3>Per operator</h3>';
     if (!withOps.length) h += '<p>No per-operator profiles with a ref job to compare with.</p>';
     else {
-      h += '<table class="kernel-ops"><tr><th class="l">model</th><th class="l">board</th><th>#</th><th class="l">operator</th><th class="l">kernel</th>' +
+      h += '<table class="kernel-ops"><tr><th class="l">model</th><th class="l">board</th><th>#</th><th class="l">operator</th><th class="l">engine</th><th class="l">kernel</th>' +
         '<th>ref per call</th><th>variant per call</th><th class="l">unit</th><th>speed-up</th></tr>';
       for (const g of withOps) {
         const unit = g.variants[0].unit;
         for (const o of g.ops) {
-          h += `<tr data-model="${esc(g.model)}" data-board="${esc(g.board)}" data-kernel="${esc(o.kernel)}" data-op="${o.index}">` +
+          h += `<tr data-model="${esc(g.model)}" data-board="${esc(g.board)}" data-engine="${esc(o.engine || 'tinyhil')}" data-kernel="${esc(o.kernel)}" data-op="${o.index}">` +
             `<td class="l">${esc(g.model)}</td><td class="l">${esc(g.board)}</td><td>${o.index}</td><td class="l">${esc(o.name)}</td>` +
-            `<td class="l">${esc(o.kernel)}</td><td>${fmtInt(o.ref)}</td><td>${fmtInt(o.value)}</td><td class="l src">${esc(unit)}</td>` +
+            `<td class="l">${esc(o.engine || 'tinyhil')}</td><td class="l">${esc(o.kernel)}</td><td>${fmtInt(o.ref)}</td><td>${fmtInt(o.value)}</td><td class="l src">${esc(unit)}</td>` +
             `<td class="speedup">${fmtX(o.speedup)}</td></tr>`;
         }
       }
@@ -388,7 +401,7 @@
     const div = document.getElementById('chart-kernels');
     if (!div) return;
     const bars = [];
-    for (const g of groups) for (const v of g.variants) if (v.kernel !== 'ref' && v.speedup != null) bars.push({ model: g.model, label: g.board + ' [' + v.kernel + ']', speedup: v.speedup });
+    for (const g of groups) for (const v of g.variants) if ((v.kernel !== 'ref' || v.engine === 'tflm') && v.speedup != null) bars.push({ model: g.model, label: g.board + ' [' + (v.engine === 'tflm' ? 'tflm ' : '') + v.kernel + ']', speedup: v.speedup });
     if (!bars.length) { div.innerHTML = '<p class="src">No speed-ups over ref to chart.</p>'; return; }
     const models = [...new Set(bars.map((b) => b.model))];
     const labels = [...new Set(bars.map((b) => b.label))].sort();

@@ -114,10 +114,13 @@ async function checkKernels(context) {
   if (seeded.status !== 0) fail(`${args['seed-kernels']} exited ${seeded.status}: ${seeded.stdout}${seeded.stderr}`);
   hil('report', '--db', kdb, '-o', kreport);
   // The medians counted independently from the store (every sample of a job is the same).
-  const median = (board, kernel) => Number(spawnSync('sqlite3', [kdb, 'SELECT MAX(s.value) FROM samples s JOIN jobs j ON j.id = s.job_id ' +
-    `WHERE j.model_name = 'fc-64x10' AND j.board_kind = '${board}' AND j.kernel = '${kernel}'`], { encoding: 'utf8' }).stdout);
+  const median = (board, kernel, engine = 'tinyhil') => Number(spawnSync('sqlite3', [kdb, 'SELECT MAX(s.value) FROM samples s JOIN jobs j ON j.id = s.job_id ' +
+    `WHERE j.model_name = 'fc-64x10' AND j.board_kind = '${board}' AND j.kernel = '${kernel}' AND COALESCE(j.engine, 'tinyhil') = '${engine}'`],
+    { encoding: 'utf8' }).stdout);
   const m4 = median('mps2-an386', 'ref') / median('mps2-an386', 'dsp'), m55 = median('mps3-an547', 'ref') / median('mps3-an547', 'mve');
-  check(m4.toFixed(2) === '2.67' && m55.toFixed(2) === '4.00', `kernels: seeded store holds the known medians (speed-ups ${m4.toFixed(2)}, ${m55.toFixed(2)})`);
+  const vsTflm = median('mps2-an386', 'dsp', 'tflm') / median('mps2-an386', 'dsp');
+  check(m4.toFixed(2) === '2.67' && m55.toFixed(2) === '4.00' && vsTflm.toFixed(2) === '1.21',
+    `kernels: seeded store holds the known medians (speed-ups ${m4.toFixed(2)}, ${m55.toFixed(2)}; ours against TFLM ${vsTflm.toFixed(2)})`);
 
   const page = await context.newPage();
   const errors = [];
@@ -126,10 +129,22 @@ async function checkKernels(context) {
   await page.goto('file://' + kreport);
   await page.waitForFunction(() => Number(document.body.dataset.rendered || 0) >= 1, null, { timeout: 10000 });
   check(await page.locator('#kernels').isVisible(), 'kernels: the Kernels section is shown');
-  const row = (board, kernel) => `#kernels table.kernels tr[data-model="fc-64x10"][data-board="${board}"][data-kernel="${kernel}"]`;
+  const row = (board, kernel, engine = 'tinyhil') =>
+    `#kernels table.kernels tr[data-model="fc-64x10"][data-board="${board}"][data-engine="${engine}"][data-kernel="${kernel}"]`;
+  let t;
   const text = async (sel) => ((await page.locator(sel).count()) === 1 ? (await page.locator(sel).innerText()).trim() : `(${await page.locator(sel).count()} matches)`);
-  check((await page.locator('#kernels table.kernels tr[data-model]').count()) === 4, 'kernels: one row per variant of the two compared pairs (ref-only pairs left out)');
-  let t = await text(row('mps2-an386', 'dsp') + ' td.speedup');
+  check((await page.locator('#kernels table.kernels tr[data-model]').count()) === 5,
+    'kernels: one row per engine and variant of the two compared pairs (ref-only pairs left out)');
+  // TensorFlow Lite Micro beside ours: the ratio to it, and each engine's arena.
+  t = await text(row('mps2-an386', 'dsp') + ' td.vs-tflm');
+  check(t === vsTflm.toFixed(2) + 'x', `kernels: ours with dsp against TFLM with CMSIS-NN on mps2-an386 ${t}`);
+  t = await text(row('mps2-an386', 'dsp', 'tflm') + ' td.vs-tflm');
+  check(t === '1.00x', `kernels: TFLM against itself ${t}`);
+  t = await text(row('mps2-an386', 'dsp', 'tflm') + ' td.speedup');
+  check(t === (median('mps2-an386', 'ref') / median('mps2-an386', 'dsp', 'tflm')).toFixed(2) + 'x', `kernels: TFLM's speed-up over our ref ${t}`);
+  t = (await page.locator(row('mps2-an386', 'dsp', 'tflm') + ' td').allInnerTexts()).join('|');
+  check(t.includes('|1,648|'), `kernels: TFLM's arena (1,648 bytes) is shown: ${t}`);
+  t = await text(row('mps2-an386', 'dsp') + ' td.speedup');
   check(t === m4.toFixed(2) + 'x', `kernels: dsp on mps2-an386 speed-up over ref ${t}`);
   t = await text(row('mps3-an547', 'mve') + ' td.speedup');
   check(t === m55.toFixed(2) + 'x', `kernels: mve on mps3-an547 speed-up over ref ${t}`);
@@ -140,7 +155,8 @@ async function checkKernels(context) {
   check(t === '13.3 %', `kernels: dsp on cortex-m4 reaches ${t} of the peak of 2 MACs/cycle`);
   t = await text(row('mps3-an547', 'mve') + ' td.peak');
   check(t === '6.7 %', `kernels: mve on cortex-m55 reaches ${t} of the peak of 8 MACs/cycle`);
-  const op = (board, index) => `#kernels table.kernel-ops tr[data-model="fc-64x10"][data-board="${board}"][data-op="${index}"] td.speedup`;
+  const op = (board, index, engine = 'tinyhil') =>
+    `#kernels table.kernel-ops tr[data-model="fc-64x10"][data-board="${board}"][data-engine="${engine}"][data-op="${index}"] td.speedup`;
   t = await text(op('mps2-an386', 0));
   check(t === '3.00x', `kernels: FULLY_CONNECTED dsp speed-up ${t} (6000 -> 2000 per call)`);
   t = await text(op('mps3-an547', 0));
@@ -149,7 +165,7 @@ async function checkKernels(context) {
   check(t === '1.00x', `kernels: SOFTMAX unchanged ${t}`);
   check(/under QEMU the figures are instructions, not cycles/i.test(await page.locator('#kernels .note').innerText()), 'kernels: the note says QEMU counts instructions');
   const series = await page.evaluate(() => (window.hilCharts.kernels ? window.hilCharts.kernels.series.slice(1).map((s) => s.label) : null));
-  check(JSON.stringify(series) === JSON.stringify(['mps2-an386 [dsp]', 'mps3-an547 [mve]']), `kernels: speed-up chart series ${JSON.stringify(series)}`);
+  check(JSON.stringify(series) === JSON.stringify(['mps2-an386 [dsp]', 'mps2-an386 [tflm dsp]', 'mps3-an547 [mve]']), `kernels: speed-up chart series ${JSON.stringify(series)}`);
   await page.selectOption('#filter-board', 'mps3-an547');
   check((await page.locator('#kernels table.kernels tr[data-model]').count()) === 2, 'kernels: board filter leaves the M55 rows');
   await page.selectOption('#filter-board', '');

@@ -6,6 +6,9 @@
 #include "hil/agent/agent.h"
 #include "hil/agent/mlperf_dut.h"
 #include "hil/agent/rtt.h"
+#if HIL_AGENT_TFLM
+#include "hil/agent/tflm_engine.h"
+#endif
 
 #ifdef HIL_MLPERF_MODEL_ID
 extern const uint8_t kMlperfModel[];
@@ -208,6 +211,9 @@ int main() {
   port.cycle_source = g_use_dwt ? hil::protocol::CycleSource::kDwtCyccnt : hil::protocol::CycleSource::kSysTick;
   port.capabilities = hil::protocol::kCapProfiling | hil::protocol::kCapStackPainting | hil::protocol::kCapRtt;
   port.write = Write;
+#if HIL_AGENT_TFLM
+  port.tflm = &hil::agent::TflmEngine();
+#endif
   port.stack_bytes = StackBytes;
   port.stack_used = StackUsed;
   port.static_bytes = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&__bss_end__) -

@@ -62,7 +62,10 @@ struct Settings {
   int iterations = 10;   // timed runs per input and repetition, 1..1000000
   int repetitions = 1;   // timed batches per input, 1..1000
   std::string link;      // "uart" or "rtt" (the debug probe's RTT rings); empty: the board's default
-  std::string kernel;    // "ref", "dsp", "mve" or "auto" (best built for the core); empty: the agent's default (ref)
+  std::string kernel;    // "ref", "dsp", "mve" or "auto" (best built for the core); empty: the engine's
+                         // default (ref for ours; for TFLM the kernels it was built with)
+  std::string engine;    // "tinyhil" (ours) or "tflm" (TensorFlow Lite Micro); empty: ours. A list in
+                         // the suite (`engine: [tinyhil, tflm]`) plans one Settings per engine.
 };
 
 struct BoardRef {

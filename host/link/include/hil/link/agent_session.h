@@ -44,6 +44,7 @@ struct AgentInfo {
   std::string agent_name;
   std::string board_id;
   uint16_t max_iterations = 0;  // per INVOKE, as the agent advertises
+  uint8_t engines = 1;          // bit i: protocol::EngineId i is built into the agent (bit 0, ours, always)
 };
 
 struct LoadedModel {
@@ -103,6 +104,10 @@ class AgentSession {
   // in effect. A loaded model stays loaded (the agent re-plans it). Errors: the agent's kNotFound
   // ("kernel variant mve is not built for this core (armv7e-m)"), kBadArgument, or link errors.
   Result<uint8_t> SetKernel(uint8_t variant);
+  // SET_ENGINE: the engine the next LOAD uses (protocol::EngineId). Drops a loaded model; returns the
+  // kernel variant in effect on that engine. An agent without the engine is refused here, by name,
+  // before any request ("engine tflm is not built into the agent on <board id> (it has tinyhil)").
+  Result<uint8_t> SetEngine(uint8_t engine);
 
   // One raw request: sends `payload` as `type` with a new sequence number and returns the response
   // payload. An ERROR response becomes an Error with the agent's status and message.

@@ -1,9 +1,11 @@
-// Kernel variants side by side. Within one run, the jobs of a model on a board kind that ran with more
-// than one kernel variant ("ref", "dsp", "mve": JobInfo::kernel, the variant in effect) form a group;
-// for each variant: its median count per inference, count per MAC, speed-up over "ref" (ref median /
-// variant median) and share of the core's peak int8 MAC rate (MACs / (median x peak MACs per cycle));
-// per operator, matched by op index: the count per call with "ref" and with each other variant and
-// the speed-up. Counts compare only within one unit; a speed-up needs a "ref" job in the group.
+// Engines and kernel variants side by side. Within one run, the jobs of a model on a board kind that
+// ran with more than one (engine, kernel variant) pair (JobInfo::engine: ours "tinyhil" or "tflm";
+// JobInfo::kernel, the variant in effect: "ref", "dsp", "mve") form a group; for each pair: its median
+// count per inference, count per MAC, speed-up over ours with "ref" (that median / this median),
+// share of the core's peak int8 MAC rate (MACs / (median x peak MACs per cycle)), the ratio to TFLM
+// (TFLM's median / this median) and the arena used; per operator, matched by op index: the count
+// per call with our "ref" and with each other pair, and the speed-up. Counts compare only within one
+// unit; a speed-up needs our "ref" job in the group, a ratio to TFLM a TFLM job.
 //
 // Under QEMU (-icount) the counts are instructions, not cycles: "per MAC" is then instructions per
 // MAC and the share of peak takes one instruction for one cycle.
@@ -28,6 +30,7 @@ namespace hil::report {
 double PeakMacsPerCycle(std::string_view core);
 
 struct KernelVariantRow {
+  std::string engine;  // "tinyhil" (ours) or "tflm"
   std::string kernel;  // "ref", "dsp", "mve"
   int64_t job_id = 0;
   std::string status;  // of the job: a variant that failed its check is still timed
@@ -37,12 +40,16 @@ struct KernelVariantRow {
   std::optional<double> per_mac;     // median / MACs: cycle or instruction counts with known MACs only
   std::optional<double> speedup;     // ref median / median, same unit only; 1 for ref itself
   std::optional<double> peak_pct;    // 100 x MACs / (median x peak MACs per cycle), where per_mac is known
+  std::optional<double> vs_tflm;     // TFLM's median / median, same unit only, when the group has TFLM
+  std::optional<uint32_t> arena_used;  // bytes of the arena the engine used (GET_MEMORY), when known
+  uint64_t flash_bytes = 0;          // the board image the job ran (0 for a host process)
 };
 
 struct KernelOpRow {
   int op_index = 0;
   std::string op_name;
-  std::string kernel;                // the variant compared with "ref"
+  std::string engine;                // the engine and variant compared with our "ref"
+  std::string kernel;
   std::optional<double> ref_per_call;  // count per call (value / calls); unset when ref has no such op
   std::optional<double> per_call;      // the same for `kernel`
   std::optional<double> speedup;       // ref_per_call / per_call, same unit only
@@ -55,7 +62,7 @@ struct KernelGroup {
   std::string core;                  // empty when the board kind is unknown
   double peak_macs_per_cycle = 1;
   std::optional<uint64_t> macs;      // of the model, when known
-  std::vector<KernelVariantRow> variants;  // "ref" first, then by name
+  std::vector<KernelVariantRow> variants;  // ours with "ref" first, then ours by variant name, then TFLM
   std::vector<KernelOpRow> ops;            // by variant (as in `variants`), then op index
 };
 
@@ -66,8 +73,8 @@ struct KernelContext {
 
 // Groups of `jobs` (one run's, as Store::ListJobs returns them); `ops` holds each job's op profile by
 // job id (a job without an entry has no per-operator rows). Jobs that could not run (no samples),
-// and jobs without a kernel variant, are left out; of several jobs with the same model, board kind
-// and variant, the first counts. Groups come in the order of their models' first job, then by board
+// and jobs without a kernel variant, are left out; of several jobs with the same model, board kind,
+// engine and variant, the first counts. Groups come in the order of their models' first job, then by board
 // kind.
 std::vector<KernelGroup> CompareKernels(const std::vector<store::JobRow>& jobs,
                                         const std::map<int64_t, std::vector<store::OpProfileRow>>& ops,
@@ -77,8 +84,9 @@ std::vector<KernelGroup> CompareKernels(const std::vector<store::JobRow>& jobs,
 // (kNotFound when the run does not exist).
 Result<std::vector<KernelGroup>> CompareKernels(store::Store& store, int64_t run_id, const KernelContext& context);
 
-// The terminal table of `hil results --kernels`: per model x board and variant, the median, its unit,
-// count per MAC, speed-up over ref and % of peak, with a footnote on units and peaks; with
+// The terminal table of `hil results --kernels`: per model x board, engine and variant, the median,
+// its unit, count per MAC, speed-up over our ref, % of peak, the ratio to TFLM (a column only when a
+// group has TFLM) and the arena, with a footnote on units and peaks; with
 // `ops`, then per operator the count per call with ref and with the variant and the speed-up.
 // One line saying so when there are no groups.
 std::string KernelTable(const std::vector<KernelGroup>& groups, bool ops);

@@ -19,7 +19,7 @@ namespace hil::store {
 
 class PgStore final : public Store {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Connects with a libpq connection string: "postgresql://user@host:port/db" or "host=... port=...".
   // Errors: kNotFound (cannot connect: the server's or libpq's reason), kBadState (schema newer

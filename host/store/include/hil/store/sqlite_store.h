@@ -15,7 +15,7 @@ namespace hil::store {
 
 class SqliteStore final : public Store {
  public:
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   struct Options {
     int target_version = kSchemaVersion;  // tests build older files by migrating only this far

@@ -33,7 +33,11 @@ struct JobInfo {
   int iterations = 0;
   int repetitions = 0;
   std::string kernel;  // kernel variant in effect on the board ("ref", "dsp", "mve"); empty: not set
+  std::string engine;  // the engine the job ran on: "tinyhil" (ours) or "tflm"; empty: ours (older stores)
 };
+
+// The job's engine with older stores' empty one named: "tinyhil" or "tflm".
+inline std::string EngineOf(const JobInfo& job) { return job.engine.empty() ? "tinyhil" : job.engine; }
 
 struct Sample {
   int input_index = 0;
