@@ -174,8 +174,9 @@ TEST(Frame, ResynchronisesAfterGarbage) {
   EXPECT_EQ(errors, 1);
 }
 
+// `optional_tail`: the message's last byte may be missing (a field newer agents append).
 template <typename M>
-M RoundTrip(const M& m, size_t* size_out = nullptr) {
+M RoundTrip(const M& m, size_t* size_out = nullptr, size_t optional_tail = 0) {
   static uint8_t buf[4096];
   Writer w(buf, sizeof buf);
   m.Encode(w);
@@ -184,10 +185,10 @@ M RoundTrip(const M& m, size_t* size_out = nullptr) {
   M back;
   Reader r(buf, w.size());
   EXPECT_TRUE(back.Decode(r));
-  // One byte short must fail.
-  if (w.size() > 0) {
+  // One byte short of the fields every sender writes must fail.
+  if (w.size() > optional_tail) {
     M shorter;
-    Reader rs(buf, w.size() - 1);
+    Reader rs(buf, w.size() - optional_tail - 1);
     EXPECT_FALSE(shorter.Decode(rs));
   }
   return back;
@@ -205,7 +206,10 @@ TEST(Messages, Hello) {
   strcpy(m.agent_name, "tinyhil-agent");
   strcpy(m.board_id, "mps2-an386");
   m.max_iterations = 256;
-  HelloResponse b = RoundTrip(m);
+  m.engines = 3;  // ours and TFLM
+  size_t size = 0;
+  HelloResponse b = RoundTrip(m, &size, 1);
+  EXPECT_EQ(b.engines, 3u);
   EXPECT_EQ(b.engine_version, 9u);
   EXPECT_EQ(b.clock_hz, 25000000u);
   EXPECT_EQ(b.arena_bytes, 131072u);
@@ -215,6 +219,27 @@ TEST(Messages, Hello) {
   EXPECT_STREQ(b.agent_name, "tinyhil-agent");
   EXPECT_STREQ(b.board_id, "mps2-an386");
   EXPECT_EQ(b.max_iterations, 256);
+  // An agent from before SET_ENGINE ends at max_iterations: ours only.
+  uint8_t buf[256];
+  Writer w(buf, sizeof buf);
+  m.Encode(w);
+  HelloResponse old;
+  Reader r(buf, w.size() - 1);
+  ASSERT_TRUE(old.Decode(r));
+  EXPECT_EQ(old.engines, 1u);
+  EXPECT_EQ(old.max_iterations, 256);
+}
+
+TEST(Messages, SetEngine) {
+  EXPECT_EQ(RoundTrip(SetEngineRequest{1}).engine, 1);
+  SetEngineResponse resp{1, 2};
+  SetEngineResponse back = RoundTrip(resp);
+  EXPECT_EQ(back.engine, 1);
+  EXPECT_EQ(back.kernel_variant, 2);
+  EXPECT_STREQ(EngineName(EngineId::kTinyHil), "tinyhil");
+  EXPECT_STREQ(EngineName(EngineId::kTflm), "tflm");
+  EXPECT_STREQ(EngineName(static_cast<EngineId>(9)), "unknown");
+  EXPECT_STREQ(MessageTypeName(uint8_t(MessageType::kSetEngine) | kResponseBit), "SET_ENGINE");
 }
 
 TEST(Messages, LoadBeginChunkEnd) {
