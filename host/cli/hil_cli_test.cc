@@ -392,7 +392,7 @@ TEST_F(HilCli, TflmEngineRunsBesideOursWithTheSameOutputs) {
   EXPECT_THAT(k.output, HasSubstr("VS TFLM"));
   EXPECT_THAT(k.output, ::testing::ContainsRegex("kws +posix-host +host-cpu +tinyhil +ref +[0-9]+ +ns:host-monotonic"));
   EXPECT_THAT(k.output, ::testing::ContainsRegex("kws +posix-host +host-cpu +tflm +ref +[0-9]+ +ns:host-monotonic .* 1\\.00x +[0-9]+ +pass"));
-  EXPECT_THAT(k.output, ::testing::ContainsRegex("kws +posix-host +[0-9]+ +CONV_2D +tflm +ref"));
+  EXPECT_THAT(k.output, ::testing::ContainsRegex("kws +posix-host +[0-9]+ +CONV_2D +tflm +ref +tinyhil ref"));
   auto json = Hil("results --run 1 --format json --db " + db_, "", false);
   ASSERT_EQ(json.exit_code, 0) << json.output;
   const auto doc = nlohmann::json::parse(json.output);

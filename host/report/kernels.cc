@@ -114,10 +114,14 @@ std::vector<KernelGroup> CompareKernels(const std::vector<store::JobRow>& jobs,
       if (o.calls == 0) return std::nullopt;
       return static_cast<double>(o.value) / o.calls;
     };
+    // Per operator, each other job against the base: ours with ref kernels, or (a comparison of
+    // engines without it) TFLM's job.
+    const store::JobRow* base = ref ? ref : tflm;
+    if (base) g.op_base = store::EngineOf(base->info) + " " + base->info.kernel;
     for (const auto* j : ordered) {
-      if (!ref || j == ref) continue;
+      if (!base || j == base) continue;
       std::map<int, const store::OpProfileRow*> ref_ops, var_ops;
-      for (const auto& o : ops_of(ref)) ref_ops.emplace(o.op_index, &o);
+      for (const auto& o : ops_of(base)) ref_ops.emplace(o.op_index, &o);
       for (const auto& o : ops_of(j)) var_ops.emplace(o.op_index, &o);
       std::set<int> indices;
       for (const auto& [i, o] : ref_ops) indices.insert(i);
@@ -132,7 +136,7 @@ std::vector<KernelGroup> CompareKernels(const std::vector<store::JobRow>& jobs,
         r.op_name = a ? a->op_name : b->op_name;
         if (a) r.ref_per_call = per_call(*a);
         if (b) r.per_call = per_call(*b);
-        if (r.ref_per_call && r.per_call && *r.per_call > 0 && ref->unit == j->unit) r.speedup = *r.ref_per_call / *r.per_call;
+        if (r.ref_per_call && r.per_call && *r.per_call > 0 && base->unit == j->unit) r.speedup = *r.ref_per_call / *r.per_call;
         g.ops.push_back(std::move(r));
       }
     }
@@ -190,15 +194,15 @@ std::string KernelTable(const std::vector<KernelGroup>& groups, bool ops) {
   if (!ops) return out;
 
   std::vector<std::vector<std::string>> op_rows = {
-      {"MODEL", "BOARD", "#", "OPERATOR", "ENGINE", "KERNEL", "REF PER CALL", "PER CALL", "SPEED-UP"}};
+      {"MODEL", "BOARD", "#", "OPERATOR", "ENGINE", "KERNEL", "BASE", "BASE PER CALL", "PER CALL", "SPEED-UP"}};
   for (const auto& g : groups)
     for (const auto& o : g.ops)
-      op_rows.push_back({g.model_name, g.board_kind, std::to_string(o.op_index), o.op_name, o.engine, o.kernel,
+      op_rows.push_back({g.model_name, g.board_kind, std::to_string(o.op_index), o.op_name, o.engine, o.kernel, g.op_base,
                          o.ref_per_call ? Fixed(*o.ref_per_call, 0) : "-", o.per_call ? Fixed(*o.per_call, 0) : "-",
                          Speedup(o.speedup)});
-  out += "\nper operator (matched by op index; counts per call, in the job's unit; REF = ours with ref kernels):\n";
-  if (op_rows.size() == 1) return out + "no per-operator profiles with a ref job to compare with\n";
-  out += Columns(op_rows, {}, {false, false, true, false, false, false, true, true, true});
+  out += "\nper operator (matched by op index; counts per call, in the job's unit; BASE: ours with ref kernels, else TFLM):\n";
+  if (op_rows.size() == 1) return out + "no per-operator profiles with a ref or TFLM job to compare with\n";
+  out += Columns(op_rows, {}, {false, false, true, false, false, false, false, true, true, true});
   return out;
 }
 

@@ -161,8 +161,8 @@ TEST(KernelTable, OneRowPerVariantAndPerOperatorWithOps) {
   EXPECT_THAT(t, Not(HasSubstr("RESHAPE")));
 
   const std::string with_ops = KernelTable(*groups, true);
-  EXPECT_THAT(with_ops, ContainsRegex("conv +mps2-an386 +0 +CONV_2D +tinyhil +dsp +3800 +950 +4.00x"));
-  EXPECT_THAT(with_ops, ContainsRegex("conv +mps2-an386 +1 +RESHAPE +tinyhil +dsp +200 +200 +1.00x"));
+  EXPECT_THAT(with_ops, ContainsRegex("conv +mps2-an386 +0 +CONV_2D +tinyhil +dsp +tinyhil ref +3800 +950 +4.00x"));
+  EXPECT_THAT(with_ops, ContainsRegex("conv +mps2-an386 +1 +RESHAPE +tinyhil +dsp +tinyhil ref +200 +200 +1.00x"));
 
   EXPECT_THAT(KernelTable({}, true), HasSubstr("no model ran with more than one engine or kernel variant"));
 }
@@ -203,7 +203,15 @@ TEST(KernelTable, ComparesEnginesWithTheirArenas) {
   EXPECT_THAT(t, ContainsRegex("kws +mps2-an386 +cortex-m4 +tinyhil +dsp +8000 .* +2.50x +- +0.88x +24000 +pass"));
   EXPECT_THAT(t, ContainsRegex("kws +mps2-an386 +cortex-m4 +tflm +dsp +7000 .* +2.86x +- +1.00x +26500 +pass"));
   EXPECT_THAT(t, HasSubstr("VS TFLM = TFLM's median / this median"));
-  EXPECT_THAT(t, ContainsRegex("kws +mps2-an386 +0 +CONV_2D +tflm +dsp +19000 +6650 +2.86x"));
+  EXPECT_THAT(t, ContainsRegex("kws +mps2-an386 +0 +CONV_2D +tflm +dsp +tinyhil ref +19000 +6650 +2.86x"));
+
+  // Without our ref job, per operator against TFLM's.
+  const auto engines_only = CompareKernels({tflm, dsp}, ops, {});
+  ASSERT_EQ(engines_only.size(), 1u);
+  EXPECT_EQ(engines_only[0].op_base, "tflm dsp");
+  ASSERT_EQ(engines_only[0].ops.size(), 1u);
+  EXPECT_DOUBLE_EQ(*engines_only[0].ops[0].speedup, 6650.0 / 7600.0);
+  EXPECT_THAT(KernelTable(engines_only, true), ContainsRegex("kws +mps2-an386 +0 +CONV_2D +tinyhil +dsp +tflm dsp +6650 +7600 +0.88x"));
 }
 
 TEST(KernelTable, SaysInstructionsUnderQemu) {

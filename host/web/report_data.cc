@@ -192,6 +192,7 @@ class Collector {
             {"peak_macs_per_cycle", g.peak_macs_per_cycle},
             {"macs", g.macs ? json(*g.macs) : json(nullptr)},
             {"variants", std::move(variants)},
+            {"op_base", g.op_base},
             {"ops", std::move(ops)}};
   }
 

@@ -374,16 +374,17 @@
     h += '</table><div class="chart" id="chart-kernels"></div>';
     const withOps = groups.filter((g) => g.ops.length);
     h += '<h3>Per operator</h3>';
-    if (!withOps.length) h += '<p>No per-operator profiles with a ref job to compare with.</p>';
+    if (!withOps.length) h += '<p>No per-operator profiles with a ref or TFLM job to compare with.</p>';
     else {
       h += '<table class="kernel-ops"><tr><th class="l">model</th><th class="l">board</th><th>#</th><th class="l">operator</th><th class="l">engine</th><th class="l">kernel</th>' +
-        '<th>ref per call</th><th>variant per call</th><th class="l">unit</th><th>speed-up</th></tr>';
+        '<th class="l" title="what the row is set against: ours with ref kernels, or TFLM without it">base</th>' +
+        '<th>base per call</th><th>per call</th><th class="l">unit</th><th>speed-up</th></tr>';
       for (const g of withOps) {
         const unit = g.variants[0].unit;
         for (const o of g.ops) {
           h += `<tr data-model="${esc(g.model)}" data-board="${esc(g.board)}" data-engine="${esc(o.engine || 'tinyhil')}" data-kernel="${esc(o.kernel)}" data-op="${o.index}">` +
             `<td class="l">${esc(g.model)}</td><td class="l">${esc(g.board)}</td><td>${o.index}</td><td class="l">${esc(o.name)}</td>` +
-            `<td class="l">${esc(o.engine || 'tinyhil')}</td><td class="l">${esc(o.kernel)}</td><td>${fmtInt(o.ref)}</td><td>${fmtInt(o.value)}</td><td class="l src">${esc(unit)}</td>` +
+            `<td class="l">${esc(o.engine || 'tinyhil')}</td><td class="l">${esc(o.kernel)}</td><td class="l src">${esc(g.op_base || '')}</td><td>${fmtInt(o.ref)}</td><td>${fmtInt(o.value)}</td><td class="l src">${esc(unit)}</td>` +
             `<td class="speedup">${fmtX(o.speedup)}</td></tr>`;
         }
       }

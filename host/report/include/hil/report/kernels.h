@@ -4,8 +4,9 @@
 // count per inference, count per MAC, speed-up over ours with "ref" (that median / this median),
 // share of the core's peak int8 MAC rate (MACs / (median x peak MACs per cycle)), the ratio to TFLM
 // (TFLM's median / this median) and the arena used; per operator, matched by op index: the count
-// per call with our "ref" and with each other pair, and the speed-up. Counts compare only within one
-// unit; a speed-up needs our "ref" job in the group, a ratio to TFLM a TFLM job.
+// per call with our "ref" (or, without it, TFLM's job) and with each other pair, and the speed-up.
+// Counts compare only within one unit; a speed-up needs our "ref" job in the group, a ratio to TFLM
+// a TFLM job.
 //
 // Under QEMU (-icount) the counts are instructions, not cycles: "per MAC" is then instructions per
 // MAC and the share of peak takes one instruction for one cycle.
@@ -50,7 +51,7 @@ struct KernelOpRow {
   std::string op_name;
   std::string engine;                // the engine and variant compared with our "ref"
   std::string kernel;
-  std::optional<double> ref_per_call;  // count per call (value / calls); unset when ref has no such op
+  std::optional<double> ref_per_call;  // the base's count per call (value / calls; KernelGroup::op_base)
   std::optional<double> per_call;      // the same for `kernel`
   std::optional<double> speedup;       // ref_per_call / per_call, same unit only
 };
@@ -64,6 +65,7 @@ struct KernelGroup {
   std::optional<uint64_t> macs;      // of the model, when known
   std::vector<KernelVariantRow> variants;  // ours with "ref" first, then ours by variant name, then TFLM
   std::vector<KernelOpRow> ops;            // by variant (as in `variants`), then op index
+  std::string op_base;  // what `ops` compare with: "tinyhil ref", or TFLM's job ("tflm dsp") without it
 };
 
 struct KernelContext {
