@@ -780,6 +780,46 @@ TEST_F(HilCli, FarmAcrossHostsSurvivesADaemonKilledMidJob) {
 
 // SIGTERM to a daemon running a job: it leaves within a second and gives the job back to the queue,
 // uncounted (no attempt in its history, none spent); another daemon then runs it and the run passes.
+// On a farm the engine travels with the queued job: a daemon runs the TFLM job on TFLM, and the
+// shared store has each job's engine.
+TEST_F(HilCli, FarmJobsKeepTheirEngine) {
+  auto server = hil::store::testing::PgServer::Start();
+  ASSERT_TRUE(server) << server.error().message;
+  ASSERT_TRUE((*server)->CreateDatabase("farm"));
+  const std::string uri = (*server)->Uri("farm");
+  const auto farm = Write("host.yaml", "name: host\ninstances:\n  - {id: host-posix, kind: posix-host}\n");
+  Daemon daemon({"--db", uri, "--farm", farm, "--id", "d1"}, (dir_ / "d1.log").string());
+  const auto suite = Write("farm.yaml", "name: farm\nmodels:\n  - {generate: kws, seed: 1}\ninputs: {random: {seed: 3, count: 1}}\n"
+                                        "boards: [posix-host]\nsettings: {warmup: 0, iterations: 2, engine: [tinyhil, tflm]}\n");
+  auto run = Hil("run " + suite + " --farm " + uri);
+  daemon.Stop();
+  auto store = hil::store::PgStore::Open(uri);
+  ASSERT_TRUE(store) << store.error().message;
+  auto jobs = (*store)->ListJobs(1);
+  ASSERT_TRUE(jobs) << jobs.error().message;
+  ASSERT_EQ(jobs->size(), 2u);
+  std::map<std::string, std::string> status_by_engine;
+  std::map<std::string, uint32_t> arena_by_engine;
+  for (const auto& j : *jobs) {
+    status_by_engine[j.info.engine] = j.status + (j.error.empty() ? "" : ": " + j.error);
+    if (j.memory) arena_by_engine[j.info.engine] = j.memory->arena_used;
+  }
+#if HIL_HAVE_TFLM
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("2 jobs: 2 pass, 0 fail, 0 error"));
+  EXPECT_EQ(status_by_engine["tinyhil"], "pass");
+  EXPECT_EQ(status_by_engine["tflm"], "pass");
+  // The daemon really ran it on TFLM (the store's engine is the submitter's): TFLM plans the same
+  // model into more arena than ours (its allocator's own records live there).
+  ASSERT_TRUE(arena_by_engine.contains("tinyhil") && arena_by_engine.contains("tflm"));
+  EXPECT_GT(arena_by_engine["tflm"], arena_by_engine["tinyhil"]);
+#else
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_EQ(status_by_engine["tinyhil"], "pass");
+  EXPECT_THAT(status_by_engine["tflm"], HasSubstr("engine tflm is not built into the posix-host agent"));
+#endif
+}
+
 TEST_F(HilCli, DaemonGivesItsJobBackOnSigtermAndAnotherFinishesIt) {
   auto server = hil::store::testing::PgServer::Start();
   ASSERT_TRUE(server) << server.error().message;
