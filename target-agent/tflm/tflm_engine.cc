@@ -1,6 +1,8 @@
 // TensorFlow Lite Micro behind the agent's engine interface (tflm_engine.h).
 #include "hil/agent/tflm_engine.h"
 
+#include "hil/agent/tflm_operators.h"
+
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -9,7 +11,6 @@
 #include "flatbuffers/flatbuffers.h"
 #include "tensorflow/lite/micro/micro_allocator.h"
 #include "tensorflow/lite/micro/micro_interpreter.h"
-#include "tensorflow/lite/micro/micro_mutable_op_resolver.h"
 #include "tensorflow/lite/micro/micro_profiler_interface.h"
 #include "tensorflow/lite/micro/micro_resource_variable.h"
 #include "tensorflow/lite/schema/schema_generated.h"
@@ -22,39 +23,6 @@ namespace {
 
 // Resource variables (VAR_HANDLE) one model may hold; TFLM allocates their table in the arena.
 constexpr int kResourceVariables = 16;
-// Room in the op resolver: every operator registered below, with some to spare.
-constexpr unsigned kResolverCapacity = 128;
-using Resolver = tflite::MicroMutableOpResolver<kResolverCapacity>;
-
-bool RegisterEveryOperator(Resolver& r) {
-  // Braced lists are evaluated in order; each Add fails only when the resolver is full.
-  const TfLiteStatus added[] = {
-      r.AddAbs(), r.AddAdd(), r.AddAddN(), r.AddArgMax(), r.AddArgMin(), r.AddAssignVariable(),
-      r.AddAveragePool2D(), r.AddBatchMatMul(), r.AddBatchToSpaceNd(), r.AddBroadcastArgs(),
-      r.AddBroadcastTo(), r.AddCallOnce(), r.AddCast(), r.AddCeil(), r.AddCircularBuffer(),
-      r.AddConcatenation(), r.AddConv2D(), r.AddCos(), r.AddCumSum(), r.AddDecode(), r.AddDepthToSpace(),
-      r.AddDepthwiseConv2D(), r.AddDequantize(), r.AddDetectionPostprocess(), r.AddDiv(),
-      r.AddDynamicUpdateSlice(), r.AddEmbeddingLookup(), r.AddElu(), r.AddEqual(), r.AddExp(),
-      r.AddExpandDims(), r.AddFill(), r.AddFloor(), r.AddFloorDiv(), r.AddFloorMod(),
-      r.AddFullyConnected(), r.AddGather(), r.AddGatherNd(), r.AddGreater(), r.AddGreaterEqual(),
-      r.AddHardSwish(), r.AddIf(), r.AddL2Normalization(), r.AddL2Pool2D(), r.AddLeakyRelu(), r.AddLess(),
-      r.AddLessEqual(), r.AddLog(), r.AddLogicalAnd(), r.AddLogicalNot(), r.AddLogicalOr(), r.AddLogistic(),
-      r.AddLogSoftmax(), r.AddMaximum(), r.AddMaxPool2D(), r.AddMirrorPad(), r.AddMean(), r.AddMinimum(),
-      r.AddMul(), r.AddNeg(), r.AddNotEqual(), r.AddPack(), r.AddPad(), r.AddPadV2(), r.AddPrelu(),
-      r.AddQuantize(), r.AddReadVariable(), r.AddReduceMax(), r.AddReduceMin(), r.AddRelu(), r.AddRelu6(),
-      r.AddReshape(), r.AddResizeBilinear(), r.AddResizeNearestNeighbor(), r.AddReverseV2(), r.AddRound(),
-      r.AddRsqrt(), r.AddSelectV2(), r.AddShape(), r.AddSin(), r.AddSlice(), r.AddSoftmax(),
-      r.AddSpaceToBatchNd(), r.AddSpaceToDepth(), r.AddSplit(), r.AddSplitV(), r.AddSqueeze(), r.AddSqrt(),
-      r.AddSquare(), r.AddSquaredDifference(), r.AddStridedSlice(), r.AddSub(), r.AddSum(), r.AddSvdf(),
-      r.AddTanh(), r.AddTransposeConv(), r.AddTranspose(), r.AddUnpack(), r.AddUnidirectionalSequenceLSTM(),
-      r.AddVarHandle(), r.AddWhile(), r.AddZerosLike(),
-  };
-  for (TfLiteStatus s : added) {
-    if (s != kTfLiteOk) return false;
-  }
-  return true;
-}
-
 // The kernels this build of TFLM runs, in our engine's terms (cmake/tflm.cmake defines CMSIS_NN
 // when CMSIS-NN's kernels replace the reference ones; CMSIS-NN picks MVE or DSP code by the core).
 engine::KernelVariant BuiltVariant() {
@@ -109,7 +77,7 @@ class OpCycles final : public tflite::MicroProfilerInterface {
 
 class Tflm final : public InferenceEngine {
  public:
-  Tflm() { registered_ = RegisterEveryOperator(resolver_); }
+  Tflm() { registered_ = AddEveryTflmOperator(resolver_); }
 
   const char* name() const override { return "tflm"; }
 
@@ -285,7 +253,7 @@ class Tflm final : public InferenceEngine {
     return status;
   }
 
-  Resolver resolver_;
+  TflmResolver resolver_;
   bool registered_ = false;
   OpCycles profiler_;
   tflite::MicroAllocator* allocator_ = nullptr;

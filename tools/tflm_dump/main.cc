@@ -18,12 +18,12 @@
 
 #include <sys/stat.h>
 
+#include "hil/agent/tflm_operators.h"
 #include "hil/common/host_file.h"
 #include "tensorflow/compiler/mlir/lite/schema/schema_utils.h"
 #include "tensorflow/lite/micro/memory_helpers.h"
 #include "tensorflow/lite/micro/micro_interpreter.h"
 #include "tensorflow/lite/micro/micro_resource_variable.h"
-#include "tensorflow/lite/micro/micro_mutable_op_resolver.h"
 #include "tensorflow/lite/schema/schema_generated.h"
 
 namespace hil::tflm_dump {
@@ -33,38 +33,7 @@ constexpr size_t kDefaultArenaBytes = 64u << 20;
 // TFLM places its allocator and planner in the arena without checking that they fit (8.4 KB in this
 // build) and crashes when they do not, so smaller arenas are refused up front.
 constexpr size_t kMinArenaBytes = 64u << 10;
-constexpr unsigned kMaxOps = 128;
 constexpr int kMaxResourceVariables = 64;
-using Resolver = tflite::MicroMutableOpResolver<kMaxOps>;
-
-// Every operator this TFLM's MicroMutableOpResolver can add, except the signal library's (which
-// the library is built without). TFLM logs which one failed.
-bool RegisterAllOps(Resolver& r) {
-  const TfLiteStatus results[] = {
-      r.AddAbs(), r.AddAdd(), r.AddAddN(), r.AddArgMax(), r.AddArgMin(), r.AddAssignVariable(),
-      r.AddAveragePool2D(), r.AddBatchMatMul(), r.AddBatchToSpaceNd(), r.AddBroadcastArgs(),
-      r.AddBroadcastTo(), r.AddCallOnce(), r.AddCast(), r.AddCeil(), r.AddCircularBuffer(),
-      r.AddConcatenation(), r.AddConv2D(), r.AddCos(), r.AddCumSum(), r.AddDecode(), r.AddDepthToSpace(),
-      r.AddDepthwiseConv2D(), r.AddDequantize(), r.AddDetectionPostprocess(), r.AddDiv(),
-      r.AddDynamicUpdateSlice(), r.AddElu(), r.AddEmbeddingLookup(), r.AddEqual(), r.AddEthosU(), r.AddExp(),
-      r.AddExpandDims(), r.AddFill(), r.AddFloor(), r.AddFloorDiv(), r.AddFloorMod(), r.AddFullyConnected(),
-      r.AddGather(), r.AddGatherNd(), r.AddGreater(), r.AddGreaterEqual(), r.AddHardSwish(), r.AddIf(),
-      r.AddL2Normalization(), r.AddL2Pool2D(), r.AddLeakyRelu(), r.AddLess(), r.AddLessEqual(), r.AddLog(),
-      r.AddLogSoftmax(), r.AddLogicalAnd(), r.AddLogicalNot(), r.AddLogicalOr(), r.AddLogistic(),
-      r.AddMaxPool2D(), r.AddMaximum(), r.AddMean(), r.AddMinimum(), r.AddMirrorPad(), r.AddMul(), r.AddNeg(),
-      r.AddNotEqual(), r.AddPack(), r.AddPad(), r.AddPadV2(), r.AddPrelu(), r.AddQuantize(),
-      r.AddReadVariable(), r.AddReduceAll(), r.AddReduceMax(), r.AddReduceMin(), r.AddRelu(), r.AddRelu6(),
-      r.AddReshape(), r.AddResizeBilinear(), r.AddResizeNearestNeighbor(), r.AddReverseV2(), r.AddRound(),
-      r.AddRsqrt(), r.AddSelectV2(), r.AddShape(), r.AddSin(), r.AddSlice(), r.AddSoftmax(),
-      r.AddSpaceToBatchNd(), r.AddSpaceToDepth(), r.AddSplit(), r.AddSplitV(), r.AddSqrt(), r.AddSquare(),
-      r.AddSquaredDifference(), r.AddSqueeze(), r.AddStridedSlice(), r.AddSub(), r.AddSum(), r.AddSvdf(),
-      r.AddTanh(), r.AddTranspose(), r.AddTransposeConv(), r.AddUnidirectionalSequenceLSTM(), r.AddUnpack(),
-      r.AddVarHandle(), r.AddWhile(), r.AddZerosLike(),
-  };
-  for (TfLiteStatus s : results)
-    if (s != kTfLiteOk) return false;
-  return true;
-}
 
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
   std::string why;
@@ -133,8 +102,8 @@ int Run(const std::string& model_path, const std::string& input_path, const std:
   const tflite::SubGraph& graph = *model->subgraphs()->Get(0);
   if (info) PrintInfo(*model);
 
-  Resolver resolver;
-  if (!RegisterAllOps(resolver)) {
+  hil::agent::TflmResolver resolver;
+  if (!hil::agent::AddEveryTflmOperator(resolver)) {
     std::fprintf(stderr, "hil-tflm-dump: registering TFLM's operators failed\n");
     return 1;
   }

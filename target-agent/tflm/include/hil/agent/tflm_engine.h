@@ -1,7 +1,7 @@
 // TensorFlow Lite Micro as the agent's second engine (inference_engine.h), compiled from the user's
 // TFLM checkout (cmake/tflm.cmake): with Arm's CMSIS-NN kernels on cores with DSP or MVE, its
-// reference kernels elsewhere. Every operator TFLM has is registered (but those of its signal
-// library, which needs kissfft, and the Ethos-U custom operator, which needs Arm's NPU driver).
+// reference kernels elsewhere. Every operator TFLM has is registered (tflm_operators.h, the list
+// hil-tflm-dump uses too).
 //
 // The model runs in place from the agent's model buffer, its tensors in the agent's arena; TFLM's
 // interpreter, allocator and op resolver sit in static storage (no heap). Per-operator cycles come
