@@ -170,7 +170,7 @@ store::JobInfo JobInfoFor(const Suite& suite, const std::vector<ModelBlob>& blob
   info.iterations = job.settings.iterations;
   info.repetitions = job.settings.repetitions;
   info.kernel = job.settings.kernel;
-  info.engine = job.settings.engine.empty() ? "tinyhil" : job.settings.engine;
+  info.engine = EngineOf(job.settings);
   return info;
 }
 
@@ -870,7 +870,7 @@ class internal::Runner::Impl {
     info.iterations = job.settings.iterations;
     info.repetitions = job.settings.repetitions;
     info.kernel = job.settings.kernel;
-    info.engine = job.settings.engine.empty() ? "tinyhil" : job.settings.engine;
+    info.engine = EngineOf(job.settings);
     auto id = store_.BeginJob(run_id_, info);
     if (!id) return std::unexpected(id.error());
     store::JobResult r;
@@ -1249,7 +1249,7 @@ class internal::Runner::Impl {
     }
     // An engine the agent was built without fails here, with the build's reason, before any board
     // starts; the agent's own refusal (SET_ENGINE) covers agents without the build's record.
-    if (const std::string engine = job.settings.engine.empty() ? "tinyhil" : job.settings.engine; engine != "tinyhil") {
+    if (const std::string engine = EngineOf(job.settings); engine != "tinyhil") {
       const board::AgentEngines engines = board::ReadAgentEngines(kind, options_.build_dir);
       if (std::find(engines.built.begin(), engines.built.end(), engine) == engines.built.end()) {
         const auto why = engines.why_not.find(engine);
@@ -1266,7 +1266,7 @@ class internal::Runner::Impl {
     // which it wants (ours with its reference kernels when the suite is silent; TFLM's kernels are
     // fixed when it is built, so its default is what it has). An agent or core without them refuses
     // by name.
-    const bool tflm = job.settings.engine == "tflm";
+    const bool tflm = EngineOf(job.settings) == "tflm";
     if (auto engine = s.SetEngine(static_cast<uint8_t>(tflm ? protocol::EngineId::kTflm : protocol::EngineId::kTinyHil)); !engine)
       return std::unexpected(engine.error());
     {

@@ -68,6 +68,9 @@ struct Settings {
                          // the suite (`engine: [tinyhil, tflm]`) plans one Settings per engine.
 };
 
+// The engine a job runs on, silence named: "tinyhil" or "tflm".
+inline std::string EngineOf(const Settings& s) { return s.engine.empty() ? "tinyhil" : s.engine; }
+
 struct BoardRef {
   std::string kind;
   int line = 0;
